@@ -1,0 +1,361 @@
+"""Phases of a flight, as frozen data, and their packing into the kernel's arrays.
+
+A flight is a sequence of :class:`Phase` objects (like POST II or ASTOS): each has its own
+aerodynamics, thrust, control law and the events that end it. Angles are given in degrees
+here (the user layer) and converted to radians when packed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from hyperflight.core import layout as L
+
+EventKind = Literal[
+    "time_in_phase",
+    "time",
+    "altitude",
+    "impact",
+    "apogee",
+    "mach",
+    "speed",
+    "burnout",
+    "flight_path_angle",
+]
+_EVENT_CODES = {name: code for code, name in L.EVENT_NAMES.items()}
+_DIRECTIONS = {"any": L.DIR_ANY, "rising": L.DIR_RISING, "falling": L.DIR_FALLING}
+# Event kinds whose crossing direction is implied.
+_FORCED_DIRECTION = {"impact": "falling", "apogee": "falling", "burnout": "falling"}
+# Allowed value range and unit of each event kind (user units).
+_EVENT_VALUE_RANGE = {
+    "time_in_phase": (0.0, 1e7, "s"),
+    "time": (0.0, 1e7, "s"),
+    "altitude": (-5_000.0, 1_000_000.0, "m"),
+    "impact": (0.0, 0.0, "m"),
+    "apogee": (0.0, 0.0, ""),
+    "mach": (0.0, 100.0, ""),
+    "speed": (0.0, 20_000.0, "m/s"),
+    "burnout": (0.0, 1e9, "kg"),
+    "flight_path_angle": (-90.0, 90.0, "deg"),
+}
+
+
+def _check_finite(where: str, name: str, value: float, lo: float, hi: float, unit: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: {name} = {value!r} is not a number") from None
+    if not math.isfinite(v) or not (lo <= v <= hi):
+        raise ValueError(
+            f"{where}: {name} = {value!r} {unit} is outside the allowed range "
+            f"[{lo:g}, {hi:g}] {unit}".rstrip()
+        )
+    return v
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """A condition that ends a phase (``terminal``) or is only recorded.
+
+    ``kind``: time_in_phase (s), time (s), altitude (m), impact, apogee, mach, speed (m/s,
+    Earth-relative), burnout (mass in kg), flight_path_angle (deg). ``direction``: which
+    crossing counts ("falling", "rising" or "any"); impact, apogee and burnout are always
+    "falling".
+    """
+
+    kind: EventKind
+    value: float = 0.0
+    direction: Literal["any", "rising", "falling"] = "any"
+    terminal: bool = True
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in _EVENT_CODES:
+            raise ValueError(
+                f"event: kind = {self.kind!r} is not known; allowed: {', '.join(_EVENT_CODES)}"
+            )
+        if self.direction not in _DIRECTIONS:
+            raise ValueError(
+                f"event {self.kind}: direction = {self.direction!r}; allowed: any, rising, falling"
+            )
+        lo, hi, unit = _EVENT_VALUE_RANGE[self.kind]
+        if self.kind not in ("impact", "apogee"):
+            _check_finite(f"event {self.kind}", "value", self.value, lo, hi, unit)
+
+    @property
+    def label(self) -> str:
+        """Name shown in outputs."""
+        return self.name or self.kind
+
+    def kernel_value(self) -> float:
+        """The value in kernel (SI, radian) units."""
+        if self.kind == "flight_path_angle":
+            return math.radians(self.value)
+        return float(self.value)
+
+    def kernel_direction(self) -> int:
+        return _DIRECTIONS[_FORCED_DIRECTION.get(self.kind, self.direction)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AeroTable:
+    """Lift and drag coefficients tabulated in Mach number and angle of attack.
+
+    ``cl`` and ``cd`` have shape (len(alpha_deg), len(mach)). A table whose first angle is
+    >= 0 is extended symmetrically (CL odd, CD even). Interpolation is bilinear and clamped at
+    the edges of the table.
+    """
+
+    mach: tuple[float, ...]
+    alpha_deg: tuple[float, ...]
+    cl: tuple[tuple[float, ...], ...]
+    cd: tuple[tuple[float, ...], ...]
+    source: str = "assumption"
+
+    def __post_init__(self) -> None:
+        m = np.asarray(self.mach, dtype=float)
+        a = np.asarray(self.alpha_deg, dtype=float)
+        for name, arr in (("mach", m), ("alpha_deg", a)):
+            if arr.ndim != 1 or arr.size < 1 or not np.all(np.isfinite(arr)):
+                raise ValueError(f"aero table: {name} must be a non-empty list of finite numbers")
+            if arr.size > 1 and not np.all(np.diff(arr) > 0):
+                raise ValueError(f"aero table: {name} must be strictly increasing, got {arr}")
+        for name in ("cl", "cd"):
+            arr = np.asarray(getattr(self, name), dtype=float)
+            if arr.shape != (a.size, m.size):
+                raise ValueError(
+                    f"aero table: {name} has shape {arr.shape}; expected "
+                    f"({a.size} angles, {m.size} Mach numbers)"
+                )
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"aero table: {name} contains NaN or infinite values")
+        if np.any(np.asarray(self.cd, dtype=float) < 0):
+            raise ValueError("aero table: cd must be >= 0")
+
+    def packed(self) -> np.ndarray:
+        m = np.asarray(self.mach, dtype=float)
+        a = np.radians(np.asarray(self.alpha_deg, dtype=float))
+        return np.concatenate(
+            [
+                [m.size, a.size],
+                m,
+                a,
+                np.asarray(self.cl, dtype=float).ravel(),
+                np.asarray(self.cd, dtype=float).ravel(),
+            ]
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Aerodynamics:
+    """Aerodynamic model: reference area (m^2) and constant coefficients or a table."""
+
+    reference_area_m2: float
+    cl: float = 0.0
+    cd: float = 0.0
+    table: AeroTable | None = None
+
+    def __post_init__(self) -> None:
+        _check_finite("aerodynamics", "reference_area_m2", self.reference_area_m2, 1e-6, 1e4,
+                      "m^2")
+        _check_finite("aerodynamics", "cl", self.cl, -10.0, 10.0, "")
+        _check_finite("aerodynamics", "cd", self.cd, 0.0, 10.0, "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Thrust:
+    """Constant thrust (N) with propellant mass flow (kg/s) or specific impulse (s).
+
+    ``direction``: "velocity" (along the air-relative velocity, tilted by the angle of attack
+    toward the lift vector) or "attitude" (fixed elevation above the local horizon and azimuth
+    from north, from the controls).
+    """
+
+    thrust_n: float
+    mass_flow_kg_s: float | None = None
+    isp_s: float | None = None
+    direction: Literal["velocity", "attitude"] = "velocity"
+
+    def __post_init__(self) -> None:
+        _check_finite("thrust", "thrust_n", self.thrust_n, 0.0, 1e9, "N")
+        if (self.mass_flow_kg_s is None) == (self.isp_s is None):
+            raise ValueError("thrust: give exactly one of mass_flow_kg_s or isp_s")
+        if self.mass_flow_kg_s is not None:
+            _check_finite("thrust", "mass_flow_kg_s", self.mass_flow_kg_s, 0.0, 1e6, "kg/s")
+        if self.isp_s is not None:
+            _check_finite("thrust", "isp_s", self.isp_s, 1.0, 1e5, "s")
+        if self.direction not in ("velocity", "attitude"):
+            raise ValueError(
+                f"thrust: direction = {self.direction!r}; allowed: 'velocity' or 'attitude'"
+            )
+
+    @property
+    def mdot_kg_s(self) -> float:
+        if self.mass_flow_kg_s is not None:
+            return float(self.mass_flow_kg_s)
+        return self.thrust_n / (float(self.isp_s) * 9.80665)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Controls:
+    """Control angles in degrees, constant or scheduled against time in the phase.
+
+    Constant: give the four angles. Schedule: give ``schedule_time_s`` (ascending) and any of
+    the ``*_schedule_deg`` tuples of the same length (a missing one takes the constant value).
+    Bank is the rotation of the lift vector about the air-relative velocity, positive to the
+    right; thrust elevation is above the local horizon, azimuth clockwise from north.
+    """
+
+    alpha_deg: float = 0.0
+    bank_deg: float = 0.0
+    thrust_elevation_deg: float = 90.0
+    thrust_azimuth_deg: float = 0.0
+    schedule_time_s: tuple[float, ...] = ()
+    alpha_schedule_deg: tuple[float, ...] = ()
+    bank_schedule_deg: tuple[float, ...] = ()
+    thrust_elevation_schedule_deg: tuple[float, ...] = ()
+    thrust_azimuth_schedule_deg: tuple[float, ...] = ()
+
+    def __post_init__(self) -> None:
+        _check_finite("controls", "alpha_deg", self.alpha_deg, -90, 90, "deg")
+        _check_finite("controls", "bank_deg", self.bank_deg, -180, 180, "deg")
+        _check_finite("controls", "thrust_elevation_deg", self.thrust_elevation_deg, -90, 90,
+                      "deg")
+        _check_finite("controls", "thrust_azimuth_deg", self.thrust_azimuth_deg, -360, 360,
+                      "deg")
+        n = len(self.schedule_time_s)
+        if n:
+            ts = np.asarray(self.schedule_time_s, dtype=float)
+            if not np.all(np.isfinite(ts)) or (n > 1 and not np.all(np.diff(ts) > 0)):
+                raise ValueError("controls: schedule_time_s must be finite and strictly increasing")
+            for name in ("alpha", "bank", "thrust_elevation", "thrust_azimuth"):
+                sched = getattr(self, f"{name}_schedule_deg")
+                if sched and len(sched) != n:
+                    raise ValueError(
+                        f"controls: {name}_schedule_deg has {len(sched)} values; "
+                        f"schedule_time_s has {n}"
+                    )
+                if sched and not np.all(np.isfinite(np.asarray(sched, dtype=float))):
+                    raise ValueError(f"controls: {name}_schedule_deg has NaN or infinite values")
+        elif any(
+            getattr(self, f"{n_}_schedule_deg")
+            for n_ in ("alpha", "bank", "thrust_elevation", "thrust_azimuth")
+        ):
+            raise ValueError("controls: a *_schedule_deg needs schedule_time_s")
+
+    @property
+    def scheduled(self) -> bool:
+        return bool(self.schedule_time_s)
+
+    def packed(self) -> np.ndarray:
+        ts = np.asarray(self.schedule_time_s, dtype=float)
+        n = ts.size
+        cols = []
+        for name, const in (
+            ("alpha", self.alpha_deg),
+            ("bank", self.bank_deg),
+            ("thrust_elevation", self.thrust_elevation_deg),
+            ("thrust_azimuth", self.thrust_azimuth_deg),
+        ):
+            sched = getattr(self, f"{name}_schedule_deg")
+            vals = np.asarray(sched, dtype=float) if sched else np.full(n, const)
+            cols.append(np.radians(vals))
+        return np.concatenate([[n], ts, *cols])
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phase:
+    """One phase of a flight: vehicle configuration, controls and ending events.
+
+    ``jettison_mass_kg`` is dropped at the start of the phase (staging, fairing, glider
+    separation). The phase ends at the first terminal event; the flight ends when the last
+    phase ends.
+    """
+
+    name: str
+    events: tuple[Event, ...]
+    aerodynamics: Aerodynamics | None = None
+    thrust: Thrust | None = None
+    controls: Controls = field(default_factory=Controls)
+    jettison_mass_kg: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.events or not any(e.terminal for e in self.events):
+            raise ValueError(
+                f"phase {self.name!r}: needs at least one terminal event (for example "
+                "Event(kind='impact') or Event(kind='time_in_phase', value=...))"
+            )
+        if len(self.events) > L.MAX_EVENTS:
+            raise ValueError(
+                f"phase {self.name!r}: {len(self.events)} events; at most {L.MAX_EVENTS} allowed"
+            )
+        _check_finite(f"phase {self.name!r}", "jettison_mass_kg", self.jettison_mass_kg, 0.0,
+                      1e9, "kg")
+        if self.thrust is not None and self.thrust.thrust_n > 0 and self.thrust.mdot_kg_s > 0:
+            if not any(e.kind == "burnout" or e.kind.startswith("time") for e in self.events):
+                raise ValueError(
+                    f"phase {self.name!r}: a thrusting phase needs a 'burnout' or time event "
+                    "so the propellant cannot run out unnoticed"
+                )
+
+
+def pack_phases(phases: Sequence[Phase]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pack phases into the kernel's (phase_int, phase_real, data) arrays."""
+    if not phases:
+        raise ValueError("flight: phases is empty; give at least one Phase")
+    n = len(phases)
+    pint = np.zeros((n, L.PI_SIZE), dtype=np.int64)
+    preal = np.zeros((n, L.PR_SIZE), dtype=np.float64)
+    blobs: list[np.ndarray] = []
+    size = 0
+
+    def add(arr: np.ndarray) -> int:
+        nonlocal size
+        off = size
+        blobs.append(np.asarray(arr, dtype=float))
+        size += arr.size
+        return off
+
+    for i, ph in enumerate(phases):
+        aero = ph.aerodynamics
+        if aero is None:
+            pint[i, L.PI_AERO] = L.AERO_NONE
+        elif aero.table is not None:
+            pint[i, L.PI_AERO] = L.AERO_TABLE
+            pint[i, L.PI_AERO_OFF] = add(aero.table.packed())
+            preal[i, L.PR_SREF] = aero.reference_area_m2
+        else:
+            pint[i, L.PI_AERO] = L.AERO_CONSTANT
+            preal[i, L.PR_SREF] = aero.reference_area_m2
+            preal[i, L.PR_CL] = aero.cl
+            preal[i, L.PR_CD] = aero.cd
+        c = ph.controls
+        if c.scheduled:
+            pint[i, L.PI_LAW] = L.LAW_SCHEDULE
+            pint[i, L.PI_CTRL_OFF] = add(c.packed())
+        else:
+            pint[i, L.PI_LAW] = L.LAW_CONSTANT
+        preal[i, L.PR_ALPHA] = math.radians(c.alpha_deg)
+        preal[i, L.PR_BANK] = math.radians(c.bank_deg)
+        preal[i, L.PR_TH_EL] = math.radians(c.thrust_elevation_deg)
+        preal[i, L.PR_TH_AZ] = math.radians(c.thrust_azimuth_deg)
+        if ph.thrust is not None:
+            preal[i, L.PR_THRUST] = ph.thrust.thrust_n
+            preal[i, L.PR_MDOT] = ph.thrust.mdot_kg_s
+            pint[i, L.PI_THRUST_DIR] = (
+                L.THRUST_ATTITUDE if ph.thrust.direction == "attitude" else L.THRUST_ALONG_VELOCITY
+            )
+        preal[i, L.PR_JETTISON] = ph.jettison_mass_kg
+        pint[i, L.PI_NEV] = len(ph.events)
+        for e, ev in enumerate(ph.events):
+            pint[i, L.PI_EV0 + 3 * e] = _EVENT_CODES[ev.kind]
+            pint[i, L.PI_EV0 + 3 * e + 1] = ev.kernel_direction()
+            pint[i, L.PI_EV0 + 3 * e + 2] = 1 if ev.terminal else 0
+            preal[i, L.PR_EV0 + e] = ev.kernel_value()
+    data = np.concatenate(blobs) if blobs else np.zeros(1)
+    return pint, preal, data

@@ -1,0 +1,252 @@
+"""The frozen result of a flight: time series, events and a summary.
+
+Column names carry their unit (``altitude_m``, ``speed_m_s``, ``latitude_deg``). Earth-relative
+quantities are derived from the inertial state: velocity relative to the rotating Earth,
+geodetic latitude and altitude, flight-path angle above the local geodetic horizon, heading
+clockwise from true north. Downrange and crossrange are measured from the start point along
+and across the great circle of the initial heading.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hyperflight.core import layout as L
+from hyperflight.environment.earth import EarthModel
+from hyperflight.environment.geodesy import ecef_to_ned, surface_distance_m
+
+
+@dataclass(frozen=True)
+class FlightEvent:
+    """An event that happened: which, when (s), in which phase, and where."""
+
+    name: str
+    kind: str
+    time_s: float
+    phase: str
+    terminal: bool
+    altitude_m: float
+    latitude_deg: float
+    longitude_deg: float
+    speed_m_s: float
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Result of one flight. Immutable: ``columns`` is a read-only mapping of 1-D arrays."""
+
+    columns: Mapping[str, np.ndarray]
+    events: tuple[FlightEvent, ...]
+    phase_names: tuple[str, ...]
+    status: int
+    status_text: str
+    earth: EarthModel
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return int(self.columns["time_s"].size)
+
+    @property
+    def ok(self) -> bool:
+        """True when the last phase ended on its own event."""
+        return self.status == L.STATUS_OK
+
+    def event(self, name: str) -> FlightEvent | None:
+        """The first event with this name or kind, or None."""
+        for ev in self.events:
+            if ev.name == name or ev.kind == name:
+                return ev
+        return None
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """All columns as a pandas DataFrame (SI units, named in the column names)."""
+        df = pd.DataFrame({k: np.asarray(v) for k, v in self.columns.items()})
+        df["phase_name"] = pd.Categorical(
+            [self.phase_names[i] for i in self.columns["phase"]], categories=self.phase_names
+        )
+        return df
+
+    def to_parquet(self, path: str | Path) -> Path:
+        """Write the time series to a Parquet file; the summary goes into its metadata."""
+        import json
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        path = Path(path)
+        table = pa.Table.from_pandas(self.to_dataframe(), preserve_index=False)
+        meta = dict(table.schema.metadata or {})
+        meta[b"hyperflight.summary"] = json.dumps(self.summary()).encode()
+        pq.write_table(table.replace_schema_metadata(meta), path)
+        return path
+
+    def summary(self) -> dict[str, Any]:
+        """Key figures, SI units, named with their unit."""
+        c = self.columns
+        i_apo = int(np.argmax(c["altitude_m"]))
+        i_vmax = int(np.argmax(c["speed_m_s"]))
+        i_mmax = int(np.argmax(c["mach"]))
+        i_q = int(np.argmax(c["dynamic_pressure_pa"]))
+        i_n = int(np.argmax(c["load_factor_g"]))
+        out: dict[str, Any] = {
+            "status": self.status_text,
+            "ok": self.ok,
+            "flight_time_s": float(c["time_s"][-1] - c["time_s"][0]),
+            "ground_range_m": float(c["ground_range_m"][-1]),
+            "downrange_m": float(c["downrange_m"][-1]),
+            "crossrange_m": float(c["crossrange_m"][-1]),
+            "max_abs_crossrange_m": float(np.max(np.abs(c["crossrange_m"]))),
+            "apogee_m": float(c["altitude_m"][i_apo]),
+            "apogee_time_s": float(c["time_s"][i_apo]),
+            "max_speed_m_s": float(c["speed_m_s"][i_vmax]),
+            "max_speed_altitude_m": float(c["altitude_m"][i_vmax]),
+            "max_speed_time_s": float(c["time_s"][i_vmax]),
+            "max_mach": float(c["mach"][i_mmax]),
+            "max_mach_altitude_m": float(c["altitude_m"][i_mmax]),
+            "final_speed_m_s": float(c["speed_m_s"][-1]),
+            "final_altitude_m": float(c["altitude_m"][-1]),
+            "final_latitude_deg": float(c["latitude_deg"][-1]),
+            "final_longitude_deg": float(c["longitude_deg"][-1]),
+            "max_dynamic_pressure_pa": float(c["dynamic_pressure_pa"][i_q]),
+            "max_dynamic_pressure_time_s": float(c["time_s"][i_q]),
+            "max_load_factor_g": float(c["load_factor_g"][i_n]),
+            "final_mass_kg": float(c["mass_kg"][-1]),
+            "events": [
+                {"name": e.name, "kind": e.kind, "time_s": e.time_s, "phase": e.phase,
+                 "altitude_m": e.altitude_m}
+                for e in self.events
+            ],
+        }
+        return out
+
+
+def _wrap180(deg: np.ndarray) -> np.ndarray:
+    return (deg + 180.0) % 360.0 - 180.0
+
+
+def build_trajectory(
+    *,
+    t: np.ndarray,
+    y: np.ndarray,
+    aux: np.ndarray,
+    phase: np.ndarray,
+    events: tuple[FlightEvent, ...],
+    phase_names: tuple[str, ...],
+    status: int,
+    earth: EarthModel,
+) -> Trajectory:
+    """Derive the Earth-relative columns from the kernel's output rows."""
+    om = earth.rotation_rate_rad_s
+    th = om * t
+    c, s = np.cos(th), np.sin(th)
+    x, yy, z = y[:, 0], y[:, 1], y[:, 2]
+    vx, vy, vz = y[:, 3], y[:, 4], y[:, 5]
+    # ECI -> ECEF position; Earth-relative velocity in ECEF axes.
+    xe = c * x + s * yy
+    ye = -s * x + c * yy
+    wx, wy = vx + om * yy, vy - om * x
+    vxe = c * wx + s * wy
+    vye = -s * wx + c * wy
+    lat = aux[:, L.AUX_LAT]
+    lon = aux[:, L.AUX_LON]
+    alt = aux[:, L.AUX_ALT]
+    vned = ecef_to_ned(np.stack([vxe, vye, vz]), lat, lon)
+    vh = np.hypot(vned[0], vned[1])
+    speed = np.sqrt(vh**2 + vned[2] ** 2)
+    fpa = np.degrees(np.arctan2(-vned[2], vh))
+    heading = np.degrees(np.arctan2(vned[1], vned[0])) % 360.0
+
+    # Downrange / crossrange on the great circle of the initial heading.
+    a_m, f = earth.equatorial_radius_m, earth.flattening
+    ground = surface_distance_m(lat[0], lon[0], lat, lon, a_m, f)
+    u = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+    u0 = u[:, 0]
+    if vh[0] > 1.0:
+        hd = math.radians(heading[0])
+    else:
+        # Vertical or resting start: the reference direction is toward the farthest point.
+        j = int(np.argmax(ground))
+        if ground[j] > 1.0:
+            nv = np.array([-math.sin(lat[0]) * math.cos(lon[0]),
+                           -math.sin(lat[0]) * math.sin(lon[0]), math.cos(lat[0])])
+            ev = np.array([-math.sin(lon[0]), math.cos(lon[0]), 0.0])
+            d = u[:, j] - u0
+            hd = math.atan2(d @ ev, d @ nv)
+        else:
+            hd = 0.0
+    nvec = np.array([-math.sin(lat[0]) * math.cos(lon[0]), -math.sin(lat[0]) * math.sin(lon[0]),
+                     math.cos(lat[0])])
+    evec = np.array([-math.sin(lon[0]), math.cos(lon[0]), 0.0])
+    tdir = math.cos(hd) * nvec + math.sin(hd) * evec  # initial direction of travel
+    normal = np.cross(u0, tdir)  # pole of the reference great circle (to the left)
+    sin_x = np.clip(normal @ u, -1.0, 1.0)
+    cross_ang = np.arcsin(sin_x)
+    along_ang = np.arctan2(tdir @ u, u0 @ u)
+    central = np.arccos(np.clip(u0 @ u, -1.0, 1.0))
+    r_mean = earth.mean_radius_m
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scale = np.where(central > 1e-12, ground / (r_mean * np.maximum(central, 1e-300)), 1.0)
+    downrange = r_mean * along_ang * scale
+    crossrange = -r_mean * cross_ang  # positive to the right of the initial heading
+
+    cols = {
+        "time_s": t,
+        "phase": phase.astype(np.int64),
+        "eci_x_m": x,
+        "eci_y_m": yy,
+        "eci_z_m": z,
+        "eci_vx_m_s": vx,
+        "eci_vy_m_s": vy,
+        "eci_vz_m_s": vz,
+        "mass_kg": y[:, 6],
+        "ecef_x_m": xe,
+        "ecef_y_m": ye,
+        "ecef_z_m": z.copy(),
+        "ecef_vx_m_s": vxe,
+        "ecef_vy_m_s": vye,
+        "ecef_vz_m_s": vz.copy(),
+        "latitude_deg": np.degrees(lat),
+        "longitude_deg": _wrap180(np.degrees(lon)),
+        "altitude_m": alt,
+        "v_north_m_s": vned[0],
+        "v_east_m_s": vned[1],
+        "v_down_m_s": vned[2],
+        "speed_m_s": speed,
+        "mach": aux[:, L.AUX_MACH],
+        "dynamic_pressure_pa": aux[:, L.AUX_QBAR],
+        "flight_path_angle_deg": fpa,
+        "heading_deg": heading,
+        "ground_range_m": ground,
+        "downrange_m": downrange,
+        "crossrange_m": crossrange,
+        "load_factor_g": aux[:, L.AUX_NLOAD],
+        "alpha_deg": np.degrees(aux[:, L.AUX_ALPHA]),
+        "bank_deg": np.degrees(aux[:, L.AUX_BANK]),
+        "cl": aux[:, L.AUX_CL],
+        "cd": aux[:, L.AUX_CD],
+        "thrust_n": aux[:, L.AUX_THRUST],
+        "density_kg_m3": aux[:, L.AUX_RHO],
+        "pressure_pa": aux[:, L.AUX_P],
+        "temperature_k": aux[:, L.AUX_T],
+        "speed_of_sound_m_s": aux[:, L.AUX_A],
+    }
+    for v in cols.values():
+        v.setflags(write=False)
+    return Trajectory(
+        columns=MappingProxyType(cols),
+        events=events,
+        phase_names=phase_names,
+        status=status,
+        status_text=L.STATUS_TEXT[status],
+        earth=earth,
+    )
