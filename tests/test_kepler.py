@@ -31,15 +31,28 @@ def kepler_surface_to_surface(v: float, gamma_deg: float) -> tuple[float, float,
     return R * psi, tof, apogee
 
 
-@pytest.mark.parametrize(("v", "gamma"), [(2000.0, 45.0), (5000.0, 40.0), (7000.0, 25.0),
-                                          (6500.0, 70.0)])
+@pytest.mark.parametrize(
+    ("v", "gamma"), [(2000.0, 45.0), (5000.0, 40.0), (7000.0, 25.0), (6500.0, 70.0)]
+)
 def test_ballistic_arc_matches_kepler(v: float, gamma: float) -> None:
     earth = EarthModel.sphere(R, rotating=False, gravity="inverse_square")
-    start = InitialState(latitude_deg=10.0, longitude_deg=20.0, altitude_m=0.0, mass_kg=1000.0,
-                         speed_m_s=v, flight_path_angle_deg=gamma, heading_deg=60.0)
-    traj = fly(start, [Phase(name="coast", events=(Event(kind="impact"),
-                                                   Event(kind="apogee", terminal=False)))],
-               earth=earth, output_step_s=5.0, rtol=1e-12, atol=1e-10)
+    start = InitialState(
+        latitude_deg=10.0,
+        longitude_deg=20.0,
+        altitude_m=0.0,
+        mass_kg=1000.0,
+        speed_m_s=v,
+        flight_path_angle_deg=gamma,
+        heading_deg=60.0,
+    )
+    traj = fly(
+        start,
+        [Phase(name="coast", events=(Event(kind="impact"), Event(kind="apogee", terminal=False)))],
+        earth=earth,
+        output_step_s=5.0,
+        rtol=1e-12,
+        atol=1e-10,
+    )
     rng, tof, apo = kepler_surface_to_surface(v, gamma)
     s = traj.summary()
     assert traj.ok
@@ -61,11 +74,24 @@ def test_ballistic_arc_matches_kepler(v: float, gamma: float) -> None:
 
 def test_output_rows_at_the_requested_rate_plus_events() -> None:
     earth = EarthModel.sphere(R)
-    start = InitialState(latitude_deg=0.0, longitude_deg=0.0, altitude_m=0.0, mass_kg=1.0,
-                         speed_m_s=3000.0, flight_path_angle_deg=45.0, heading_deg=0.0)
-    traj = fly(start, [Phase(name="a", events=(Event(kind="time", value=12.345),)),
-                       Phase(name="b", events=(Event(kind="impact"),))],
-               earth=earth, output_step_s=2.0)
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=0.0,
+        mass_kg=1.0,
+        speed_m_s=3000.0,
+        flight_path_angle_deg=45.0,
+        heading_deg=0.0,
+    )
+    traj = fly(
+        start,
+        [
+            Phase(name="a", events=(Event(kind="time", value=12.345),)),
+            Phase(name="b", events=(Event(kind="impact"),)),
+        ],
+        earth=earth,
+        output_step_s=2.0,
+    )
     t = traj["time_s"]
     assert t[0] == 0.0
     assert np.all(np.diff(t) > 0)

@@ -32,8 +32,12 @@ def oracle_rhs(_t: float, s: np.ndarray, earth: EarthModel) -> np.ndarray:
     rn = np.linalg.norm(r)
     zr2 = (r[2] / rn) ** 2
     k = 1.5 * J2_EARTH * (a / rn) ** 2
-    g = -MU_EARTH_M3_S2 / rn**3 * r * np.array([1 + k * (1 - 5 * zr2), 1 + k * (1 - 5 * zr2),
-                                                 1 + k * (3 - 5 * zr2)])
+    g = (
+        -MU_EARTH_M3_S2
+        / rn**3
+        * r
+        * np.array([1 + k * (1 - 5 * zr2), 1 + k * (1 - 5 * zr2), 1 + k * (3 - 5 * zr2)])
+    )
     atm = us76(alt)
     speed = np.linalg.norm(v)
     q = 0.5 * float(atm.density_kg_m3) * speed**2
@@ -52,12 +56,21 @@ def oracle_rhs(_t: float, s: np.ndarray, earth: EarthModel) -> np.ndarray:
 @pytest.mark.parametrize("rotating", [True])
 def test_lifting_glide_matches_scipy_dop853(rotating: bool) -> None:
     earth = EarthModel.wgs84()
-    start = InitialState(latitude_deg=35.0, longitude_deg=125.0, altitude_m=50_000.0,
-                         mass_kg=MASS, speed_m_s=5_000.0, flight_path_angle_deg=0.0,
-                         heading_deg=80.0)
-    phase = Phase(name="glide", aerodynamics=Aerodynamics(reference_area_m2=AREA, cl=CL, cd=CD),
-                  controls=Controls(bank_deg=math.degrees(BANK)),
-                  events=(Event(kind="time", value=300.0),))
+    start = InitialState(
+        latitude_deg=35.0,
+        longitude_deg=125.0,
+        altitude_m=50_000.0,
+        mass_kg=MASS,
+        speed_m_s=5_000.0,
+        flight_path_angle_deg=0.0,
+        heading_deg=80.0,
+    )
+    phase = Phase(
+        name="glide",
+        aerodynamics=Aerodynamics(reference_area_m2=AREA, cl=CL, cd=CD),
+        controls=Controls(bank_deg=math.degrees(BANK)),
+        events=(Event(kind="time", value=300.0),),
+    )
     traj = fly(start, [phase], earth=earth, output_step_s=30.0, rtol=1e-12, atol=1e-9)
     assert traj.ok
 
@@ -65,8 +78,16 @@ def test_lifting_glide_matches_scipy_dop853(rotating: bool) -> None:
     r0 = y0[:3]
     v0 = y0[3:6] - np.cross([0.0, 0.0, OMEGA_EARTH_RAD_S], r0)  # ECEF at t = 0
     t_eval = traj["time_s"]
-    sol = solve_ivp(oracle_rhs, (0.0, 300.0), np.concatenate([r0, v0]), method="DOP853",
-                    rtol=1e-12, atol=1e-9, t_eval=t_eval, args=(earth,))
+    sol = solve_ivp(
+        oracle_rhs,
+        (0.0, 300.0),
+        np.concatenate([r0, v0]),
+        method="DOP853",
+        rtol=1e-12,
+        atol=1e-9,
+        t_eval=t_eval,
+        args=(earth,),
+    )
     assert sol.success
     ours_r = np.stack([traj["ecef_x_m"], traj["ecef_y_m"], traj["ecef_z_m"]])
     ours_v = np.stack([traj["ecef_vx_m_s"], traj["ecef_vy_m_s"], traj["ecef_vz_m_s"]])

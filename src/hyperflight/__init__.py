@@ -6,8 +6,8 @@ entry points are re-exported here; see :mod:`hyperflight.api`.
 """
 
 from hyperflight.api import (
-    AeroTable,
     Aerodynamics,
+    AeroTable,
     Controls,
     EarthModel,
     Event,

@@ -1,8 +1,8 @@
 """The curated public API of hyperflight (like Skyfield's ``api``)."""
 
 from hyperflight.core import (
-    AeroTable,
     Aerodynamics,
+    AeroTable,
     Controls,
     Event,
     FlightEvent,

@@ -1,7 +1,7 @@
 """Flight core: phases, compiled equations of motion and integrator, trajectory results."""
 
 from hyperflight.core.flight import InitialState, fly
-from hyperflight.core.phases import AeroTable, Aerodynamics, Controls, Event, Phase, Thrust
+from hyperflight.core.phases import Aerodynamics, AeroTable, Controls, Event, Phase, Thrust
 from hyperflight.core.trajectory import FlightEvent, Trajectory
 
 __all__ = [

@@ -62,8 +62,11 @@ class InitialState:
         v_down_m_s: float,
     ) -> InitialState:
         """Initial state with the Earth-relative velocity given as North/East/Down (m/s)."""
-        for name, v in (("v_north_m_s", v_north_m_s), ("v_east_m_s", v_east_m_s),
-                        ("v_down_m_s", v_down_m_s)):
+        for name, v in (
+            ("v_north_m_s", v_north_m_s),
+            ("v_east_m_s", v_east_m_s),
+            ("v_down_m_s", v_down_m_s),
+        ):
             _check_finite("initial state", name, v, -20_000.0, 20_000.0, "m/s")
         vh = math.hypot(v_north_m_s, v_east_m_s)
         return cls(
@@ -84,8 +87,9 @@ class InitialState:
         g = math.radians(self.flight_path_angle_deg)
         h = math.radians(self.heading_deg)
         v = self.speed_m_s
-        vned = np.array([v * math.cos(g) * math.cos(h), v * math.cos(g) * math.sin(h),
-                         -v * math.sin(g)])
+        vned = np.array(
+            [v * math.cos(g) * math.cos(h), v * math.cos(g) * math.sin(h), -v * math.sin(g)]
+        )
         vecef = ned_to_ecef(vned, lat, lon)
         om = earth.rotation_rate_rad_s
         vi = vecef + np.array([-om * r[1], om * r[0], 0.0])
@@ -151,23 +155,50 @@ def fly(
         ev_phase = np.empty(ev_cap, dtype=np.int64)
         ev_index = np.empty(ev_cap, dtype=np.int64)
         n, n_ev, status, _last, _t_end = integrate(
-            y0, 0.0, pint, preal, data, env, atm, float(output_step_s), float(max_time_s),
-            float(rtol), float(atol), float(max_step_s), int(max_steps),
-            out_t, out_y, out_aux, out_phase, ev_t, ev_y, ev_phase, ev_index,
+            y0,
+            0.0,
+            pint,
+            preal,
+            data,
+            env,
+            atm,
+            float(output_step_s),
+            float(max_time_s),
+            float(rtol),
+            float(atol),
+            float(max_step_s),
+            int(max_steps),
+            out_t,
+            out_y,
+            out_aux,
+            out_phase,
+            ev_t,
+            ev_y,
+            ev_phase,
+            ev_index,
         )
         if status != L.STATUS_OUTPUT_FULL:
             break
         cap *= 4
     names = tuple(ph.name for ph in phases)
     traj = build_trajectory(
-        t=out_t[:n].copy(), y=out_y[:n].copy(), aux=out_aux[:n].copy(),
-        phase=out_phase[:n].copy(), events=(), phase_names=names, status=int(status),
+        t=out_t[:n].copy(),
+        y=out_y[:n].copy(),
+        aux=out_aux[:n].copy(),
+        phase=out_phase[:n].copy(),
+        events=(),
+        phase_names=names,
+        status=int(status),
         earth=earth,
     )
     events = _events(traj, phases, ev_t[:n_ev], ev_phase[:n_ev], ev_index[:n_ev])
     return Trajectory(
-        columns=traj.columns, events=events, phase_names=names, status=traj.status,
-        status_text=traj.status_text, earth=earth,
+        columns=traj.columns,
+        events=events,
+        phase_names=names,
+        status=traj.status,
+        status_text=traj.status_text,
+        earth=earth,
     )
 
 
@@ -180,8 +211,12 @@ def _events(traj: Trajectory, phases, ev_t, ev_phase, ev_index) -> tuple[FlightE
         j = int(np.argmin(np.abs(t - te)))
         out.append(
             FlightEvent(
-                name=ev.label, kind=ev.kind, time_s=float(te), phase=phases[int(ip)].name,
-                terminal=ev.terminal, altitude_m=float(traj["altitude_m"][j]),
+                name=ev.label,
+                kind=ev.kind,
+                time_s=float(te),
+                phase=phases[int(ip)].name,
+                terminal=ev.terminal,
+                altitude_m=float(traj["altitude_m"][j]),
                 latitude_deg=float(traj["latitude_deg"][j]),
                 longitude_deg=float(traj["longitude_deg"][j]),
                 speed_m_s=float(traj["speed_m_s"][j]),

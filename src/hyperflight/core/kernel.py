@@ -113,17 +113,32 @@ E7 = -1.0 / 40.0
 # (Shampine 1986; the form used by Hairer, Norsett & Wanner, Solving ODEs I, sec. II.6).
 DENSE_P = np.array(
     [
-        [1.0, -8048581381.0 / 2820520608.0, 8663915743.0 / 2820520608.0,
-         -12715105075.0 / 11282082432.0],
+        [
+            1.0,
+            -8048581381.0 / 2820520608.0,
+            8663915743.0 / 2820520608.0,
+            -12715105075.0 / 11282082432.0,
+        ],
         [0.0, 0.0, 0.0, 0.0],
-        [0.0, 131558114200.0 / 32700410799.0, -68118460800.0 / 10900136933.0,
-         87487479700.0 / 32700410799.0],
-        [0.0, -1754552775.0 / 470086768.0, 14199869525.0 / 1410260304.0,
-         -10690763975.0 / 1880347072.0],
-        [0.0, 127303824393.0 / 49829197408.0, -318862633887.0 / 49829197408.0,
-         701980252875.0 / 199316789632.0],
-        [0.0, -282668133.0 / 205662961.0, 2019193451.0 / 616988883.0,
-         -1453857185.0 / 822651844.0],
+        [
+            0.0,
+            131558114200.0 / 32700410799.0,
+            -68118460800.0 / 10900136933.0,
+            87487479700.0 / 32700410799.0,
+        ],
+        [
+            0.0,
+            -1754552775.0 / 470086768.0,
+            14199869525.0 / 1410260304.0,
+            -10690763975.0 / 1880347072.0,
+        ],
+        [
+            0.0,
+            127303824393.0 / 49829197408.0,
+            -318862633887.0 / 49829197408.0,
+            701980252875.0 / 199316789632.0,
+        ],
+        [0.0, -282668133.0 / 205662961.0, 2019193451.0 / 616988883.0, -1453857185.0 / 822651844.0],
         [0.0, 40617522.0 / 29380423.0, -110615467.0 / 29380423.0, 69997945.0 / 29380423.0],
     ]
 )
@@ -279,8 +294,13 @@ def rhs(t, y, tp, pint_row, preal_row, data, env, atm, dy, aux):
     bx, by, bz = cb * lx + sb * rx, cb * ly + sb * ry, cb * lz + sb * rz
 
     cl, cd = aero_coefficients(
-        pint_row[PI_AERO], pint_row[PI_AERO_OFF], preal_row[PR_CL], preal_row[PR_CD], mach,
-        alpha, data,
+        pint_row[PI_AERO],
+        pint_row[PI_AERO_OFF],
+        preal_row[PR_CL],
+        preal_row[PR_CD],
+        mach,
+        alpha,
+        data,
     )
     fa = qbar * preal_row[PR_SREF] / m
     fx = fa * (cl * bx - cd * evx)
@@ -499,9 +519,7 @@ def integrate(
             n_out += 1
         nev = pint[PI_NEV]
         for e in range(nev):
-            g_prev[e] = event_value(
-                pint[PI_EV0 + 3 * e], preal[PR_EV0 + e], t, 0.0, y, aux
-            )
+            g_prev[e] = event_value(pint[PI_EV0 + 3 * e], preal[PR_EV0 + e], t, 0.0, y, aux)
         # Initial step size (Hairer, Norsett & Wanner, Solving ODEs I, II.4).
         if h <= 0.0:
             d0 = 0.0
@@ -538,14 +556,11 @@ def integrate(
                 ytmp[j] = y[j] + h * (A41 * k[0, j] + A42 * k[1, j] + A43 * k[2, j])
             rhs(t + C4 * h, ytmp, tp + C4 * h, pint, preal, data, env, atm, k[3], auxtmp)
             for j in range(NSTATE):
-                ytmp[j] = y[j] + h * (
-                    A51 * k[0, j] + A52 * k[1, j] + A53 * k[2, j] + A54 * k[3, j]
-                )
+                ytmp[j] = y[j] + h * (A51 * k[0, j] + A52 * k[1, j] + A53 * k[2, j] + A54 * k[3, j])
             rhs(t + C5 * h, ytmp, tp + C5 * h, pint, preal, data, env, atm, k[4], auxtmp)
             for j in range(NSTATE):
                 ytmp[j] = y[j] + h * (
-                    A61 * k[0, j] + A62 * k[1, j] + A63 * k[2, j] + A64 * k[3, j]
-                    + A65 * k[4, j]
+                    A61 * k[0, j] + A62 * k[1, j] + A63 * k[2, j] + A64 * k[3, j] + A65 * k[4, j]
                 )
             rhs(t + h, ytmp, tp + h, pint, preal, data, env, atm, k[5], auxtmp)
             for j in range(NSTATE):
@@ -561,7 +576,11 @@ def integrate(
                     finite = False
                 sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
                 ej = h * (
-                    E1 * k[0, j] + E3 * k[2, j] + E4 * k[3, j] + E5 * k[4, j] + E6 * k[5, j]
+                    E1 * k[0, j]
+                    + E3 * k[2, j]
+                    + E4 * k[3, j]
+                    + E5 * k[4, j]
+                    + E6 * k[5, j]
                     + E7 * k[6, j]
                 )
                 err += (ej / sc) ** 2
@@ -576,7 +595,7 @@ def integrate(
                 if h <= hmin * 1.0000001:
                     status = STATUS_STEP_TOO_SMALL
                     break
-                h = max(h * max(0.2, 0.9 * err ** -0.2), hmin)
+                h = max(h * max(0.2, 0.9 * err**-0.2), hmin)
                 continue
             # Accepted step: look for events.
             theta_stop = 2.0
@@ -590,8 +609,25 @@ def integrate(
                 if not _crossed(g_prev[e], g_new[e], direction):
                     continue
                 # Illinois regula falsi on theta in [0, 1]; b is kept on the crossed side.
-                root = _locate(kind, preal[PR_EV0 + e], g_prev[e], g_new[e], t, tp, h, y, k,
-                               pint, preal, data, env, atm, ytmp, dtmp, auxtmp)
+                root = _locate(
+                    kind,
+                    preal[PR_EV0 + e],
+                    g_prev[e],
+                    g_new[e],
+                    t,
+                    tp,
+                    h,
+                    y,
+                    k,
+                    pint,
+                    preal,
+                    data,
+                    env,
+                    atm,
+                    ytmp,
+                    dtmp,
+                    auxtmp,
+                )
                 if pint[PI_EV0 + 3 * e + 2] != 0:
                     if root < theta_stop:
                         theta_stop = root
@@ -605,8 +641,25 @@ def integrate(
                 if not _crossed(g_prev[e], g_new[e], direction):
                     continue
                 kind = pint[PI_EV0 + 3 * e]
-                th_e = _locate(kind, preal[PR_EV0 + e], g_prev[e], g_new[e], t, tp, h, y, k,
-                               pint, preal, data, env, atm, ytmp, dtmp, auxtmp)
+                th_e = _locate(
+                    kind,
+                    preal[PR_EV0 + e],
+                    g_prev[e],
+                    g_new[e],
+                    t,
+                    tp,
+                    h,
+                    y,
+                    k,
+                    pint,
+                    preal,
+                    data,
+                    env,
+                    atm,
+                    ytmp,
+                    dtmp,
+                    auxtmp,
+                )
                 if th_e > theta_stop:
                     continue
                 pos = n_nt
@@ -681,7 +734,7 @@ def integrate(
                 aux[j] = auxnew[j]
             for e in range(nev):
                 g_prev[e] = g_new[e]
-            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** -0.2))
+            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err**-0.2))
             h = h * fac
         if not phase_done:
             break

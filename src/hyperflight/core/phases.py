@@ -161,8 +161,7 @@ class Aerodynamics:
     table: AeroTable | None = None
 
     def __post_init__(self) -> None:
-        _check_finite("aerodynamics", "reference_area_m2", self.reference_area_m2, 1e-6, 1e4,
-                      "m^2")
+        _check_finite("aerodynamics", "reference_area_m2", self.reference_area_m2, 1e-6, 1e4, "m^2")
         _check_finite("aerodynamics", "cl", self.cl, -10.0, 10.0, "")
         _check_finite("aerodynamics", "cd", self.cd, 0.0, 10.0, "")
 
@@ -224,10 +223,8 @@ class Controls:
     def __post_init__(self) -> None:
         _check_finite("controls", "alpha_deg", self.alpha_deg, -90, 90, "deg")
         _check_finite("controls", "bank_deg", self.bank_deg, -180, 180, "deg")
-        _check_finite("controls", "thrust_elevation_deg", self.thrust_elevation_deg, -90, 90,
-                      "deg")
-        _check_finite("controls", "thrust_azimuth_deg", self.thrust_azimuth_deg, -360, 360,
-                      "deg")
+        _check_finite("controls", "thrust_elevation_deg", self.thrust_elevation_deg, -90, 90, "deg")
+        _check_finite("controls", "thrust_azimuth_deg", self.thrust_azimuth_deg, -360, 360, "deg")
         n = len(self.schedule_time_s)
         if n:
             ts = np.asarray(self.schedule_time_s, dtype=float)
@@ -294,8 +291,9 @@ class Phase:
             raise ValueError(
                 f"phase {self.name!r}: {len(self.events)} events; at most {L.MAX_EVENTS} allowed"
             )
-        _check_finite(f"phase {self.name!r}", "jettison_mass_kg", self.jettison_mass_kg, 0.0,
-                      1e9, "kg")
+        _check_finite(
+            f"phase {self.name!r}", "jettison_mass_kg", self.jettison_mass_kg, 0.0, 1e9, "kg"
+        )
         if self.thrust is not None and self.thrust.thrust_n > 0 and self.thrust.mdot_kg_s > 0:
             if not any(e.kind == "burnout" or e.kind.startswith("time") for e in self.events):
                 raise ValueError(

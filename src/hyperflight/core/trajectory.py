@@ -122,8 +122,13 @@ class Trajectory:
             "max_load_factor_g": float(c["load_factor_g"][i_n]),
             "final_mass_kg": float(c["mass_kg"][-1]),
             "events": [
-                {"name": e.name, "kind": e.kind, "time_s": e.time_s, "phase": e.phase,
-                 "altitude_m": e.altitude_m}
+                {
+                    "name": e.name,
+                    "kind": e.kind,
+                    "time_s": e.time_s,
+                    "phase": e.phase,
+                    "altitude_m": e.altitude_m,
+                }
                 for e in self.events
             ],
         }
@@ -177,15 +182,25 @@ def build_trajectory(
         # Vertical or resting start: the reference direction is toward the farthest point.
         j = int(np.argmax(ground))
         if ground[j] > 1.0:
-            nv = np.array([-math.sin(lat[0]) * math.cos(lon[0]),
-                           -math.sin(lat[0]) * math.sin(lon[0]), math.cos(lat[0])])
+            nv = np.array(
+                [
+                    -math.sin(lat[0]) * math.cos(lon[0]),
+                    -math.sin(lat[0]) * math.sin(lon[0]),
+                    math.cos(lat[0]),
+                ]
+            )
             ev = np.array([-math.sin(lon[0]), math.cos(lon[0]), 0.0])
             d = u[:, j] - u0
             hd = math.atan2(d @ ev, d @ nv)
         else:
             hd = 0.0
-    nvec = np.array([-math.sin(lat[0]) * math.cos(lon[0]), -math.sin(lat[0]) * math.sin(lon[0]),
-                     math.cos(lat[0])])
+    nvec = np.array(
+        [
+            -math.sin(lat[0]) * math.cos(lon[0]),
+            -math.sin(lat[0]) * math.sin(lon[0]),
+            math.cos(lat[0]),
+        ]
+    )
     evec = np.array([-math.sin(lon[0]), math.cos(lon[0]), 0.0])
     tdir = math.cos(hd) * nvec + math.sin(hd) * evec  # initial direction of travel
     normal = np.cross(u0, tdir)  # pole of the reference great circle (to the left)

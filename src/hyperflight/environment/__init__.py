@@ -1,1 +1,1 @@
-"""Environment models: Earth shape and rotation, gravity, atmosphere. Pure, SI, compiled-friendly."""
+"""Environment models: Earth shape and rotation, gravity, atmosphere. Pure, SI, compiled."""

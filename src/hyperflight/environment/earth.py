@@ -60,7 +60,8 @@ class EarthModel:
         for field, value, lo, hi in checks:
             if not (math.isfinite(value) and lo <= value <= hi):
                 raise ValueError(
-                    f"Earth model: {field} = {value!r} is outside the allowed range [{lo:g}, {hi:g}]"
+                    f"Earth model: {field} = {value!r} is outside the allowed range "
+                    f"[{lo:g}, {hi:g}]"
                 )
         if self.gravity not in ("j2", "inverse_square"):
             raise ValueError(

@@ -32,7 +32,7 @@ def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, a: float, e2:
 
 @numba.njit(cache=True, fastmath=False)
 def ecef_to_geodetic(x: float, y: float, z: float, a: float, e2: float):
-    """ECEF x, y, z (m) to geodetic latitude, longitude (rad) and altitude (m); exact (Vermeille)."""
+    """ECEF x, y, z (m) to geodetic latitude, longitude (rad), altitude (m); exact (Vermeille)."""
     rho2 = x * x + y * y
     rho = math.sqrt(rho2)
     lon = math.atan2(y, x)
@@ -74,7 +74,7 @@ def _ecef_to_geodetic_many(x, y, z, a, e2):
 
 
 def ecef_to_geodetic_array(xyz_m: np.ndarray, a: float, e2: float):
-    """Vectorised ECEF -> geodetic. ``xyz_m`` has shape (3, ...); returns lat, lon (rad), alt (m)."""
+    """Vectorised ECEF -> geodetic. ``xyz_m``: shape (3, ...); returns lat, lon (rad), alt (m)."""
     xyz = np.asarray(xyz_m, dtype=float)
     shape = xyz.shape[1:]
     lat, lon, alt = _ecef_to_geodetic_many(

@@ -1,0 +1,1 @@
+"""Missions: built-in sample flights (scenarios, phases and targeting come here)."""
