@@ -1,0 +1,76 @@
+"""The Dormand-Prince tableau, its continuous extension, and the results container."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hyperflight import Aerodynamics, Controls, EarthModel, Event, InitialState, Phase, fly
+from hyperflight.core import kernel as K
+
+
+def test_tableau_consistency() -> None:
+    b = np.array([K.B1, 0.0, K.B3, K.B4, K.B5, K.B6, 0.0])
+    assert b.sum() == pytest.approx(1.0, abs=1e-15)
+    # Order conditions of the 5th-order weights: sum b c^(q-1) = 1/q.
+    c = np.array([0.0, K.C2, K.C3, K.C4, K.C5, 1.0, 1.0])
+    for q in range(1, 6):
+        assert (b * c ** (q - 1)).sum() == pytest.approx(1.0 / q, abs=1e-14)
+    # The continuous extension reproduces the 5th-order solution at theta = 1.
+    assert np.allclose(K.DENSE_P.sum(axis=1), b, atol=1e-15)
+    # Error weights sum to zero (both solutions are consistent).
+    assert K.E1 + K.E3 + K.E4 + K.E5 + K.E6 + K.E7 == pytest.approx(0.0, abs=1e-16)
+
+
+def test_convergence_order_on_a_kepler_arc() -> None:
+    """Halving the tolerance scales the error as expected for a 5th-order method."""
+    earth = EarthModel.sphere(6_371_000.0)
+    start = InitialState(latitude_deg=0.0, longitude_deg=0.0, altitude_m=0.0, mass_kg=1.0,
+                         speed_m_s=4000.0, flight_path_angle_deg=45.0, heading_deg=0.0)
+    coast = [Phase(name="c", events=(Event(kind="time", value=500.0),))]
+    ref = fly(start, coast, earth=earth, rtol=1e-13, atol=1e-12, output_step_s=500.0)
+    errs = []
+    for rtol in (1e-6, 1e-8, 1e-10):
+        tr = fly(start, coast, earth=earth, rtol=rtol, atol=rtol, output_step_s=500.0)
+        errs.append(abs(tr["eci_x_m"][-1] - ref["eci_x_m"][-1]) + 1e-12)
+    # Errors fall with tolerance (tolerance proportionality).
+    assert errs[0] > errs[1] > errs[2]
+    assert errs[2] < 1e-3
+
+
+def test_dataframe_and_parquet_round_trip(tmp_path) -> None:
+    start = InitialState(latitude_deg=10.0, longitude_deg=170.0, altitude_m=40_000.0,
+                         mass_kg=900.0, speed_m_s=3000.0, heading_deg=90.0)
+    glide = Phase(name="glide", aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.3, cd=0.1),
+                  controls=Controls(bank_deg=10.0), events=(Event(kind="impact"),))
+    tr = fly(start, [glide], output_step_s=5.0)
+    df = tr.to_dataframe()
+    assert len(df) == len(tr)
+    assert {"altitude_m", "mach", "dynamic_pressure_pa", "crossrange_m"} <= set(df.columns)
+    # The date line is crossed without a jump in latitude and with longitudes in [-180, 180].
+    assert df["longitude_deg"].between(-180, 180).all()
+    assert df["longitude_deg"].min() < -170 and df["longitude_deg"].max() > 170
+    path = tr.to_parquet(tmp_path / "t.parquet")
+    back = pd.read_parquet(path)
+    assert np.array_equal(back["time_s"].to_numpy(), tr["time_s"])
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(path).metadata[b"hyperflight.summary"]
+    assert json.loads(meta)["flight_time_s"] == pytest.approx(tr.summary()["flight_time_s"])
+    with pytest.raises(ValueError):
+        tr["altitude_m"][0] = 1.0  # frozen results
+
+
+def test_vertical_launch_and_polar_flight_have_no_singularity() -> None:
+    start = InitialState(latitude_deg=89.999, longitude_deg=0.0, altitude_m=0.0, mass_kg=500.0,
+                         speed_m_s=2000.0, flight_path_angle_deg=90.0)
+    tr = fly(start, [Phase(name="up", aerodynamics=Aerodynamics(reference_area_m2=0.01, cd=0.2),
+                           events=(Event(kind="impact"),))], output_step_s=10.0)
+    assert tr.ok
+    assert np.all(np.isfinite(tr["altitude_m"]))
+    assert tr.summary()["apogee_m"] > 50_000
+    assert math.isfinite(tr.summary()["ground_range_m"])
