@@ -1,7 +1,16 @@
 """Flight core: phases, compiled equations of motion and integrator, trajectory results."""
 
 from hyperflight.core.flight import InitialState, fly
-from hyperflight.core.phases import Aerodynamics, AeroTable, Controls, Event, Phase, Thrust
+from hyperflight.core.phases import (
+    Aerodynamics,
+    AeroTable,
+    Controls,
+    Event,
+    Phase,
+    Steering,
+    TableThrust,
+    Thrust,
+)
 from hyperflight.core.trajectory import FlightEvent, Trajectory
 
 __all__ = [
@@ -12,6 +21,8 @@ __all__ = [
     "FlightEvent",
     "InitialState",
     "Phase",
+    "Steering",
+    "TableThrust",
     "Thrust",
     "Trajectory",
     "fly",

@@ -37,6 +37,8 @@ from hyperflight.core.layout import (
     AUX_QBAR,
     AUX_RHO,
     AUX_T,
+    AUX_TGT_DIST,
+    AUX_THROTTLE,
     AUX_THRUST,
     AUX_VREL,
     AUX_VUP,
@@ -49,8 +51,28 @@ from hyperflight.core.layout import (
     EV_IMPACT,
     EV_MACH,
     EV_SPEED,
+    EV_TARGET_DISTANCE,
     EV_TIME,
     EV_TIME_IN_PHASE,
+    GP_ALPHA,
+    GP_ALPHA_MAX,
+    GP_ALPHA_MIN,
+    GP_ALT_CMD,
+    GP_BANK_FIXED,
+    GP_BANK_MAX,
+    GP_K_ALT,
+    GP_K_ALT_RATE,
+    GP_K_DAMP,
+    GP_K_GAMMA,
+    GP_K_HEADING,
+    GP_K_MACH,
+    GP_MACH_CMD,
+    GP_N_REV,
+    GP_REV0,
+    GP_THROTTLE0,
+    LAW_CRUISE,
+    LAW_DIVE,
+    LAW_GLIDE,
     LAW_SCHEDULE,
     NAUX,
     NSTATE,
@@ -61,6 +83,8 @@ from hyperflight.core.layout import (
     PI_LAW,
     PI_NEV,
     PI_THRUST_DIR,
+    PI_THRUST_MODEL,
+    PI_THRUST_OFF,
     PR_ALPHA,
     PR_BANK,
     PR_CD,
@@ -69,6 +93,8 @@ from hyperflight.core.layout import (
     PR_JETTISON,
     PR_MDOT,
     PR_SREF,
+    PR_TGT_LAT,
+    PR_TGT_LON,
     PR_TH_AZ,
     PR_TH_EL,
     PR_THRUST,
@@ -79,6 +105,7 @@ from hyperflight.core.layout import (
     STATUS_OUTPUT_FULL,
     STATUS_STEP_TOO_SMALL,
     THRUST_ATTITUDE,
+    THRUST_TABLE,
 )
 from hyperflight.environment.atmosphere import us76_kernel
 from hyperflight.environment.earth import EARTH_A, EARTH_E2, EARTH_J2, EARTH_MU, EARTH_OMEGA
@@ -208,22 +235,118 @@ def aero_coefficients(mode, off, cl0, cd0, mach, alpha, data):
 
 
 @numba.njit(cache=True)
-def controls(law, ctrl_off, tp, preal_row, data):
-    """Angle of attack, bank, thrust elevation and azimuth (rad) at time ``tp`` in the phase.
+def _clamp(x, lo, hi):
+    return lo if x < lo else (hi if x > hi else x)
 
-    Schedule layout at ``ctrl_off``: n, t[n], alpha[n], bank[n], elevation[n], azimuth[n].
+
+@numba.njit(cache=True)
+def _wrap_pi(x):
+    return math.atan2(math.sin(x), math.cos(x))
+
+
+@numba.njit(cache=True)
+def target_geometry(lat, lon, lat_t, lon_t):
+    """Central angle (rad) and initial bearing (rad from north) to a point, on the sphere."""
+    dlat = lat_t - lat
+    dlon = lon_t - lon
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat) * math.cos(lat_t) * math.sin(dlon / 2) ** 2
+    ang = 2.0 * math.asin(math.sqrt(_clamp(h, 0.0, 1.0)))
+    brg = math.atan2(
+        math.sin(dlon) * math.cos(lat_t),
+        math.cos(lat) * math.sin(lat_t) - math.sin(lat) * math.cos(lat_t) * math.cos(dlon),
+    )
+    return ang, brg
+
+
+@numba.njit(cache=True)
+def _steer_bank(off, tp, data, heading, bearing):
+    """Bank toward the target bearing, or a fixed bank with scheduled reversals."""
+    n_rev = int(data[off + GP_N_REV])
+    if n_rev > 0:
+        sign = 1.0
+        for i in range(n_rev):
+            if tp >= data[off + GP_REV0 + i]:
+                sign = -sign
+        return sign * data[off + GP_BANK_FIXED]
+    bmax = data[off + GP_BANK_MAX]
+    return _clamp(data[off + GP_K_HEADING] * _wrap_pi(bearing - heading), -bmax, bmax)
+
+
+@numba.njit(cache=True)
+def controls(law, off, tp, preal_row, data, alt, vrel, vup, heading, mach, tgt_ang, tgt_brg):
+    """Angle of attack, bank, thrust elevation, thrust azimuth (rad) and throttle (0..1).
+
+    Schedule layout at ``off``: n, t[n], alpha[n], bank[n], elevation[n], azimuth[n]. The
+    feedback laws (GLIDE, CRUISE, DIVE) read their parameters at ``off`` (``layout.GP_*``).
+    Bank is positive to the right; ``heading`` and the target bearing are from north.
     """
     if law == LAW_SCHEDULE:
-        n = int(data[ctrl_off])
-        toff = ctrl_off + 1
+        n = int(data[off])
+        toff = off + 1
         i, w = _interp1(tp, toff, n, data)
         j = i + 1 if n > 1 else i
         out0 = (1 - w) * data[toff + n + i] + w * data[toff + n + j]
         out1 = (1 - w) * data[toff + 2 * n + i] + w * data[toff + 2 * n + j]
         out2 = (1 - w) * data[toff + 3 * n + i] + w * data[toff + 3 * n + j]
         out3 = (1 - w) * data[toff + 4 * n + i] + w * data[toff + 4 * n + j]
-        return out0, out1, out2, out3
-    return preal_row[PR_ALPHA], preal_row[PR_BANK], preal_row[PR_TH_EL], preal_row[PR_TH_AZ]
+        return out0, out1, out2, out3, 1.0
+    if law == LAW_GLIDE or law == LAW_CRUISE or law == LAW_DIVE:
+        a_min = data[off + GP_ALPHA_MIN]
+        a_max = data[off + GP_ALPHA_MAX]
+        bank = _steer_bank(off, tp, data, heading, tgt_brg)
+        throttle = 1.0
+        if law == LAW_GLIDE:
+            v = max(vrel, 1.0)
+            alpha = data[off + GP_ALPHA] - data[off + GP_K_DAMP] * vup / v
+        elif law == LAW_CRUISE:
+            alpha = (
+                data[off + GP_ALPHA]
+                + data[off + GP_K_ALT] * (data[off + GP_ALT_CMD] - alt)
+                - data[off + GP_K_ALT_RATE] * vup
+            )
+            throttle = _clamp(
+                data[off + GP_THROTTLE0] + data[off + GP_K_MACH] * (data[off + GP_MACH_CMD] - mach),
+                0.0,
+                1.0,
+            )
+        else:
+            # Aim the flight path at the target point: gamma_cmd = -atan(alt / distance).
+            dist = max(tgt_ang * 6371000.0, 1.0)
+            gamma_cmd = -math.atan2(max(alt, 0.0), dist)
+            gamma = math.asin(_clamp(vup / max(vrel, 1e-9), -1.0, 1.0))
+            alpha = data[off + GP_ALPHA] + data[off + GP_K_GAMMA] * (gamma_cmd - gamma)
+        return _clamp(alpha, a_min, a_max), bank, preal_row[PR_TH_EL], preal_row[PR_TH_AZ], throttle
+    return preal_row[PR_ALPHA], preal_row[PR_BANK], preal_row[PR_TH_EL], preal_row[PR_TH_AZ], 1.0
+
+
+@numba.njit(cache=True)
+def table_thrust(off, mach, alt, throttle, data):
+    """Thrust (N) and mass flow (kg/s) of an air-breather from its table.
+
+    Layout at ``off``: n_mach, n_alt, mach[n_mach], alt_m[n_alt], thrust_n[n_alt, n_mach],
+    isp_s[n_mach], mach_min, mach_max. No thrust outside [mach_min, mach_max]. Bilinear,
+    clamped at the table edges.
+    """
+    nm = int(data[off])
+    na = int(data[off + 1])
+    moff = off + 2
+    aoff = moff + nm
+    toff = aoff + na
+    ioff = toff + na * nm
+    mach_min = data[ioff + nm]
+    mach_max = data[ioff + nm + 1]
+    if mach < mach_min or mach > mach_max or throttle <= 0.0:
+        return 0.0, 0.0
+    im, wm = _interp1(mach, moff, nm, data)
+    ia, wa = _interp1(alt, aoff, na, data)
+    im1 = im + 1 if nm > 1 else im
+    ia1 = ia + 1 if na > 1 else ia
+    t = (1 - wa) * ((1 - wm) * data[toff + ia * nm + im] + wm * data[toff + ia * nm + im1]) + wa * (
+        (1 - wm) * data[toff + ia1 * nm + im] + wm * data[toff + ia1 * nm + im1]
+    )
+    isp = (1 - wm) * data[ioff + im] + wm * data[ioff + im1]
+    thrust = throttle * t
+    return thrust, thrust / (isp * G0)
 
 
 @numba.njit(cache=True)
@@ -268,8 +391,26 @@ def rhs(t, y, tp, pint_row, preal_row, data, env, atm, dy, aux):
     mach = vrel / sos if sos > 0.0 else 0.0
     qbar = 0.5 * rho * vrel * vrel
 
+    vn = wx * nx + wy * ny + wz * nz
+    ve = wx * ex + wy * ey
+    heading = math.atan2(ve, vn)
+    tgt_ang, tgt_brg = target_geometry(lat, lon_e, preal_row[PR_TGT_LAT], preal_row[PR_TGT_LON])
+
     law = pint_row[PI_LAW]
-    alpha, bank, th_el, th_az = controls(law, pint_row[PI_CTRL_OFF], tp, preal_row, data)
+    alpha, bank, th_el, th_az, throttle = controls(
+        law,
+        pint_row[PI_CTRL_OFF],
+        tp,
+        preal_row,
+        data,
+        alt,
+        vrel,
+        vup,
+        heading,
+        mach,
+        tgt_ang,
+        tgt_brg,
+    )
 
     # Velocity direction and lift direction.
     if vrel > 1e-9:
@@ -307,8 +448,11 @@ def rhs(t, y, tp, pint_row, preal_row, data, env, atm, dy, aux):
     fy = fa * (cl * by - cd * evy)
     fz = fa * (cl * bz - cd * evz)
 
-    thrust = preal_row[PR_THRUST]
-    mdot = preal_row[PR_MDOT]
+    if pint_row[PI_THRUST_MODEL] == THRUST_TABLE:
+        thrust, mdot = table_thrust(pint_row[PI_THRUST_OFF], mach, alt, throttle, data)
+    else:
+        thrust = preal_row[PR_THRUST]
+        mdot = preal_row[PR_MDOT]
     if thrust != 0.0:
         if pint_row[PI_THRUST_DIR] == THRUST_ATTITUDE:
             ce = math.cos(th_el)
@@ -351,6 +495,8 @@ def rhs(t, y, tp, pint_row, preal_row, data, env, atm, dy, aux):
     aux[AUX_A] = sos
     aux[AUX_VREL] = vrel
     aux[AUX_VUP] = vup
+    aux[AUX_THROTTLE] = throttle
+    aux[AUX_TGT_DIST] = tgt_ang * a_e * (1.0 - (1.0 - math.sqrt(1.0 - e2)) / 3.0)
 
 
 @numba.njit(cache=True)
@@ -372,6 +518,8 @@ def event_value(kind, value, t, tp, y, aux):
         return aux[AUX_VREL] - value
     if kind == EV_BURNOUT:
         return y[6] - value
+    if kind == EV_TARGET_DISTANCE:
+        return aux[AUX_TGT_DIST] - value
     if kind == EV_FLIGHT_PATH_ANGLE:
         v = aux[AUX_VREL]
         if v <= 0.0:
@@ -724,6 +872,9 @@ def integrate(
                     ev_index[n_ev] = stop_e
                     n_ev += 1
                 phase_done = True
+                if pint[PI_EV0 + 3 * stop_e] == EV_IMPACT:
+                    # Reaching the ground ends the flight, whatever phases remain.
+                    phase = n_phase - 1
                 break
             # Advance.
             t = t + h

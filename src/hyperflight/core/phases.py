@@ -26,6 +26,7 @@ EventKind = Literal[
     "speed",
     "burnout",
     "flight_path_angle",
+    "target_distance",
 ]
 _EVENT_CODES = {name: code for code, name in L.EVENT_NAMES.items()}
 _DIRECTIONS = {"any": L.DIR_ANY, "rising": L.DIR_RISING, "falling": L.DIR_FALLING}
@@ -42,6 +43,7 @@ _EVENT_VALUE_RANGE = {
     "speed": (0.0, 20_000.0, "m/s"),
     "burnout": (0.0, 1e9, "kg"),
     "flight_path_angle": (-90.0, 90.0, "deg"),
+    "target_distance": (0.0, 2.1e7, "m"),
 }
 
 
@@ -266,6 +268,133 @@ class Controls:
 
 
 @dataclass(frozen=True, kw_only=True)
+class TableThrust:
+    """Air-breathing thrust: throttle x max thrust table in Mach and altitude, Isp in Mach.
+
+    ``max_thrust_n`` has shape (len(altitude_m), len(mach)). No thrust outside
+    [mach_min, mach_max] (the engine's operating band). The throttle comes from the control
+    law (the cruise law holds a Mach number with it; other laws use full throttle). Thrust
+    acts along the air-relative velocity tilted by the angle of attack.
+    """
+
+    mach: tuple[float, ...]
+    altitude_m: tuple[float, ...]
+    max_thrust_n: tuple[tuple[float, ...], ...]
+    isp_s: tuple[float, ...]
+    mach_min: float
+    mach_max: float
+
+    def __post_init__(self) -> None:
+        m = np.asarray(self.mach, dtype=float)
+        h = np.asarray(self.altitude_m, dtype=float)
+        for name, arr in (("mach", m), ("altitude_m", h)):
+            if arr.ndim != 1 or arr.size < 1 or not np.all(np.isfinite(arr)):
+                raise ValueError(f"table thrust: {name} must be a non-empty list of finite numbers")
+            if arr.size > 1 and not np.all(np.diff(arr) > 0):
+                raise ValueError(f"table thrust: {name} must be strictly increasing")
+        t = np.asarray(self.max_thrust_n, dtype=float)
+        if t.shape != (h.size, m.size) or not np.all(np.isfinite(t)) or np.any(t < 0):
+            raise ValueError(
+                f"table thrust: max_thrust_n must be finite, >= 0, of shape ({h.size} altitudes, "
+                f"{m.size} Mach numbers); got shape {t.shape}"
+            )
+        isp = np.asarray(self.isp_s, dtype=float)
+        if isp.shape != m.shape or not np.all((isp > 1) & (isp < 1e5)):
+            raise ValueError("table thrust: isp_s needs one value per Mach number, in (1, 1e5) s")
+        _check_finite("table thrust", "mach_min", self.mach_min, 0.0, 50.0, "")
+        _check_finite("table thrust", "mach_max", self.mach_max, self.mach_min, 50.0, "")
+
+    def packed(self) -> np.ndarray:
+        return np.concatenate(
+            [
+                [len(self.mach), len(self.altitude_m)],
+                np.asarray(self.mach, dtype=float),
+                np.asarray(self.altitude_m, dtype=float),
+                np.asarray(self.max_thrust_n, dtype=float).ravel(),
+                np.asarray(self.isp_s, dtype=float),
+                [self.mach_min, self.mach_max],
+            ]
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Steering:
+    """Feedback control law evaluated in the kernel each step (angles in degrees).
+
+    ``law``:
+    - "glide": constant angle of attack ``alpha_deg``; ``damping`` > 0 adds
+      ``-damping * altitude_rate / speed`` (rad) to damp the phugoid (0 leaves skips alone).
+    - "cruise": alpha = alpha_deg + altitude_gain_deg_per_m * (altitude_m - h)
+      - altitude_rate_gain_deg_per_m_s * h_dot; throttle = throttle + mach_gain * (mach - M).
+    - "dive": alpha = alpha_deg + gamma_gain * (gamma_cmd - gamma), with gamma_cmd the angle
+      below the horizon of the straight line to the target point.
+    Bank: toward the phase's target point with ``heading_gain`` (deg of bank per deg of heading
+    error) limited to ``bank_max_deg``; or, when ``reversal_times_s`` is given, a fixed bank of
+    ``reversal_bank_deg`` whose sign flips at each reversal time (lateral manoeuvre).
+    """
+
+    law: Literal["glide", "cruise", "dive"]
+    alpha_deg: float = 0.0
+    alpha_min_deg: float = -30.0
+    alpha_max_deg: float = 30.0
+    damping: float = 0.0
+    bank_max_deg: float = 60.0
+    heading_gain: float = 2.0
+    altitude_m: float = 0.0
+    altitude_gain_deg_per_m: float = 0.002
+    altitude_rate_gain_deg_per_m_s: float = 0.05
+    mach: float = 0.0
+    mach_gain: float = 2.0
+    throttle: float = 0.6
+    gamma_gain: float = 3.0
+    reversal_times_s: tuple[float, ...] = ()
+    reversal_bank_deg: float = 0.0
+
+    def __post_init__(self) -> None:
+        w = f"steering {self.law!r}"
+        if self.law not in ("glide", "cruise", "dive"):
+            raise ValueError(f"steering: law = {self.law!r}; allowed: glide, cruise, dive")
+        _check_finite(w, "alpha_deg", self.alpha_deg, -60, 60, "deg")
+        _check_finite(w, "alpha_min_deg", self.alpha_min_deg, -60, self.alpha_deg, "deg")
+        _check_finite(w, "alpha_max_deg", self.alpha_max_deg, self.alpha_deg, 60, "deg")
+        _check_finite(w, "damping", self.damping, 0, 100, "")
+        _check_finite(w, "bank_max_deg", self.bank_max_deg, 0, 90, "deg")
+        _check_finite(w, "heading_gain", self.heading_gain, 0, 100, "")
+        _check_finite(w, "altitude_m", self.altitude_m, 0, 200_000, "m")
+        _check_finite(w, "mach", self.mach, 0, 30, "")
+        _check_finite(w, "throttle", self.throttle, 0, 1, "")
+        _check_finite(w, "reversal_bank_deg", self.reversal_bank_deg, -90, 90, "deg")
+        ts = np.asarray(self.reversal_times_s, dtype=float)
+        if ts.size and (not np.all(np.isfinite(ts)) or np.any(np.diff(ts) <= 0) or ts[0] < 0):
+            raise ValueError(f"{w}: reversal_times_s must be >= 0 and strictly increasing")
+
+    def packed(self) -> np.ndarray:
+        p = np.zeros(L.GP_SIZE + len(self.reversal_times_s))
+        r = math.radians
+        p[L.GP_ALPHA] = r(self.alpha_deg)
+        p[L.GP_ALPHA_MIN] = r(self.alpha_min_deg)
+        p[L.GP_ALPHA_MAX] = r(self.alpha_max_deg)
+        p[L.GP_K_DAMP] = self.damping
+        p[L.GP_BANK_MAX] = r(self.bank_max_deg)
+        p[L.GP_K_HEADING] = self.heading_gain
+        p[L.GP_ALT_CMD] = self.altitude_m
+        p[L.GP_K_ALT] = r(self.altitude_gain_deg_per_m)
+        p[L.GP_K_ALT_RATE] = r(self.altitude_rate_gain_deg_per_m_s)
+        p[L.GP_MACH_CMD] = self.mach
+        p[L.GP_K_MACH] = self.mach_gain
+        p[L.GP_THROTTLE0] = self.throttle
+        p[L.GP_K_GAMMA] = self.gamma_gain
+        p[L.GP_BANK_FIXED] = r(self.reversal_bank_deg)
+        p[L.GP_N_REV] = len(self.reversal_times_s)
+        p[L.GP_REV0 :] = self.reversal_times_s
+        return p
+
+    @property
+    def code(self) -> int:
+        return {"glide": L.LAW_GLIDE, "cruise": L.LAW_CRUISE, "dive": L.LAW_DIVE}[self.law]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Phase:
     """One phase of a flight: vehicle configuration, controls and ending events.
 
@@ -277,9 +406,11 @@ class Phase:
     name: str
     events: tuple[Event, ...]
     aerodynamics: Aerodynamics | None = None
-    thrust: Thrust | None = None
-    controls: Controls = field(default_factory=Controls)
+    thrust: Thrust | TableThrust | None = None
+    controls: Controls | Steering = field(default_factory=Controls)
     jettison_mass_kg: float = 0.0
+    target_latitude_deg: float = 0.0
+    target_longitude_deg: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.events or not any(e.terminal for e in self.events):
@@ -333,16 +464,26 @@ def pack_phases(phases: Sequence[Phase]) -> tuple[np.ndarray, np.ndarray, np.nda
             preal[i, L.PR_CL] = aero.cl
             preal[i, L.PR_CD] = aero.cd
         c = ph.controls
-        if c.scheduled:
+        preal[i, L.PR_TGT_LAT] = math.radians(ph.target_latitude_deg)
+        preal[i, L.PR_TGT_LON] = math.radians(ph.target_longitude_deg)
+        if isinstance(c, Steering):
+            pint[i, L.PI_LAW] = c.code
+            pint[i, L.PI_CTRL_OFF] = add(c.packed())
+        elif c.scheduled:
             pint[i, L.PI_LAW] = L.LAW_SCHEDULE
             pint[i, L.PI_CTRL_OFF] = add(c.packed())
         else:
             pint[i, L.PI_LAW] = L.LAW_CONSTANT
-        preal[i, L.PR_ALPHA] = math.radians(c.alpha_deg)
-        preal[i, L.PR_BANK] = math.radians(c.bank_deg)
-        preal[i, L.PR_TH_EL] = math.radians(c.thrust_elevation_deg)
-        preal[i, L.PR_TH_AZ] = math.radians(c.thrust_azimuth_deg)
-        if ph.thrust is not None:
+        if isinstance(c, Controls):
+            preal[i, L.PR_ALPHA] = math.radians(c.alpha_deg)
+            preal[i, L.PR_BANK] = math.radians(c.bank_deg)
+            preal[i, L.PR_TH_EL] = math.radians(c.thrust_elevation_deg)
+            preal[i, L.PR_TH_AZ] = math.radians(c.thrust_azimuth_deg)
+        if isinstance(ph.thrust, TableThrust):
+            pint[i, L.PI_THRUST_MODEL] = L.THRUST_TABLE
+            pint[i, L.PI_THRUST_OFF] = add(ph.thrust.packed())
+            pint[i, L.PI_THRUST_DIR] = L.THRUST_ALONG_VELOCITY
+        elif ph.thrust is not None:
             preal[i, L.PR_THRUST] = ph.thrust.thrust_n
             preal[i, L.PR_MDOT] = ph.thrust.mdot_kg_s
             pint[i, L.PI_THRUST_DIR] = (
