@@ -681,6 +681,27 @@ def integrate(
             h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
             h = min(h, max_step)
         phase_done = False
+        # A phase whose target distance or burnout mass is already passed ends at once.
+        for e in range(nev):
+            kind = pint[PI_EV0 + 3 * e]
+            if (
+                pint[PI_EV0 + 3 * e + 2] != 0
+                and (kind == EV_TARGET_DISTANCE or kind == EV_BURNOUT)
+                and g_prev[e] <= 0.0
+            ):
+                if n_out >= cap or n_ev >= ev_cap:
+                    return n_out, n_ev, STATUS_OUTPUT_FULL, phase, t
+                if n_out == 0 or out_t[n_out - 1] < t:
+                    _record(n_out, t, y, aux, phase, out_t, out_y, out_aux, out_phase)
+                    n_out += 1
+                ev_t[n_ev] = t
+                for j in range(NSTATE):
+                    ev_y[n_ev, j] = y[j]
+                ev_phase[n_ev] = phase
+                ev_index[n_ev] = e
+                n_ev += 1
+                phase_done = True
+                break
         while not phase_done:
             if steps >= max_steps:
                 status = STATUS_MAX_STEPS

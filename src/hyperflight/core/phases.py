@@ -425,7 +425,16 @@ class Phase:
         _check_finite(
             f"phase {self.name!r}", "jettison_mass_kg", self.jettison_mass_kg, 0.0, 1e9, "kg"
         )
-        if self.thrust is not None and self.thrust.thrust_n > 0 and self.thrust.mdot_kg_s > 0:
+        w = f"phase {self.name!r}"
+        _check_finite(w, "target_latitude_deg", self.target_latitude_deg, -90.0, 90.0, "deg")
+        _check_finite(w, "target_longitude_deg", self.target_longitude_deg, -360.0, 360.0, "deg")
+        if isinstance(self.thrust, TableThrust):
+            if not any(e.kind == "burnout" for e in self.events):
+                raise ValueError(
+                    f"{w}: an air-breathing phase needs a 'burnout' event at the dry mass so "
+                    "the fuel cannot run out unnoticed"
+                )
+        elif self.thrust is not None and self.thrust.thrust_n > 0 and self.thrust.mdot_kg_s > 0:
             if not any(e.kind == "burnout" or e.kind.startswith("time") for e in self.events):
                 raise ValueError(
                     f"phase {self.name!r}: a thrusting phase needs a 'burnout' or time event "

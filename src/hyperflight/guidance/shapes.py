@@ -1,0 +1,402 @@
+"""Build the phases of a flight from a vehicle and a few shape parameters.
+
+Boost: vertical rise, then a pitch programme that tilts the thrust linearly down to the kick
+elevation at first-stage burnout, then gravity turn (thrust along the air-relative velocity at
+zero angle of attack) through the upper stages; the last stage may be cut off early (``cutoff_fraction`` of its propellant burned) to lower the burnout speed. Then,
+by vehicle kind:
+- ballistic: the reentry vehicle coasts to impact (apogee recorded);
+- boost-glide: the glider coasts, pulls up when it descends to the pull-up altitude (angle of
+  attack raised in proportion to the sink rate, up to its maximum, until the flight path is level), glides at the angle of (L/D)max steering toward the target, and dives on
+  it from ``dive_distance_m``;
+- cruise: the air-breather holds a cruise altitude and Mach number while steering toward the
+  target until its fuel is gone or it is within ``dive_distance_m``, then glides and dives.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from hyperflight.core.phases import (
+    Aerodynamics,
+    AeroTable,
+    Controls,
+    Event,
+    Phase,
+    Steering,
+    TableThrust,
+    Thrust,
+)
+from hyperflight.vehicle.model import Glider, ReentryVehicle, Scramjet, Vehicle
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoostShape:
+    """Boost parameters: launch azimuth, thrust elevation at first-stage burnout, cutoff."""
+
+    azimuth_deg: float
+    kick_elevation_deg: float = 45.0
+    cutoff_fraction: float = 1.0
+    vertical_rise_s: float = 8.0
+    # None: upper stages fly a gravity turn. A number: they hold a thrust attitude that moves
+    # linearly from the kick elevation to this elevation (deg) over their burn (depressed boost).
+    final_elevation_deg: float | None = None
+    # Air launch: the first stage holds the kick elevation from ignition (no vertical rise).
+    air_launch: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class GlideShape:
+    """Boost-glide parameters after burnout (angles in degrees, SI otherwise)."""
+
+    pull_up_altitude_m: float = 60_000.0
+    glide_alpha_deg: float | None = None  # default: the vehicle's (L/D)max angle
+    damping: float = 0.0  # 0: skips and phugoid are left alone
+    dive_distance_m: float = 150_000.0
+    bank_max_deg: float = 45.0
+    reversal_times_s: tuple[float, ...] = ()
+    reversal_bank_deg: float = 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CruiseShape:
+    """Air-breathing cruise: altitude (m) and Mach number to hold, where to dive."""
+
+    altitude_m: float
+    mach: float
+    dive_distance_m: float = 80_000.0
+    alpha_deg: float = 2.0
+
+
+def _stack_aero(area: float, cd: float) -> Aerodynamics:
+    return Aerodynamics(reference_area_m2=area, cd=cd)
+
+
+def boost_phases(vehicle: Vehicle, shape: BoostShape) -> list[Phase]:
+    """Vertical rise, pitch programme and gravity turn through every stage."""
+    if not vehicle.stages:
+        return []
+    if not (0.0 < shape.cutoff_fraction <= 1.0):
+        raise ValueError(
+            f"boost: cutoff_fraction = {shape.cutoff_fraction} must be in (0, 1] (the share of "
+            "the last stage's propellant that is burned)"
+        )
+    if not (-30.0 <= shape.kick_elevation_deg <= 90.0):
+        raise ValueError(
+            f"boost: kick_elevation_deg = {shape.kick_elevation_deg} is outside [-30, 90] deg"
+        )
+    phases: list[Phase] = []
+    mass = vehicle.launch_mass_kg
+    n = len(vehicle.stages)
+    az = shape.azimuth_deg % 360.0
+    for k, st in enumerate(vehicle.stages):
+        burned = st.propellant_mass_kg * (shape.cutoff_fraction if k == n - 1 else 1.0)
+        jettison = vehicle.stages[k - 1].dry_mass_kg if k > 0 else 0.0
+        mass -= jettison
+        burnout_mass = mass - burned
+        thrust_v = Thrust(thrust_n=st.thrust_n, isp_s=st.isp_s, direction="velocity")
+        thrust_a = Thrust(thrust_n=st.thrust_n, isp_s=st.isp_s, direction="attitude")
+        aero = _stack_aero(st.reference_area_m2, st.cd)
+        burnout = Event(kind="burnout", value=burnout_mass, name=f"{st.name} burnout")
+        if k == 0 and shape.air_launch:
+            phases.append(
+                Phase(
+                    name=f"{st.name} boost",
+                    aerodynamics=aero,
+                    thrust=thrust_a,
+                    controls=Controls(
+                        thrust_elevation_deg=shape.kick_elevation_deg, thrust_azimuth_deg=az
+                    ),
+                    events=(burnout,),
+                )
+            )
+        elif k == 0 and shape.kick_elevation_deg < 90.0:
+            # Vertical rise, then a linear pitch programme down to the kick elevation at
+            # first-stage burnout; upper stages fly a gravity turn.
+            t_rise = min(shape.vertical_rise_s, 0.3 * st.burn_time_s)
+            t_prog = st.burn_time_s - t_rise
+            phases.append(
+                Phase(
+                    name="vertical rise",
+                    aerodynamics=aero,
+                    thrust=thrust_a,
+                    controls=Controls(thrust_elevation_deg=90.0, thrust_azimuth_deg=az),
+                    events=(Event(kind="time_in_phase", value=t_rise), burnout),
+                )
+            )
+            phases.append(
+                Phase(
+                    name=f"{st.name} pitch programme",
+                    aerodynamics=aero,
+                    thrust=thrust_a,
+                    controls=Controls(
+                        thrust_azimuth_deg=az,
+                        schedule_time_s=(0.0, t_prog),
+                        thrust_elevation_schedule_deg=(90.0, shape.kick_elevation_deg),
+                    ),
+                    events=(burnout,),
+                )
+            )
+        elif k == 0:
+            phases.append(
+                Phase(
+                    name=f"{st.name} vertical",
+                    aerodynamics=aero,
+                    thrust=thrust_a,
+                    controls=Controls(thrust_elevation_deg=90.0, thrust_azimuth_deg=az),
+                    events=(burnout,),
+                )
+            )
+        elif shape.final_elevation_deg is not None:
+            upper = vehicle.stages[1:]
+            total = sum(u.burn_time_s for u in upper)
+            done = sum(u.burn_time_s for u in upper[: k - 1])
+            e0, e1 = shape.kick_elevation_deg, shape.final_elevation_deg
+            el_a = e0 + (e1 - e0) * done / total
+            el_b = e0 + (e1 - e0) * (done + st.burn_time_s) / total
+            phases.append(
+                Phase(
+                    name=f"{st.name} pitch programme",
+                    aerodynamics=aero,
+                    thrust=thrust_a,
+                    jettison_mass_kg=jettison,
+                    controls=Controls(
+                        thrust_azimuth_deg=az,
+                        schedule_time_s=(0.0, st.burn_time_s),
+                        thrust_elevation_schedule_deg=(el_a, el_b),
+                    ),
+                    events=(burnout,),
+                )
+            )
+        else:
+            phases.append(
+                Phase(
+                    name=f"{st.name} gravity turn",
+                    aerodynamics=aero,
+                    thrust=thrust_v,
+                    jettison_mass_kg=jettison,
+                    events=(burnout,),
+                )
+            )
+        mass = burnout_mass
+    return phases
+
+
+def _payload_jettison(vehicle: Vehicle, shape: BoostShape) -> float:
+    """Mass dropped at payload separation: last stage dry mass plus unburned propellant."""
+    if not vehicle.stages:
+        return 0.0
+    last = vehicle.stages[-1]
+    return last.dry_mass_kg + last.propellant_mass_kg * (1.0 - shape.cutoff_fraction)
+
+
+def glider_aero(g: Glider) -> Aerodynamics:
+    if g.aero is not None:
+        return Aerodynamics(reference_area_m2=g.reference_area_m2, table=g.aero)
+    # The file's coefficients hold at the nominal angle; CL is taken linear in alpha so a pull-up
+    # and a dive can change the lift.
+    a0 = max(g.alpha_max_lift_to_drag_deg, 1.0)
+    alphas = (0.0, a0, max(g.alpha_max_deg, a0 + 1.0))
+    cl_nom, cd_nom = g.cl, g.cd
+    assert cl_nom is not None and cd_nom is not None
+    cl = tuple(cl_nom * a / a0 for a in alphas)
+    # Parabolic drag polar with its (L/D)max at the nominal angle: CD0 = cd / 2.
+    cd0 = cd_nom / 2.0
+    k = (cd_nom - cd0) / cl_nom**2 if cl_nom else 0.0
+    cd = tuple(cd0 + k * c * c for c in cl)
+    table = AeroTable(
+        mach=(1.0,),
+        alpha_deg=alphas,
+        cl=tuple((c,) for c in cl),
+        cd=tuple((c,) for c in cd),
+        source="derived from L/D and beta",
+    )
+    return Aerodynamics(reference_area_m2=g.reference_area_m2, table=table)
+
+
+def scramjet_aero(s: Scramjet) -> Aerodynamics:
+    return Aerodynamics(reference_area_m2=s.reference_area_m2, table=s.aero_table())
+
+
+def flight_phases(
+    vehicle: Vehicle,
+    boost: BoostShape,
+    *,
+    target_lat_lon_deg: tuple[float, float] = (0.0, 0.0),
+    glide: GlideShape | None = None,
+    cruise: CruiseShape | None = None,
+) -> list[Phase]:
+    """Every phase of a flight of ``vehicle`` from launch to impact."""
+    phases = boost_phases(vehicle, boost)
+    drop = _payload_jettison(vehicle, boost)
+    tlat, tlon = target_lat_lon_deg
+    tgt = dict(target_latitude_deg=tlat, target_longitude_deg=tlon)
+    p = vehicle.payload
+    if isinstance(p, ReentryVehicle):
+        phases.append(
+            Phase(
+                name="ballistic coast and reentry",
+                jettison_mass_kg=drop,
+                aerodynamics=Aerodynamics(reference_area_m2=p.reference_area_m2, cd=p.cd),
+                events=(Event(kind="impact"), Event(kind="apogee", terminal=False)),
+            ),
+        )
+        return phases
+    if isinstance(p, Glider):
+        g = glide or GlideShape()
+        aero = glider_aero(p)
+        alpha = (
+            g.glide_alpha_deg if g.glide_alpha_deg is not None else (p.alpha_max_lift_to_drag_deg)
+        )
+        phases += [
+            Phase(
+                name="coast",
+                jettison_mass_kg=drop,
+                aerodynamics=aero,
+                **tgt,
+                events=(
+                    Event(kind="altitude", value=g.pull_up_altitude_m, direction="falling"),
+                    Event(kind="impact"),
+                    Event(kind="apogee", terminal=False, name="first apex"),
+                ),
+            ),
+            Phase(
+                name="pull-up",
+                aerodynamics=aero,
+                **tgt,
+                controls=Steering(
+                    law="glide",
+                    alpha_deg=alpha,
+                    alpha_min_deg=0.0,
+                    alpha_max_deg=p.alpha_max_deg,
+                    damping=3.0,
+                    bank_max_deg=g.bank_max_deg,
+                ),
+                events=(
+                    Event(kind="flight_path_angle", value=0.0, direction="rising"),
+                    Event(kind="impact"),
+                    Event(kind="time_in_phase", value=600.0),
+                ),
+            ),
+            Phase(
+                name="glide",
+                aerodynamics=aero,
+                **tgt,
+                controls=Steering(
+                    law="glide",
+                    alpha_deg=alpha,
+                    alpha_min_deg=-p.alpha_max_deg,
+                    alpha_max_deg=p.alpha_max_deg,
+                    damping=g.damping,
+                    bank_max_deg=g.bank_max_deg,
+                    reversal_times_s=g.reversal_times_s,
+                    reversal_bank_deg=g.reversal_bank_deg,
+                ),
+                events=(
+                    Event(kind="target_distance", value=g.dive_distance_m, direction="falling"),
+                    Event(kind="impact"),
+                    Event(kind="apogee", terminal=False, name="glide apex"),
+                ),
+            ),
+            Phase(
+                name="terminal dive",
+                aerodynamics=aero,
+                **tgt,
+                controls=Steering(
+                    law="dive",
+                    alpha_deg=0.0,
+                    alpha_min_deg=-p.alpha_max_deg,
+                    alpha_max_deg=p.alpha_max_deg,
+                    bank_max_deg=80.0,
+                    heading_gain=4.0,
+                    gamma_gain=4.0,
+                ),
+                events=(Event(kind="impact"),),
+            ),
+        ]
+        return phases
+    if isinstance(p, Scramjet):
+        c = cruise
+        if c is None:
+            raise ValueError("cruise vehicle: a CruiseShape (altitude_m, mach) is required")
+        aero = scramjet_aero(p)
+        engine = TableThrust(
+            mach=p.thrust_mach,
+            altitude_m=p.thrust_altitude_m,
+            max_thrust_n=p.max_thrust_n,
+            isp_s=p.isp_s,
+            mach_min=p.mach_min,
+            mach_max=p.mach_max,
+        )
+        dry = p.dry_mass_kg
+        phases += [
+            Phase(
+                name="scramjet cruise",
+                jettison_mass_kg=drop,
+                aerodynamics=aero,
+                **tgt,
+                thrust=engine,
+                controls=Steering(
+                    law="cruise",
+                    alpha_deg=c.alpha_deg,
+                    alpha_min_deg=-12.0,
+                    alpha_max_deg=12.0,
+                    altitude_m=c.altitude_m,
+                    mach=c.mach,
+                    bank_max_deg=30.0,
+                ),
+                events=(
+                    Event(kind="burnout", value=dry, name="fuel exhausted"),
+                    Event(kind="target_distance", value=c.dive_distance_m, direction="falling"),
+                    Event(kind="impact"),
+                ),
+            ),
+            Phase(
+                name="glide",
+                aerodynamics=aero,
+                **tgt,
+                controls=Steering(
+                    law="glide",
+                    alpha_deg=c.alpha_deg,
+                    alpha_max_deg=12.0,
+                    alpha_min_deg=-12.0,
+                    bank_max_deg=30.0,
+                ),
+                events=(
+                    Event(kind="target_distance", value=c.dive_distance_m, direction="falling"),
+                    Event(kind="impact"),
+                ),
+            ),
+            Phase(
+                name="terminal dive",
+                aerodynamics=aero,
+                **tgt,
+                controls=Steering(
+                    law="dive",
+                    alpha_deg=0.0,
+                    alpha_min_deg=-12.0,
+                    alpha_max_deg=12.0,
+                    bank_max_deg=80.0,
+                    heading_gain=4.0,
+                    gamma_gain=4.0,
+                ),
+                events=(Event(kind="impact"),),
+            ),
+        ]
+        return phases
+    raise TypeError(f"unknown payload type {type(p).__name__}")
+
+
+def great_circle(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> tuple[float, float]:
+    """Central angle (rad) and initial bearing (deg) between two points on the sphere."""
+    p1, p2 = math.radians(lat1_deg), math.radians(lat2_deg)
+    dl = math.radians(lon2_deg - lon1_deg)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    ang = 2 * math.asin(min(1.0, math.sqrt(h)))
+    brg = math.degrees(
+        math.atan2(
+            math.sin(dl) * math.cos(p2),
+            math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl),
+        )
+    )
+    return ang, brg % 360.0

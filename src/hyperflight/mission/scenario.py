@@ -1,0 +1,256 @@
+"""Scenario files: launch (or initial state), vehicle, trajectory shape, target, Earth model.
+
+YAML, validated with pydantic; every error names the file, the field and what is allowed.
+Numbers are given in the unit the field name carries (``altitude_m``) or as a string with a
+unit that is converted ("40 kft", "1500 km", "230 nmi", "Mach 12" for Mach fields).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+UNIT_OF_SUFFIX = {
+    "_m_s": "m/s",
+    "_m": "m",
+    "_deg": "deg",
+    "_s": "s",
+    "_kg": "kg",
+}
+
+
+@functools.cache
+def _units():
+    import pint
+
+    return pint.UnitRegistry()
+
+
+def to_field_unit(value: Any, field: str) -> Any:
+    """Convert '40 kft' / '1500 km' / 'Mach 12' to the unit of ``field`` (its name's suffix)."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if field.endswith("mach") or field == "mach":
+        t = text.lower().removeprefix("mach").strip()
+        try:
+            return float(t)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a Mach number (write 12 or 'Mach 12')") from None
+    unit = next((u for s, u in UNIT_OF_SUFFIX.items() if field.endswith(s)), None)
+    if unit is None:
+        return value
+    import pint
+
+    try:
+        q = _units().Quantity(text)
+        return float(q.to(unit).magnitude) if not q.dimensionless else float(q.magnitude)
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{value!r} cannot be read as a quantity in {unit} ({exc})") from None
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _convert_units(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: to_field_unit(v, k) if isinstance(k, str) else v for k, v in data.items()}
+        return data
+
+
+Lat = Annotated[float, Field(ge=-90.0, le=90.0)]
+Lon = Annotated[float, Field(ge=-180.0, le=360.0)]
+
+
+class LaunchSpec(_Model):
+    """Launch point on the ground (or at an altitude), at rest relative to the Earth."""
+
+    latitude_deg: Lat
+    longitude_deg: Lon
+    altitude_m: Annotated[float, Field(ge=-500.0, le=100_000.0)] = 0.0
+    source: str = "assumption"
+
+
+class InitialStateSpec(_Model):
+    """A flight that starts in the air (air launch, or a glider released at a state)."""
+
+    latitude_deg: Lat
+    longitude_deg: Lon
+    altitude_m: Annotated[float, Field(ge=0.0, le=1_000_000.0)]
+    speed_m_s: Annotated[float, Field(ge=0.0, le=15_000.0)]
+    flight_path_angle_deg: Annotated[float, Field(ge=-90.0, le=90.0)] = 0.0
+    heading_deg: Annotated[float, Field(ge=-360.0, le=360.0)] = 0.0
+    source: str = "assumption"
+
+
+class TargetSpec(_Model):
+    """Target as a point, or as a range and azimuth from the launch point."""
+
+    latitude_deg: Lat | None = None
+    longitude_deg: Lon | None = None
+    range_m: Annotated[float, Field(gt=1_000.0, le=20_000_000.0)] | None = None
+    azimuth_deg: Annotated[float, Field(ge=-360.0, le=360.0)] | None = None
+    source: str = "assumption"
+
+    @model_validator(mode="after")
+    def _one_form(self) -> TargetSpec:
+        point = self.latitude_deg is not None and self.longitude_deg is not None
+        polar = self.range_m is not None and self.azimuth_deg is not None
+        if point == polar:
+            raise ValueError(
+                "give either latitude_deg and longitude_deg, or range_m and azimuth_deg "
+                "(e.g. range_m: 1500 km, azimuth_deg: 90)"
+            )
+        return self
+
+
+class ShapeSpec(_Model):
+    """Trajectory shape and its parameters (which apply depends on ``type``)."""
+
+    type: Literal["minimum-energy", "lofted", "depressed", "glide", "cruise"]
+    apogee_m: Annotated[float, Field(gt=10_000.0, le=5_000_000.0)] | None = None
+    kick_elevation_deg: Annotated[float, Field(ge=-30.0, le=90.0)] | None = None
+    final_elevation_deg: Annotated[float, Field(ge=-60.0, le=60.0)] | None = None
+    burnout_speed_m_s: Annotated[float, Field(gt=100.0, le=12_000.0)] | None = None
+    first_apex_m: Annotated[float, Field(gt=20_000.0, le=3_000_000.0)] | None = None
+    pull_up_altitude_m: Annotated[float, Field(ge=20_000.0, le=120_000.0)] = 60_000.0
+    glide_alpha_deg: Annotated[float, Field(ge=0.0, le=40.0)] | None = None
+    damping: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    dive_distance_m: Annotated[float, Field(ge=1_000.0, le=1_000_000.0)] | None = None
+    reversal_times_s: tuple[float, ...] = ()
+    reversal_bank_deg: Annotated[float, Field(ge=-90.0, le=90.0)] = 0.0
+    cruise_altitude_m: Annotated[float, Field(ge=1_000.0, le=60_000.0)] | None = None
+    cruise_mach: Annotated[float, Field(ge=1.0, le=20.0)] | None = None
+
+    @model_validator(mode="after")
+    def _needs(self) -> ShapeSpec:
+        if self.type in ("lofted", "depressed") and self.apogee_m is None:
+            raise ValueError(f"shape type {self.type!r} needs apogee_m (e.g. apogee_m: 300 km)")
+        if self.type == "cruise" and (self.cruise_altitude_m is None or self.cruise_mach is None):
+            raise ValueError("shape type 'cruise' needs cruise_altitude_m and cruise_mach")
+        return self
+
+
+class Scenario(_Model):
+    """A whole flight to run: ``hyperflight fly`` reads this."""
+
+    name: str
+    title: str = ""
+    sources: tuple[str, ...] = ()
+    vehicle: str
+    launch: LaunchSpec | None = None
+    initial_state: InitialStateSpec | None = None
+    target: TargetSpec
+    shape: ShapeSpec
+    earth: Literal["wgs84", "sphere"] = "wgs84"
+    output_step_s: Annotated[float, Field(ge=0.01, le=600.0)] = 1.0
+    claims: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return (v,) if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _one_start(self) -> Scenario:
+        if (self.launch is None) == (self.initial_state is None):
+            raise ValueError("give exactly one of launch (a ground point) or initial_state")
+        return self
+
+    def target_point(self) -> tuple[float, float]:
+        """Target latitude and longitude (deg); range/azimuth measured on the mean sphere."""
+        t = self.target
+        if t.latitude_deg is not None and t.longitude_deg is not None:
+            return t.latitude_deg, t.longitude_deg
+        start = self.launch or self.initial_state
+        assert start is not None and t.range_m is not None and t.azimuth_deg is not None
+        return destination(start.latitude_deg, start.longitude_deg, t.azimuth_deg, t.range_m)
+
+
+def destination(
+    lat_deg: float,
+    lon_deg: float,
+    azimuth_deg: float,
+    range_m: float,
+    radius_m: float = 6_371_008.8,
+) -> tuple[float, float]:
+    """Point at ``range_m`` along the great circle of ``azimuth_deg`` (sphere, IUGG mean radius)."""
+    p1 = math.radians(lat_deg)
+    d = range_m / radius_m
+    az = math.radians(azimuth_deg)
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(az))
+    dl = math.atan2(
+        math.sin(az) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
+    )
+    lon = (lon_deg + math.degrees(dl) + 180.0) % 360.0 - 180.0
+    return math.degrees(p2), lon
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used; the message says where and why."""
+
+
+def _format_errors(origin: str, exc: ValidationError) -> str:
+    lines = [f"{origin}: the scenario is not valid:"]
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        got = err.get("input")
+        shown = "" if isinstance(got, dict) else f" (got {got!r})"
+        lines.append(f"  - {loc}: {msg}{shown}")
+    return "\n".join(lines)
+
+
+def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
+    """Validate a mapping (from YAML) into a Scenario, with errors a user can act on."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"{origin}: expected a mapping of fields, got {type(data).__name__}")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_format_errors(origin, exc)) from None
+
+
+def builtin_scenarios() -> list[str]:
+    """Names of the scenarios shipped with the package."""
+    folder = resources.files("hyperflight.data").joinpath("scenarios")
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """A built-in scenario by name, or a scenario file by path."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise ScenarioError(f"{path}: no such scenario file")
+        text = path.read_text()
+        origin = str(path)
+    else:
+        names = builtin_scenarios()
+        if str(name_or_path) not in names:
+            raise ScenarioError(
+                f"scenario {str(name_or_path)!r} is neither a file nor a built-in scenario; "
+                f"built-ins: {', '.join(names)}"
+            )
+        text = (
+            resources.files("hyperflight.data")
+            .joinpath("scenarios")
+            .joinpath(f"{name_or_path}.yaml")
+            .read_text()
+        )
+        origin = f"{name_or_path}.yaml (built-in)"
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{origin}: not valid YAML ({exc})") from None
+    return parse_scenario(data, origin)

@@ -1,0 +1,486 @@
+"""Targeting: solve for the controls that bring a vehicle from a launch point to a target.
+
+Ballistic shapes (on the rotating Earth, J2, atmosphere, full booster model):
+- minimum-energy: the burnout energy is the least that reaches the target; for a cutoff
+  fraction f of the last stage the kick elevation maximising range is found, and f is solved so
+  that this maximum range equals the target range;
+- lofted / depressed: the kick elevation is solved for a given apogee and f for the range.
+The launch azimuth is then corrected until the impact point lies on the target.
+Boost-glide and cruise vehicles steer toward the target in flight (bank to its bearing, dive on
+it at the end); only the launch azimuth (and, if asked, the burnout speed) is solved here.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+from scipy.optimize import brentq, minimize_scalar
+
+from hyperflight.core.flight import InitialState, fly
+from hyperflight.core.phases import Phase
+from hyperflight.core.trajectory import Trajectory
+from hyperflight.environment.earth import EarthModel
+from hyperflight.environment.geodesy import surface_distance_m
+from hyperflight.guidance.shapes import (
+    BoostShape,
+    CruiseShape,
+    GlideShape,
+    boost_phases,
+    flight_phases,
+    great_circle,
+)
+from hyperflight.vehicle.model import Vehicle
+
+BallisticShape = Literal["minimum-energy", "lofted", "depressed"]
+
+# Solver settings: flights are integrated with these while searching, then once more at the
+# user's output rate.
+_SEARCH = dict(output_step_s=1e4, rtol=1e-8, atol=1e-6, max_time_s=20_000.0)
+_SEARCH_TRACK = dict(output_step_s=5.0, rtol=1e-8, atol=1e-6, max_time_s=20_000.0)
+MISS_GOAL_M = 1_000.0
+
+
+class UnreachableTarget(ValueError):
+    """The vehicle cannot reach the target with this shape; ``max_reach_m`` says how far it can."""
+
+    def __init__(self, message: str, *, max_reach_m: float, target_range_m: float):
+        super().__init__(message)
+        self.max_reach_m = max_reach_m
+        self.target_range_m = target_range_m
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A solved flight: its phases, the shape parameters found, the flight and how close."""
+
+    phases: tuple[Phase, ...]
+    boost: BoostShape
+    trajectory: Trajectory
+    miss_m: float
+    target_range_m: float
+    evaluations: int
+    solve_time_s: float
+    shape: str
+
+
+class _Problem:
+    def __init__(
+        self,
+        vehicle: Vehicle,
+        launch: InitialState,
+        target: tuple[float, float],
+        earth: EarthModel,
+        glide: GlideShape | None,
+        cruise: CruiseShape | None,
+    ):
+        self.vehicle = vehicle
+        self.launch = replace(launch, mass_kg=vehicle.launch_mass_kg)
+        self.target = target
+        self.earth = earth
+        self.glide = glide
+        self.cruise = cruise
+        self.evaluations = 0
+        ang, self.bearing = great_circle(launch.latitude_deg, launch.longitude_deg, *target)
+        self.range_m = self.distance(launch.latitude_deg, launch.longitude_deg, *target)
+
+    def distance(self, lat1, lon1, lat2, lon2) -> float:
+        r = math.radians
+        return float(
+            surface_distance_m(
+                r(lat1),
+                r(lon1),
+                r(lat2),
+                r(lon2),
+                self.earth.equatorial_radius_m,
+                self.earth.flattening,
+            )
+        )
+
+    def phases(self, boost: BoostShape) -> list[Phase]:
+        return flight_phases(
+            self.vehicle,
+            boost,
+            target_lat_lon_deg=self.target,
+            glide=self.glide,
+            cruise=self.cruise,
+        )
+
+    def fly(self, boost: BoostShape, **options) -> Trajectory:
+        self.evaluations += 1
+        opts = {**_SEARCH, **options}
+        return fly(self.launch, self.phases(boost), earth=self.earth, **opts)
+
+    def impact(self, boost: BoostShape) -> tuple[float, float, float, Trajectory]:
+        """Range from launch (m), bearing of the impact (deg), apogee (m), trajectory."""
+        tr = self.fly(boost)
+        lat, lon = float(tr["latitude_deg"][-1]), float(tr["longitude_deg"][-1])
+        rng = self.distance(self.launch.latitude_deg, self.launch.longitude_deg, lat, lon)
+        _, brg = great_circle(self.launch.latitude_deg, self.launch.longitude_deg, lat, lon)
+        apo = tr.event("apogee") or tr.event("first apex")
+        apogee = apo.altitude_m if apo is not None else float(tr["altitude_m"].max())
+        return rng, brg, apogee, tr
+
+    def miss(self, tr: Trajectory) -> float:
+        return self.distance(
+            float(tr["latitude_deg"][-1]), float(tr["longitude_deg"][-1]), *self.target
+        )
+
+
+def _correct_azimuth(p: _Problem, boost: BoostShape, resolve) -> tuple[BoostShape, Trajectory]:
+    """Turn the launch azimuth until the impact bearing matches the target's (re-solving range)."""
+    tr = None
+    for _ in range(8):
+        boost = resolve(boost)
+        rng, brg, _, tr = p.impact(boost)
+        if p.miss(tr) < 0.3 * MISS_GOAL_M:
+            break
+        d_az = (p.bearing - brg + 180.0) % 360.0 - 180.0
+        boost = replace(boost, azimuth_deg=(boost.azimuth_deg + d_az) % 360.0)
+    assert tr is not None
+    return boost, tr
+
+
+def solve_ballistic(
+    vehicle: Vehicle,
+    launch: InitialState,
+    target: tuple[float, float],
+    *,
+    shape: BallisticShape = "minimum-energy",
+    apogee_m: float | None = None,
+    final_elevation_deg: float | None = None,
+    earth: EarthModel | None = None,
+    output_step_s: float = 1.0,
+) -> Solution:
+    """Solve a ballistic flight from ``launch`` to ``target`` (lat, lon in degrees)."""
+    t0 = time.perf_counter()
+    if vehicle.kind != "ballistic":
+        raise ValueError(f"vehicle {vehicle.name!r} is {vehicle.kind}, not ballistic")
+    if shape in ("lofted", "depressed") and apogee_m is None:
+        raise ValueError(f"shape {shape!r} needs apogee_m (the apogee to loft or depress to)")
+    p = _Problem(vehicle, launch, target, earth or EarthModel.wgs84(), None, None)
+    base = BoostShape(
+        azimuth_deg=p.bearing,
+        final_elevation_deg=final_elevation_deg,
+        air_launch=launch.speed_m_s > 0.0,
+    )
+    kick_lo, kick_hi = 2.0, 89.0
+
+    def range_at(kick: float, f: float, b: BoostShape) -> float:
+        return p.impact(replace(b, kick_elevation_deg=kick, cutoff_fraction=f))[0]
+
+    def best_kick(f: float, b: BoostShape) -> tuple[float, float]:
+        res = minimize_scalar(
+            lambda k: -range_at(k, f, b),
+            bounds=(kick_lo, kick_hi),
+            method="bounded",
+            options={"xatol": 0.02},
+        )
+        return float(res.x), float(-res.fun)
+
+    def apogee_kick(f: float, b: BoostShape) -> float:
+        def g(k: float) -> float:
+            return p.impact(replace(b, kick_elevation_deg=k, cutoff_fraction=f))[2] - apogee_m
+
+        lo, hi = g(kick_lo), g(kick_hi)
+        if lo > 0 or hi < 0:
+            raise UnreachableTarget(
+                f"apogee {apogee_m / 1000:.0f} km is outside what this booster reaches with "
+                f"{f:.2f} of its last stage ({(lo + apogee_m) / 1000:.0f} to "
+                f"{(hi + apogee_m) / 1000:.0f} km)",
+                max_reach_m=float("nan"),
+                target_range_m=p.range_m,
+            )
+        return float(brentq(g, kick_lo, kick_hi, xtol=1e-4))
+
+    f_min = 0.02
+    if shape == "minimum-energy":
+        k_full, r_full = best_kick(1.0, base)
+        if r_full < p.range_m:
+            raise UnreachableTarget(
+                f"target at {p.range_m / 1000:,.0f} km is beyond the reach of {vehicle.name} on "
+                f"a minimum-energy trajectory ({r_full / 1000:,.0f} km)",
+                max_reach_m=r_full,
+                target_range_m=p.range_m,
+            )
+        k_min, r_min = best_kick(f_min, base)
+        if r_min > p.range_m:
+            raise UnreachableTarget(
+                f"target at {p.range_m / 1000:,.0f} km is closer than {vehicle.name} can aim "
+                f"by cutting off its last stage ({r_min / 1000:,.0f} km at minimum)",
+                max_reach_m=r_full,
+                target_range_m=p.range_m,
+            )
+        f_star = brentq(lambda f: best_kick(f, base)[1] - p.range_m, f_min, 1.0, xtol=1e-3)
+        kick, _ = best_kick(f_star, base)
+
+        def resolve(b: BoostShape) -> BoostShape:
+            b = replace(b, kick_elevation_deg=kick)
+            f = brentq(
+                lambda f: range_at(kick, f, b) - p.range_m,
+                max(f_min, f_star - 0.2),
+                min(1.0, f_star + 0.2),
+                xtol=1e-7,
+            )
+            return replace(b, cutoff_fraction=f)
+    else:
+        assert apogee_m is not None
+
+        def cutoff_for_range(kick: float, b: BoostShape, xtol: float) -> float | None:
+            """Share of the last stage that reaches the target range at this kick, or None."""
+
+            def g(f: float) -> float:
+                return range_at(kick, f, b) - p.range_m
+
+            if g(1.0) < 0.0:
+                return None
+            if g(f_min) > 0.0:
+                return None
+            return float(brentq(g, f_min, 1.0, xtol=xtol))
+
+        def apogee_on_range(kick: float, b: BoostShape, xtol: float = 1e-4) -> float:
+            f = cutoff_for_range(kick, b, xtol)
+            if f is None:
+                return math.nan
+            return p.impact(replace(b, kick_elevation_deg=kick, cutoff_fraction=f))[2]
+
+        # Scan the kick elevation for the apogees that reach the target range.
+        kicks = [
+            2.0,
+            4.0,
+            7.0,
+            10.0,
+            14.0,
+            18.0,
+            23.0,
+            28.0,
+            34.0,
+            40.0,
+            47.0,
+            55.0,
+            64.0,
+            74.0,
+            85.0,
+        ]
+        apogees = [apogee_on_range(k, base, 1e-3) for k in kicks]
+        ok = [(k, a) for k, a in zip(kicks, apogees, strict=True) if math.isfinite(a)]
+        if not ok:
+            raise UnreachableTarget(
+                f"target at {p.range_m / 1000:,.0f} km is beyond the reach of {vehicle.name}",
+                max_reach_m=float("nan"),
+                target_range_m=p.range_m,
+            )
+        lo_ap = min(a for _, a in ok)
+        hi_ap = max(a for _, a in ok)
+        bracket = None
+        for (k1, a1), (k2, a2) in zip(ok[:-1], ok[1:], strict=True):
+            if (a1 - apogee_m) * (a2 - apogee_m) <= 0.0:
+                bracket = (k1, k2)
+                break
+        if bracket is None:
+            raise UnreachableTarget(
+                f"with {vehicle.name} a flight of {p.range_m / 1000:,.0f} km has an apogee between "
+                f"{lo_ap / 1000:,.0f} and {hi_ap / 1000:,.0f} km; {apogee_m / 1000:,.0f} km is "
+                "outside that",
+                max_reach_m=float("nan"),
+                target_range_m=p.range_m,
+            )
+        kick_star = float(
+            brentq(lambda k: apogee_on_range(k, base) - apogee_m, *bracket, xtol=1e-3)
+        )
+
+        def resolve(b: BoostShape) -> BoostShape:
+            f = cutoff_for_range(kick_star, b, 1e-7)
+            if f is None:
+                raise UnreachableTarget(
+                    f"target at {p.range_m / 1000:,.0f} km is out of reach after the azimuth "
+                    "correction",
+                    max_reach_m=float("nan"),
+                    target_range_m=p.range_m,
+                )
+            return replace(b, kick_elevation_deg=kick_star, cutoff_fraction=f)
+
+    boost, _ = _correct_azimuth(p, base, resolve)
+    return _finish(p, boost, shape, t0, output_step_s)
+
+
+def _finish(
+    p: _Problem,
+    boost: BoostShape,
+    shape: str,
+    t0: float,
+    output_step_s: float,
+) -> Solution:
+    phases = tuple(p.phases(boost))
+    tr = fly(p.launch, phases, earth=p.earth, output_step_s=output_step_s)
+    return Solution(
+        phases=phases,
+        boost=boost,
+        trajectory=tr,
+        miss_m=p.miss(tr),
+        target_range_m=p.range_m,
+        evaluations=p.evaluations,
+        solve_time_s=time.perf_counter() - t0,
+        shape=shape,
+    )
+
+
+def solve_steered(
+    vehicle: Vehicle,
+    launch: InitialState,
+    target: tuple[float, float],
+    *,
+    kick_elevation_deg: float = 15.0,
+    final_elevation_deg: float | None = -20.0,
+    burnout_speed_m_s: float | None = None,
+    glide: GlideShape | None = None,
+    cruise: CruiseShape | None = None,
+    earth: EarthModel | None = None,
+    output_step_s: float = 1.0,
+    range_margin: float = 1.05,
+    first_apex_m: float | None = None,
+) -> Solution:
+    """Boost-glide or cruise flight to a target: solve the launch azimuth and the boost energy.
+
+    The vehicle steers toward the target itself and dives on it at the end. Unless the burnout
+    speed is given, the last stage is cut off so that the flight without the terminal dive
+    would go ``range_margin`` times the target range. When even a full burn falls short, the
+    error says how far the vehicle gets (its reach with this shape).
+    """
+    t0 = time.perf_counter()
+    if vehicle.kind == "ballistic":
+        raise ValueError(f"vehicle {vehicle.name!r} is ballistic; use solve_ballistic")
+    glide = glide or (GlideShape() if vehicle.kind == "boost-glide" else None)
+    p = _Problem(vehicle, launch, target, earth or EarthModel.wgs84(), glide, cruise)
+    boost = BoostShape(
+        azimuth_deg=p.bearing,
+        kick_elevation_deg=kick_elevation_deg,
+        final_elevation_deg=final_elevation_deg,
+        air_launch=launch.speed_m_s > 0.0,
+    )
+    free = _Problem(
+        vehicle,
+        launch,
+        target,
+        p.earth,
+        replace(glide, dive_distance_m=0.0) if glide else None,
+        replace(cruise, dive_distance_m=0.0) if cruise else None,
+    )
+    for _ in range(4 if first_apex_m is not None else 1):
+        if vehicle.kind == "boost-glide" or burnout_speed_m_s is not None:
+            boost = _solve_energy(p, free, boost, burnout_speed_m_s, range_margin)
+        if first_apex_m is not None:
+            boost = _kick_for_apex(free, boost, first_apex_m)
+    tr = None
+    for _ in range(8):
+        tr = p.fly(boost, **_SEARCH_TRACK)
+        if p.miss(tr) < 0.3 * MISS_GOAL_M:
+            break
+        # Turn the launch azimuth by the bearing error of the closest approach.
+        lat, lon = _closest_approach(p, tr)
+        _, brg = great_circle(launch.latitude_deg, launch.longitude_deg, lat, lon)
+        d_az = (p.bearing - brg + 180.0) % 360.0 - 180.0
+        boost = replace(boost, azimuth_deg=(boost.azimuth_deg + d_az) % 360.0)
+    assert tr is not None
+    p.evaluations += free.evaluations
+    miss = p.miss(tr)
+    if miss > MISS_GOAL_M:
+        reach = p.distance(
+            launch.latitude_deg,
+            launch.longitude_deg,
+            float(tr["latitude_deg"][-1]),
+            float(tr["longitude_deg"][-1]),
+        )
+        raise UnreachableTarget(
+            f"{vehicle.name} misses the target by {miss / 1000:,.1f} km with this shape "
+            f"(it lands {reach / 1000:,.0f} km from launch; the target is "
+            f"{p.range_m / 1000:,.0f} km away)",
+            max_reach_m=reach,
+            target_range_m=p.range_m,
+        )
+    return _finish(p, boost, vehicle.kind, t0, output_step_s)
+
+
+def _solve_energy(
+    p: _Problem, free: _Problem, boost: BoostShape, burnout_speed_m_s, range_margin: float
+) -> BoostShape:
+    """Cut-off fraction of the last stage: from a burnout speed, or for range_margin x range."""
+    vehicle = p.vehicle
+    if burnout_speed_m_s is not None:
+        return replace(boost, cutoff_fraction=_cutoff_for_speed(p, boost, burnout_speed_m_s))
+    if not vehicle.stages:
+        return boost
+    boost = replace(boost, cutoff_fraction=1.0)
+
+    def excess(f: float) -> float:
+        return free.impact(replace(boost, cutoff_fraction=f))[0] - range_margin * p.range_m
+
+    full = excess(1.0)
+    reach = full + range_margin * p.range_m
+    if reach < p.range_m:
+        raise UnreachableTarget(
+            f"{vehicle.name} cannot reach the target: {p.range_m / 1000:,.0f} km away, but "
+            f"it flies {reach / 1000:,.0f} km with a full burn and this shape",
+            max_reach_m=reach,
+            target_range_m=p.range_m,
+        )
+    if full > 0.0:
+        lo = 0.05
+        if excess(lo) < 0.0:
+            return replace(boost, cutoff_fraction=float(brentq(excess, lo, 1.0, xtol=1e-3)))
+        return replace(boost, cutoff_fraction=lo)
+    return boost
+
+
+def _kick_for_apex(free: _Problem, boost: BoostShape, apex_m: float) -> BoostShape:
+    """Kick elevation that puts the first apex (after burnout) at ``apex_m``."""
+
+    def g(k: float) -> float:
+        return free.impact(replace(boost, kick_elevation_deg=k))[2] - apex_m
+
+    lo, hi = 1.0, 80.0
+    g_lo, g_hi = g(lo), g(hi)
+    if g_lo > 0 or g_hi < 0:
+        raise ValueError(
+            f"first apex {apex_m / 1000:,.1f} km is outside what this boost gives "
+            f"({(g_lo + apex_m) / 1000:,.0f} to {(g_hi + apex_m) / 1000:,.0f} km)"
+        )
+    return replace(boost, kick_elevation_deg=float(brentq(g, lo, hi, xtol=1e-3)))
+
+
+def _closest_approach(p: _Problem, tr: Trajectory) -> tuple[float, float]:
+    r = math.radians
+    lat = tr["latitude_deg"]
+    lon = tr["longitude_deg"]
+    d = surface_distance_m(
+        np.radians(lat),
+        np.radians(lon),
+        r(p.target[0]),
+        r(p.target[1]),
+        p.earth.equatorial_radius_m,
+        p.earth.flattening,
+    )
+    i = int(np.argmin(d))
+    return float(lat[i]), float(lon[i])
+
+
+def _cutoff_for_speed(p: _Problem, boost: BoostShape, speed: float) -> float:
+    """Cutoff fraction of the last stage that gives this Earth-relative burnout speed."""
+
+    def burnout_speed(f: float) -> float:
+        phases = boost_phases(p.vehicle, replace(boost, cutoff_fraction=f))
+        p.evaluations += 1
+        tr = fly(p.launch, phases, earth=p.earth, **_SEARCH)
+        return float(tr["speed_m_s"][-1])
+
+    hi = burnout_speed(1.0)
+    lo = burnout_speed(0.02)
+    if not lo <= speed <= hi:
+        raise ValueError(
+            f"burnout_speed_m_s = {speed:,.0f} m/s is outside what {p.vehicle.name} gives with "
+            f"this kick ({lo:,.0f} to {hi:,.0f} m/s)"
+        )
+    return float(brentq(lambda f: burnout_speed(f) - speed, 0.02, 1.0, xtol=1e-6))
