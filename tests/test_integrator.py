@@ -29,8 +29,15 @@ def test_tableau_consistency() -> None:
 def test_convergence_order_on_a_kepler_arc() -> None:
     """Halving the tolerance scales the error as expected for a 5th-order method."""
     earth = EarthModel.sphere(6_371_000.0)
-    start = InitialState(latitude_deg=0.0, longitude_deg=0.0, altitude_m=0.0, mass_kg=1.0,
-                         speed_m_s=4000.0, flight_path_angle_deg=45.0, heading_deg=0.0)
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=0.0,
+        mass_kg=1.0,
+        speed_m_s=4000.0,
+        flight_path_angle_deg=45.0,
+        heading_deg=0.0,
+    )
     coast = [Phase(name="c", events=(Event(kind="time", value=500.0),))]
     ref = fly(start, coast, earth=earth, rtol=1e-13, atol=1e-12, output_step_s=500.0)
     errs = []
@@ -43,10 +50,20 @@ def test_convergence_order_on_a_kepler_arc() -> None:
 
 
 def test_dataframe_and_parquet_round_trip(tmp_path) -> None:
-    start = InitialState(latitude_deg=10.0, longitude_deg=170.0, altitude_m=40_000.0,
-                         mass_kg=900.0, speed_m_s=3000.0, heading_deg=90.0)
-    glide = Phase(name="glide", aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.3, cd=0.1),
-                  controls=Controls(bank_deg=10.0), events=(Event(kind="impact"),))
+    start = InitialState(
+        latitude_deg=10.0,
+        longitude_deg=170.0,
+        altitude_m=40_000.0,
+        mass_kg=900.0,
+        speed_m_s=3000.0,
+        heading_deg=90.0,
+    )
+    glide = Phase(
+        name="glide",
+        aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.3, cd=0.1),
+        controls=Controls(bank_deg=10.0),
+        events=(Event(kind="impact"),),
+    )
     tr = fly(start, [glide], output_step_s=5.0)
     df = tr.to_dataframe()
     assert len(df) == len(tr)
@@ -66,10 +83,25 @@ def test_dataframe_and_parquet_round_trip(tmp_path) -> None:
 
 
 def test_vertical_launch_and_polar_flight_have_no_singularity() -> None:
-    start = InitialState(latitude_deg=89.999, longitude_deg=0.0, altitude_m=0.0, mass_kg=500.0,
-                         speed_m_s=2000.0, flight_path_angle_deg=90.0)
-    tr = fly(start, [Phase(name="up", aerodynamics=Aerodynamics(reference_area_m2=0.01, cd=0.2),
-                           events=(Event(kind="impact"),))], output_step_s=10.0)
+    start = InitialState(
+        latitude_deg=89.999,
+        longitude_deg=0.0,
+        altitude_m=0.0,
+        mass_kg=500.0,
+        speed_m_s=2000.0,
+        flight_path_angle_deg=90.0,
+    )
+    tr = fly(
+        start,
+        [
+            Phase(
+                name="up",
+                aerodynamics=Aerodynamics(reference_area_m2=0.01, cd=0.2),
+                events=(Event(kind="impact"),),
+            )
+        ],
+        output_step_s=10.0,
+    )
     assert tr.ok
     assert np.all(np.isfinite(tr["altitude_m"]))
     assert tr.summary()["apogee_m"] > 50_000

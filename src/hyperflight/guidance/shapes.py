@@ -1,13 +1,15 @@
 """Build the phases of a flight from a vehicle and a few shape parameters.
 
 Boost: vertical rise, then a pitch programme that tilts the thrust linearly down to the kick
-elevation at first-stage burnout, then gravity turn (thrust along the air-relative velocity at
-zero angle of attack) through the upper stages; the last stage may be cut off early (``cutoff_fraction`` of its propellant burned) to lower the burnout speed. Then,
-by vehicle kind:
+elevation at first-stage burnout, then either a gravity turn (thrust along the air-relative
+velocity at zero angle of attack) or, for depressed shapes, an attitude programme down to
+``final_elevation_deg`` through the upper stages. The last stage may be cut off early
+(``cutoff_fraction`` of its propellant burned) to lower the burnout speed. Then, by kind:
 - ballistic: the reentry vehicle coasts to impact (apogee recorded);
 - boost-glide: the glider coasts, pulls up when it descends to the pull-up altitude (angle of
-  attack raised in proportion to the sink rate, up to its maximum, until the flight path is level), glides at the angle of (L/D)max steering toward the target, and dives on
-  it from ``dive_distance_m``;
+  attack raised in proportion to the sink rate, up to its maximum, until the flight path is
+  level), glides at the angle of (L/D)max steering toward the target, and dives on it from
+  ``dive_distance_m``;
 - cruise: the air-breather holds a cruise altitude and Mach number while steering toward the
   target until its fuel is gone or it is within ``dive_distance_m``, then glides and dives.
 """
