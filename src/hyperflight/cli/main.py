@@ -1,4 +1,4 @@
-"""``hyperflight`` command line: fly a sample, list samples, run the validation report.
+"""``hyperflight`` command line: fly a scenario, list scenarios and vehicles, validate.
 
 Thin by design: it parses, calls the API and renders; there is no physics here.
 """
@@ -28,100 +28,172 @@ def _fail(message: str, code: int = 2) -> None:
     raise typer.Exit(code)
 
 
+DEFAULT_SCENARIO = "tw-glide-8000"
+
+
 def _summary_rows(s: dict) -> list[tuple[str, str]]:
     km = 1000.0
     return [
         ("status", s["status"]),
-        ("flight time", f"{s['flight_time_s']:,.1f} s ({s['flight_time_s'] / 60:.2f} min)"),
-        ("ground range", f"{s['ground_range_m'] / km:,.1f} km"),
-        ("crossrange at end", f"{s['crossrange_m'] / km:,.1f} km"),
-        ("apogee", f"{s['apogee_m'] / km:,.2f} km at t = {s['apogee_time_s']:,.1f} s"),
+        ("vehicle", f"{s['vehicle']} ({s['vehicle_kind']}), shape {s['shape']}"),
+        (
+            "ground range",
+            f"{s['ground_range_m'] / km:,.1f} km (target {s['target_range_m'] / km:,.1f} km, "
+            f"missed by {s['miss_distance_m']:,.0f} m)",
+        ),
+        ("flight time", f"{s['flight_time_s']:,.1f} s ({s['flight_time_s'] / 60:.1f} min)"),
+        ("apogee", f"{s['apogee_m'] / km:,.1f} km at t = {s['apogee_time_s']:,.0f} s"),
         (
             "max speed",
-            f"{s['max_speed_m_s']:,.0f} m/s at {s['max_speed_altitude_m'] / km:,.1f} km"
-            f" altitude, t = {s['max_speed_time_s']:,.1f} s",
+            f"{s['max_speed_m_s']:,.0f} m/s at {s['max_speed_altitude_m'] / km:,.1f} km altitude,"
+            f" t = {s['max_speed_time_s']:,.0f} s",
         ),
-        ("max Mach", f"{s['max_mach']:.2f} at {s['max_mach_altitude_m'] / km:,.1f} km altitude"),
-        ("speed at end", f"{s['final_speed_m_s']:,.0f} m/s"),
+        ("max Mach", f"{s['max_mach']:.1f} at {s['max_mach_altitude_m'] / km:,.1f} km altitude"),
+        ("speed at impact", f"{s['final_speed_m_s']:,.0f} m/s"),
+        ("time below 100 km", f"{s['time_below_100_km_s']:,.0f} s"),
         (
             "max dynamic pressure",
             f"{s['max_dynamic_pressure_pa'] / 1000:,.1f} kPa at t = "
-            f"{s['max_dynamic_pressure_time_s']:,.1f} s",
+            f"{s['max_dynamic_pressure_time_s']:,.0f} s",
         ),
-        ("max load factor", f"{s['max_load_factor_g']:.2f} g (aerodynamic + thrust)"),
         (
-            "end point",
-            f"{s['final_latitude_deg']:.3f} deg N, {s['final_longitude_deg']:.3f} deg E,"
-            f" {s['final_altitude_m'] / km:,.3f} km",
+            "peak heat flux",
+            f"{s['peak_heat_flux_w_m2'] / 1e6:,.2f} MW/m^2 at "
+            f"{s['peak_heat_flux_altitude_m'] / km:,.1f} km (stagnation point)",
         ),
-        ("final mass", f"{s['final_mass_kg']:,.1f} kg"),
+        (
+            "peak temperature",
+            f"{s['peak_stagnation_temperature_k']:,.0f} K (radiative equilibrium, stagnation "
+            "point)",
+        ),
+        ("heat load", f"{s['heat_load_j_m2'] / 1e6:,.0f} MJ/m^2"),
+        ("peak load factor", f"{s['max_load_factor_g']:.1f} g (aerodynamic + thrust)"),
+        (
+            "crossrange",
+            f"{s['crossrange_m'] / km:,.1f} km at impact (max "
+            f"{s['max_abs_crossrange_m'] / km:,.1f} km)",
+        ),
+        (
+            "launch",
+            f"azimuth {s['launch_azimuth_deg']:.2f} deg, kick elevation "
+            f"{s['kick_elevation_deg']:.2f} deg, last stage burned "
+            f"{100 * s['last_stage_cutoff_fraction']:.1f} %",
+        ),
+        ("solved in", f"{s['solve_time_s']:.2f} s ({s['solver_flights']} trial flights)"),
     ]
 
 
 @app.command()
-def samples(
+def scenarios(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
-    """List the built-in sample flights, one line each."""
-    from hyperflight.mission.samples import DEFAULT_SAMPLE, SAMPLES, get_sample
+    """List the built-in scenarios, one line each."""
+    from hyperflight.mission.scenario import builtin_scenarios, load_scenario
 
-    items = [get_sample(n) for n in SAMPLES]
+    items = [load_scenario(n) for n in builtin_scenarios()]
     if as_json:
-        print(
-            json.dumps(
-                [{"name": s.name, "title": s.title, "sources": list(s.sources)} for s in items],
-                indent=2,
-            )
-        )
+        rows = [
+            {
+                "name": s.name,
+                "title": s.title,
+                "vehicle": s.vehicle,
+                "shape": s.shape.type,
+                "sources": list(s.sources),
+            }
+            for s in items
+        ]
+        print(json.dumps(rows, indent=2))
         return
     for s in items:
-        mark = " (default)" if s.name == DEFAULT_SAMPLE else ""
+        mark = " (default)" if s.name == DEFAULT_SCENARIO else ""
         console.print(f"[bold]{s.name}[/]{mark}: {s.title}")
 
 
 @app.command()
+def vehicles(
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """List the built-in vehicles, one line each."""
+    from hyperflight.vehicle.files import builtin_vehicles, load_vehicle
+
+    items = [load_vehicle(n) for n in builtin_vehicles()]
+    if as_json:
+        rows = [
+            {"name": v.name, "kind": v.kind, "title": v.title, "launch_mass_kg": v.launch_mass_kg}
+            for v in items
+        ]
+        print(json.dumps(rows, indent=2))
+        return
+    for v in items:
+        console.print(f"[bold]{v.name}[/] ({v.kind}, {v.launch_mass_kg:,.0f} kg): {v.title}")
+
+
+def _write_outputs(result, out: Path) -> list[Path]:
+    from hyperflight.report.plots import plot_ground_track, plot_profiles
+
+    out.mkdir(parents=True, exist_ok=True)
+    traj = result.trajectory
+    df = traj.to_dataframe()
+    for k, v in result.heating.items():
+        df[k] = v
+    written = [out / "trajectory.csv", out / "trajectory.parquet", out / "summary.json"]
+    df.to_csv(written[0], index=False)
+    df.to_parquet(written[1], index=False)
+    written[2].write_text(json.dumps(result.summary(), indent=2))
+    label = f"{result.scenario.name} ({result.vehicle.name})"
+    written += plot_profiles([(label, traj)], out, extra=[result.heating])
+    tlat, tlon = result.scenario.target_point()
+    written.append(
+        plot_ground_track(
+            [(label, traj)],
+            out / "ground_track.png",
+            points=[("target", tlat, tlon)],
+            title=f"{result.scenario.name}: ground track",
+        )
+    )
+    return written
+
+
+@app.command()
 def fly(
-    sample: Annotated[str, typer.Argument(help="Name of a built-in sample (see `samples`).")] = "",
+    scenario: Annotated[
+        str, typer.Argument(help="A built-in scenario (see `scenarios`) or a scenario YAML file.")
+    ] = DEFAULT_SCENARIO,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object (SI units).")
     ] = False,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Write trajectory.csv, trajectory.parquet and summary.json here."
+            "--out",
+            help="Folder for trajectory.csv, trajectory.parquet, summary.json "
+            "and the plots (default: hyperflight-out/<scenario>).",
         ),
     ] = None,
-    step: Annotated[float | None, typer.Option("--step", help="Output step, s.")] = None,
+    no_files: Annotated[bool, typer.Option("--no-files", help="Write no files.")] = False,
 ) -> None:
-    """Fly a built-in sample and print its summary with units."""
-    from hyperflight.core.flight import fly as fly_api
-    from hyperflight.mission.samples import DEFAULT_SAMPLE, get_sample
+    """Solve and fly a scenario; print its summary with units, write its data and plots."""
+    from hyperflight.mission.run import run_scenario
+    from hyperflight.mission.scenario import load_scenario
 
     try:
-        s = get_sample(sample or DEFAULT_SAMPLE)
-        traj = fly_api(
-            s.initial,
-            s.phases,
-            earth=s.earth,
-            output_step_s=step if step is not None else s.output_step_s,
-        )
+        sc = load_scenario(scenario)
+        result = run_scenario(sc)
     except ValueError as exc:
         _fail(str(exc))
         return
-    summary = traj.summary()
-    summary = {"sample": s.name, "earth": s.earth.name, "sources": list(s.sources), **summary}
-    if out is not None:
+    summary = result.summary()
+    written: list[Path] = []
+    if not no_files:
+        folder = out if out is not None else Path("hyperflight-out") / sc.name
         try:
-            out.mkdir(parents=True, exist_ok=True)
-            traj.to_dataframe().to_csv(out / "trajectory.csv", index=False)
-            traj.to_parquet(out / "trajectory.parquet")
-            (out / "summary.json").write_text(json.dumps(summary, indent=2))
+            written = _write_outputs(result, folder)
         except OSError as exc:
-            _fail(f"--out {out}: cannot write there ({exc.strerror})")
+            _fail(f"--out {folder}: cannot write there ({exc.strerror or exc})")
     if as_json:
         print(json.dumps(summary, indent=2))
     else:
-        table = Table(title=f"{s.name}: {s.title}", show_header=False, title_justify="left")
+        table = Table(title=f"{sc.name}: {sc.title}", show_header=False, title_justify="left")
         table.add_column("quantity", style="bold")
         table.add_column("value")
         for k, v in _summary_rows(summary):
@@ -130,22 +202,19 @@ def fly(
         ev = Table(title="events", title_justify="left")
         for col in ("event", "phase", "time (s)", "altitude (km)", "speed (m/s)"):
             ev.add_column(col)
-        for e in traj.events:
+        for e in result.trajectory.events:
             ev.add_row(
                 e.name,
                 e.phase,
-                f"{e.time_s:,.3f}",
-                f"{e.altitude_m / 1000:,.3f}",
-                f"{e.speed_m_s:,.1f}",
+                f"{e.time_s:,.1f}",
+                f"{e.altitude_m / 1000:,.2f}",
+                f"{e.speed_m_s:,.0f}",
             )
         console.print(ev)
-        console.print("Sources: " + "; ".join(s.sources), style="dim")
-        if out is not None:
-            console.print(
-                f"Wrote {out / 'trajectory.csv'}, {out / 'trajectory.parquet'}, "
-                f"{out / 'summary.json'}"
-            )
-    if not traj.ok:
+        console.print("Sources: " + " | ".join(sc.sources), style="dim")
+        if written:
+            console.print(f"Wrote {len(written)} files to {written[0].parent}/")
+    if not result.trajectory.ok:
         raise typer.Exit(1)
 
 

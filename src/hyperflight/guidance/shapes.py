@@ -123,7 +123,7 @@ def boost_phases(vehicle: Vehicle, shape: BoostShape) -> list[Phase]:
                     aerodynamics=aero,
                     thrust=thrust_a,
                     controls=Controls(thrust_elevation_deg=90.0, thrust_azimuth_deg=az),
-                    events=(Event(kind="time_in_phase", value=t_rise), burnout),
+                    events=(Event(kind="time_in_phase", value=t_rise, name="pitch-over"), burnout),
                 )
             )
             phases.append(
@@ -257,7 +257,12 @@ def flight_phases(
                 aerodynamics=aero,
                 **tgt,
                 events=(
-                    Event(kind="altitude", value=g.pull_up_altitude_m, direction="falling"),
+                    Event(
+                        kind="altitude",
+                        value=g.pull_up_altitude_m,
+                        direction="falling",
+                        name="pull-up start",
+                    ),
                     Event(kind="impact"),
                     Event(kind="apogee", terminal=False, name="first apex"),
                 ),
@@ -275,9 +280,11 @@ def flight_phases(
                     bank_max_deg=g.bank_max_deg,
                 ),
                 events=(
-                    Event(kind="flight_path_angle", value=0.0, direction="rising"),
+                    Event(
+                        kind="flight_path_angle", value=0.0, direction="rising", name="level-off"
+                    ),
                     Event(kind="impact"),
-                    Event(kind="time_in_phase", value=600.0),
+                    Event(kind="time_in_phase", value=600.0, name="pitch-over"),
                 ),
             ),
             Phase(
@@ -295,7 +302,12 @@ def flight_phases(
                     reversal_bank_deg=g.reversal_bank_deg,
                 ),
                 events=(
-                    Event(kind="target_distance", value=g.dive_distance_m, direction="falling"),
+                    Event(
+                        kind="target_distance",
+                        value=g.dive_distance_m,
+                        direction="falling",
+                        name="dive start",
+                    ),
                     Event(kind="impact"),
                     Event(kind="apogee", terminal=False, name="glide apex"),
                 ),
@@ -349,7 +361,12 @@ def flight_phases(
                 ),
                 events=(
                     Event(kind="burnout", value=dry, name="fuel exhausted"),
-                    Event(kind="target_distance", value=c.dive_distance_m, direction="falling"),
+                    Event(
+                        kind="target_distance",
+                        value=c.dive_distance_m,
+                        direction="falling",
+                        name="dive start",
+                    ),
                     Event(kind="impact"),
                 ),
             ),
@@ -365,7 +382,12 @@ def flight_phases(
                     bank_max_deg=30.0,
                 ),
                 events=(
-                    Event(kind="target_distance", value=c.dive_distance_m, direction="falling"),
+                    Event(
+                        kind="target_distance",
+                        value=c.dive_distance_m,
+                        direction="falling",
+                        name="dive start",
+                    ),
                     Event(kind="impact"),
                 ),
             ),
