@@ -108,7 +108,14 @@ from hyperflight.core.layout import (
     THRUST_TABLE,
 )
 from hyperflight.environment.atmosphere import us76_kernel
-from hyperflight.environment.earth import EARTH_A, EARTH_E2, EARTH_J2, EARTH_MU, EARTH_OMEGA
+from hyperflight.environment.earth import (
+    EARTH_A,
+    EARTH_E2,
+    EARTH_J2,
+    EARTH_MU,
+    EARTH_OMEGA,
+    EARTH_RHO_SCALE,
+)
 from hyperflight.environment.geodesy import ecef_to_geodetic
 from hyperflight.environment.gravity import gravity_j2
 
@@ -388,6 +395,7 @@ def rhs(t, y, tp, pint_row, preal_row, data, env, atm, dy, aux):
     vup = wx * ux + wy * uy + wz * uz
 
     temp, pres, rho, sos, _mu = us76_kernel(alt, atm)
+    rho *= env[EARTH_RHO_SCALE]
     mach = vrel / sos if sos > 0.0 else 0.0
     qbar = 0.5 * rho * vrel * vrel
 

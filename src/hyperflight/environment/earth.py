@@ -27,7 +27,8 @@ EARTH_E2 = 1  # first eccentricity squared
 EARTH_MU = 2  # gravitational parameter, m^3/s^2
 EARTH_J2 = 3  # J2 used by the gravity model (0 for inverse square)
 EARTH_OMEGA = 4  # rotation rate, rad/s (0 for a non-rotating Earth)
-EARTH_SIZE = 5
+EARTH_RHO_SCALE = 5  # factor on the atmospheric density (1 = US 1976), for dispersions
+EARTH_SIZE = 6
 
 GravityModel = Literal["j2", "inverse_square"]
 
@@ -104,9 +105,15 @@ class EarthModel:
         """Mean radius (2a + b)/3, m (IUGG definition)."""
         return self.equatorial_radius_m * (3.0 - self.flattening) / 3.0
 
-    def as_array(self) -> np.ndarray:
-        """Pack into the float64 array that compiled code reads (``EARTH_*`` layout)."""
+    def as_array(self, *, density_scale: float = 1.0) -> np.ndarray:
+        """Pack into the float64 array that compiled code reads (``EARTH_*`` layout).
+
+        ``density_scale`` multiplies the atmospheric density (1 = US 1976), for dispersions.
+        """
+        if not (math.isfinite(density_scale) and 0.0 <= density_scale <= 10.0):
+            raise ValueError(f"density_scale = {density_scale!r} is outside [0, 10]")
         out = np.zeros(EARTH_SIZE)
+        out[EARTH_RHO_SCALE] = density_scale
         out[EARTH_A] = self.equatorial_radius_m
         out[EARTH_E2] = self.e2
         out[EARTH_MU] = self.mu_m3_s2
