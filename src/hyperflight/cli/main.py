@@ -218,6 +218,173 @@ def fly(
         raise typer.Exit(1)
 
 
+_FIGURE_UNITS = {
+    "range_m": "m",
+    "apogee_m": "m",
+    "second_apogee_m": "m",
+    "max_speed_m_s": "m/s",
+    "max_mach": "",
+    "flight_time_s": "s",
+    "lateral_m": "m",
+}
+
+
+def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
+    """'1500 +- 75 km' or '1500 km' (5 % uncertainty) or 'Mach 12 +- 0.5' -> SI (value, unc)."""
+    from hyperflight.mission.scenario import to_field_unit
+
+    t = text.replace("±", "+-").replace("Mach", "").replace("mach", "").strip()
+    parts = [p.strip() for p in t.split("+-")]
+    if len(parts) > 2 or not parts[0]:
+        raise ValueError(
+            f"{option} {text!r}: write a value, optionally '+- uncertainty', "
+            "with a unit, e.g. '1500 +- 75 km'"
+        )
+    unit_word = ""
+    tail = parts[-1].split()
+    if len(tail) > 1:
+        unit_word = " " + " ".join(tail[1:])
+    field = {"m": "x_m", "m/s": "x_m_s", "s": "x_s", "": "x"}[unit]
+    try:
+        value = float(
+            to_field_unit(
+                parts[0] if " " in parts[0] or not unit_word else parts[0] + unit_word, field
+            )
+        )
+        unc = (
+            float(to_field_unit(parts[1] if " " in parts[1] else parts[1] + unit_word, field))
+            if len(parts) == 2
+            else 0.05 * abs(value)
+        )
+    except ValueError as exc:
+        raise ValueError(f"{option} {text!r}: {exc}") from None
+    if unc <= 0:
+        raise ValueError(f"{option} {text!r}: the uncertainty must be > 0")
+    return value, unc
+
+
+@app.command("check-claim")
+def check_claim_cmd(
+    preset: Annotated[
+        str,
+        typer.Argument(
+            help="A built-in claim: kcna-2025 or rok-japan-2025; or 'custom' with options."
+        ),
+    ] = "kcna-2025",
+    range_: Annotated[str | None, typer.Option("--range", help="e.g. '1500 +- 75 km'")] = None,
+    apogee: Annotated[str | None, typer.Option("--apogee", help="e.g. '100 +- 10 km'")] = None,
+    second_apogee: Annotated[str | None, typer.Option("--second-apogee")] = None,
+    max_speed: Annotated[
+        str | None, typer.Option("--max-speed", help="e.g. '4 +- 0.2 km/s'")
+    ] = None,
+    max_mach: Annotated[str | None, typer.Option("--max-mach", help="e.g. '12 +- 0.5'")] = None,
+    max_mach_altitude: Annotated[
+        str | None,
+        typer.Option(
+            "--max-mach-altitude", help="altitude of the maximum Mach, if reported, e.g. '40 km'"
+        ),
+    ] = None,
+    flight_time: Annotated[
+        str | None, typer.Option("--flight-time", help="e.g. '12 +- 1 min'")
+    ] = None,
+    lateral: Annotated[
+        str | None, typer.Option("--lateral", help="lateral manoeuvre, '100 km'")
+    ] = None,
+    launch: Annotated[str | None, typer.Option("--launch", help="LAT,LON in degrees")] = None,
+    azimuth: Annotated[float | None, typer.Option("--azimuth", help="deg from north")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check reported figures against trajectory families of each vehicle type."""
+    from dataclasses import replace
+
+    from hyperflight.analysis.claims import (
+        LABELS,
+        PRESETS,
+        Claim,
+        Figure,
+        check_claim,
+        format_figure,
+    )
+    from hyperflight.mission.scenario import to_field_unit
+
+    given = {
+        "range_m": range_,
+        "apogee_m": apogee,
+        "second_apogee_m": second_apogee,
+        "max_speed_m_s": max_speed,
+        "max_mach": max_mach,
+        "flight_time_s": flight_time,
+        "lateral_m": lateral,
+    }
+    try:
+        if preset != "custom" and preset not in PRESETS:
+            raise ValueError(
+                f"claim preset {preset!r} is not known; available: {', '.join(PRESETS)} or 'custom'"
+            )
+        base = PRESETS.get(preset)
+        figures = dict(base.figures) if base and not any(given.values()) else {}
+        for key, text in given.items():
+            if text:
+                v, u = _parse_figure(
+                    "--" + key.rsplit("_", 1)[0].replace("_", "-"), text, _FIGURE_UNITS[key]
+                )
+                figures[key] = Figure(value=v, uncertainty=u)
+        if launch:
+            try:
+                lat, lon = (float(x) for x in launch.split(","))
+            except ValueError:
+                raise ValueError(f"--launch {launch!r}: write LAT,LON in degrees") from None
+        elif base:
+            lat, lon = base.launch_latitude_deg, base.launch_longitude_deg
+        else:
+            raise ValueError("a custom claim needs --launch LAT,LON and --azimuth DEG")
+        az = azimuth if azimuth is not None else (base.azimuth_deg if base else None)
+        if az is None:
+            raise ValueError("a custom claim needs --azimuth DEG")
+        mma = (
+            float(to_field_unit(max_mach_altitude, "x_m"))
+            if max_mach_altitude
+            else (base.max_mach_altitude_m if base else None)
+        )
+        claim = Claim(
+            name=preset if not any(given.values()) else f"{preset} (edited)",
+            source=base.source if base else "user",
+            launch_latitude_deg=lat,
+            launch_longitude_deg=lon,
+            azimuth_deg=az,
+            figures=figures,
+            max_mach_altitude_m=mma,
+        )
+        if base and claim.figures == base.figures and launch is None and azimuth is None:
+            claim = replace(base)
+        report = check_claim(claim)
+    except ValueError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2, default=float))
+        return
+    console.print(f"[bold]{claim.name}[/]: {claim.source}")
+    table = Table(
+        title="best match per vehicle type (model value, misfit in uncertainties)",
+        title_justify="left",
+    )
+    table.add_column("type")
+    table.add_column("matches all?")
+    for k in claim.figures:
+        table.add_column(f"{LABELS[k]} (claimed {format_figure(k, claim.figures[k].value)})")
+    for kind, v in report.per_type.items():
+        b = v["best_match"]
+        cells = []
+        for k in claim.figures:
+            val = b["values"][k]
+            r = b["residuals_sigma"][k]
+            cells.append("n/a" if val != val else f"{format_figure(k, val)} ({r:+.1f})")
+        table.add_row(f"{kind} ({v['vehicle']})", "yes" if v["can_match_all"] else "no", *cells)
+    console.print(table)
+    console.print(report.verdict)
+
+
 @app.command()
 def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
