@@ -171,16 +171,6 @@ def test_apogee_outside_band_names_the_band(shape: str, apogee_m: float) -> None
     assert lo < 500e3 < me.trajectory.event("apogee").altitude_m < 1_500e3 < hi
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnreachableTarget,
-    reason=(
-        "solve_ballistic lofted/depressed: the 'feasible band' is the min/max apogee over 15 "
-        "fixed kick angles (..., 55, 64, ...); on this geometry kick 55 gives 2,899 km and kick "
-        "64 cannot reach the range, but kick 60 reaches it with a 3,700 km apogee, so apogees "
-        "between 2,899 and ~3,700 km are rejected as outside the band"
-    ),
-)
 def test_lofted_apogee_reachable_by_the_booster_is_solved() -> None:
     lat, lon, az, rng = SHAPE_GEOMETRY
     vehicle = load_vehicle("icbm-generic")

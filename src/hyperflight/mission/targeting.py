@@ -266,6 +266,23 @@ def solve_ballistic(
             85.0,
         ]
         apogees = [apogee_on_range(k, base, 1e-3) for k in kicks]
+        # Refine the edges of the reachable band of kicks: the apogee changes fastest there.
+        for k1, a1, k2, a2 in zip(kicks[:-1], apogees[:-1], kicks[1:], apogees[1:], strict=True):
+            if math.isfinite(a1) == math.isfinite(a2):
+                continue
+            good, bad = (k1, k2) if math.isfinite(a1) else (k2, k1)
+            for _ in range(8):
+                mid = 0.5 * (good + bad)
+                a_mid = apogee_on_range(mid, base, 1e-3)
+                if math.isfinite(a_mid):
+                    good = mid
+                    kicks.append(mid)
+                    apogees.append(a_mid)
+                else:
+                    bad = mid
+        order = sorted(range(len(kicks)), key=lambda i: kicks[i])
+        kicks = [kicks[i] for i in order]
+        apogees = [apogees[i] for i in order]
         ok = [(k, a) for k, a in zip(kicks, apogees, strict=True) if math.isfinite(a)]
         if not ok:
             raise UnreachableTarget(
@@ -293,7 +310,17 @@ def solve_ballistic(
         )
 
         def resolve(b: BoostShape) -> BoostShape:
-            f = cutoff_for_range(kick_star, b, 1e-7)
+            # Re-solve the kick for the apogee on this azimuth (tightly), then the cutoff.
+            kick = kick_star
+
+            def g(k: float) -> float:
+                return apogee_on_range(k, b, 1e-6) - apogee_m
+
+            lo_k, hi_k = max(kick_lo, kick_star - 2.0), min(kick_hi, kick_star + 2.0)
+            g_lo, g_hi = g(lo_k), g(hi_k)
+            if math.isfinite(g_lo) and math.isfinite(g_hi) and g_lo * g_hi < 0:
+                kick = float(brentq(g, lo_k, hi_k, xtol=1e-5))
+            f = cutoff_for_range(kick, b, 1e-7)
             if f is None:
                 raise UnreachableTarget(
                     f"target at {p.range_m / 1000:,.0f} km is out of reach after the azimuth "
@@ -301,7 +328,7 @@ def solve_ballistic(
                     max_reach_m=float("nan"),
                     target_range_m=p.range_m,
                 )
-            return replace(b, kick_elevation_deg=kick_star, cutoff_fraction=f)
+            return replace(b, kick_elevation_deg=kick, cutoff_fraction=f)
 
     boost, _ = _correct_azimuth(p, base, resolve)
     return _finish(p, boost, shape, t0, output_step_s)
