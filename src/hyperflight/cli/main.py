@@ -218,6 +218,110 @@ def fly(
         raise typer.Exit(1)
 
 
+@app.command()
+def compare(
+    launch: Annotated[
+        str | None,
+        typer.Option(
+            "--launch", help="LAT,LON in degrees (default: the Pyongyang area, an assumption)"
+        ),
+    ] = None,
+    range_: Annotated[
+        str, typer.Option("--range", help="target range, e.g. '1100 km'")
+    ] = "1100 km",
+    azimuth: Annotated[float, typer.Option("--azimuth", help="deg from north")] = 80.0,
+    ballistic: Annotated[
+        str, typer.Option("--ballistic", help="ballistic vehicle")
+    ] = "irbm-2stage",
+    glider: Annotated[str, typer.Option("--glider", help="boost-glide vehicle")] = "hgv-irbm",
+    cruise: Annotated[str, typer.Option("--cruise", help="cruise vehicle")] = "zircon-like",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="report folder (default hyperflight-out/compare)")
+    ] = None,
+    no_files: Annotated[bool, typer.Option("--no-files", help="Write no files.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+) -> None:
+    """Fly four kinds of missile to one target; table, offline HTML report, KML and data.
+
+    Default: the 6 January 2025 North Korean test geometry as reported by South Korea and Japan
+    (1,100 km toward the sea east of the peninsula).
+    """
+    from hyperflight.analysis.compare import DEFAULT_LAUNCH, default_contenders
+    from hyperflight.analysis.compare import compare as run_compare
+    from hyperflight.mission.scenario import to_field_unit
+
+    try:
+        if launch:
+            try:
+                lat, lon = (float(x) for x in launch.split(","))
+            except ValueError:
+                raise ValueError(f"--launch {launch!r}: write LAT,LON in degrees") from None
+            if not (-90 <= lat <= 90 and -180 <= lon <= 360):
+                raise ValueError(
+                    f"--launch {launch!r}: latitude must be in [-90, 90] and "
+                    "longitude in [-180, 360] deg"
+                )
+        else:
+            lat, lon = DEFAULT_LAUNCH
+        rng = float(to_field_unit(range_, "range_m"))
+        if not 10_000 <= rng <= 20_000_000:
+            raise ValueError(f"--range {range_!r}: allowed 10 km to 20,000 km")
+        contenders = default_contenders(ballistic, glider, cruise)
+        with console.status("flying...") as status:
+            comp = run_compare(
+                launch=(lat, lon),
+                range_m=rng,
+                azimuth_deg=azimuth,
+                contenders=contenders,
+                progress=lambda label: status.update(f"flying {label}..."),
+            )
+    except ValueError as exc:
+        _fail(str(exc))
+        return
+    paths = {}
+    if not no_files:
+        from hyperflight.report.comparison import write_comparison
+
+        folder = out if out is not None else Path("hyperflight-out") / "compare"
+        try:
+            paths = write_comparison(comp, folder)
+        except OSError as exc:
+            _fail(f"--out {folder}: cannot write there ({exc.strerror or exc})")
+    rows = comp.table()
+    if as_json:
+        print(json.dumps(rows, indent=2, default=float))
+        return
+    from hyperflight.report.comparison import table_columns
+
+    cols = table_columns(comp)
+    table = Table(
+        title=f"Same target, four ways: {rng / 1000:,.0f} km from {lat:.2f}N "
+        f"{lon:.2f}E toward {azimuth:g} deg",
+        title_justify="left",
+    )
+    table.add_column("flight (vehicle)")
+    for header, *_ in cols:
+        table.add_column(header, justify="right")
+    for f, row in zip(comp.flights, rows, strict=True):
+        name = f"{f.contender.label} ({f.contender.vehicle})"
+        if f.result is None:
+            table.add_row(name, f"[red]not flown: {f.error}[/]", *[""] * (len(cols) - 1))
+            continue
+        cells = []
+        for _, key, scale, digits in cols:
+            v = row.get(key)
+            cells.append("never" if v is None else f"{v * scale:,.{digits}f}")
+        table.add_row(name, *cells)
+    console.print(table)
+    for a in comp.assumptions:
+        console.print(f"- {a}", style="dim")
+    if paths:
+        console.print(
+            f"Report: {paths['html']}  (also KML, CSV, JSON, Parquet and PNGs in "
+            f"{paths['html'].parent}/)"
+        )
+
+
 _FIGURE_UNITS = {
     "range_m": "m",
     "apogee_m": "m",

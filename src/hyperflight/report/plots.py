@@ -16,6 +16,7 @@ from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
+import numpy.typing as npt
 from matplotlib import cycler, patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -401,18 +402,24 @@ def _coast_segments(xlim: tuple[float, float], ylim: tuple[float, float]) -> lis
     return segs
 
 
+OUTLINE_COLORS = ("0.25", "#7b3294", "#a6611a", "#018571")
+
+
 def plot_ground_track(
     flights: Flights,
     path: str | Path,
     *,
     points: Sequence[tuple[str, float, float]] | None = None,
     title: str | None = None,
+    outlines: Sequence[tuple[str, npt.ArrayLike, npt.ArrayLike]] | None = None,
 ) -> Path:
     """Write a map of the ground tracks of one or more flights as a PNG file at ``path``.
 
     ``flights``: a list of ``(label, Trajectory)`` pairs (a single pair or Trajectory works
     too); the tracks are the ``latitude_deg`` / ``longitude_deg`` columns (geodetic, deg).
     ``points``: optional labelled places as ``(label, latitude_deg, longitude_deg)``.
+    ``outlines``: optional labelled closed outlines (sensor coverage, footprints) as
+    ``(label, latitude_deg array, longitude_deg array)``, drawn dashed.
     The map is equirectangular (longitude and latitude as straight axes, deg), zoomed to the
     tracks and points with a margin, with Natural Earth 1:110m coastlines, and with its aspect
     set to 1/cos(mean latitude) so that distances look right near the map's middle. Tracks that
@@ -431,13 +438,18 @@ def plot_ground_track(
             raise ValueError(
                 f"plot_ground_track: points[{j}] latitude_deg = {p[1]} is outside [-90, 90]"
             )
+    outs = list(outlines or [])
     lats = [np.asarray(t["latitude_deg"], dtype=float) for _, t in items]
+    lats += [np.asarray(o[1], dtype=float) for o in outs]
     lons, pt_lons = align_longitudes(
-        [t["longitude_deg"] for _, t in items], points_lon_deg=[float(p[2]) for p in pts]
+        [t["longitude_deg"] for _, t in items] + [np.asarray(o[2], dtype=float) for o in outs],
+        points_lon_deg=[float(p[2]) for p in pts],
     )
+    out_lats, out_lons = lats[len(items) :], lons[len(items) :]
+    lats, lons = lats[: len(items)], lons[: len(items)]
     pt_lats = np.array([float(p[1]) for p in pts], dtype=float)
-    all_lon = np.concatenate([*lons, pt_lons])
-    all_lat = np.concatenate([*lats, pt_lats])
+    all_lon = np.concatenate([*lons, *out_lons, pt_lons])
+    all_lat = np.concatenate([*lats, *out_lats, pt_lats])
     fin = np.isfinite(all_lon) & np.isfinite(all_lat)
     if not fin.any():
         raise ValueError("plot_ground_track: the tracks have no finite latitude/longitude")
@@ -465,6 +477,13 @@ def plot_ground_track(
                 a, b = ok[0], ok[-1]
                 ax.plot(lon[a], lat[a], "o", ms=8, mfc="white", mec=color, mew=2.0, zorder=4)
                 ax.plot(lon[b], lat[b], "o", ms=8, mfc=color, mec="white", mew=1.2, zorder=4)
+        for j, ((label, _la, _lo), lon, lat) in enumerate(
+            zip(outs, out_lons, out_lats, strict=True)
+        ):
+            (line,) = ax.plot(
+                lon, lat, ls="--", lw=1.4, color=OUTLINE_COLORS[j % 4], label=label, zorder=2
+            )
+            handles.append(line)
         halo = [patheffects.withStroke(linewidth=3, foreground="white")]
         for (label, _lat, _lon), x, y in zip(pts, pt_lons, pt_lats, strict=True):
             ax.plot(x, y, "D", ms=6, color="0.15", zorder=5)
