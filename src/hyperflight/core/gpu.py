@@ -20,6 +20,7 @@ from hyperflight.core import kernel as K
 from hyperflight.core import layout as L
 
 rhs = K.rhs
+dp_step = K.dp_step
 event_value = K.event_value
 dense_eval = K.dense_eval
 crossed = K._crossed
@@ -106,55 +107,25 @@ if True:  # the kernel body is indented as in a builder; compiled lazily on firs
                 if h < hmin:
                     h = hmin
                 tp = t - tp0
-                for j in range(L.NSTATE):
-                    ytmp[j] = y[j] + h * K.A21 * k[0, j]
-                rhs(t + K.C2 * h, ytmp, tp + K.C2 * h, pint, preal, data, env, atm, k[1], auxtmp)
-                for j in range(L.NSTATE):
-                    ytmp[j] = y[j] + h * (K.A31 * k[0, j] + K.A32 * k[1, j])
-                rhs(t + K.C3 * h, ytmp, tp + K.C3 * h, pint, preal, data, env, atm, k[2], auxtmp)
-                for j in range(L.NSTATE):
-                    ytmp[j] = y[j] + h * (K.A41 * k[0, j] + K.A42 * k[1, j] + K.A43 * k[2, j])
-                rhs(t + K.C4 * h, ytmp, tp + K.C4 * h, pint, preal, data, env, atm, k[3], auxtmp)
-                for j in range(L.NSTATE):
-                    ytmp[j] = y[j] + h * (
-                        K.A51 * k[0, j] + K.A52 * k[1, j] + K.A53 * k[2, j] + K.A54 * k[3, j]
-                    )
-                rhs(t + K.C5 * h, ytmp, tp + K.C5 * h, pint, preal, data, env, atm, k[4], auxtmp)
-                for j in range(L.NSTATE):
-                    ytmp[j] = y[j] + h * (
-                        K.A61 * k[0, j]
-                        + K.A62 * k[1, j]
-                        + K.A63 * k[2, j]
-                        + K.A64 * k[3, j]
-                        + K.A65 * k[4, j]
-                    )
-                rhs(t + h, ytmp, tp + h, pint, preal, data, env, atm, k[5], auxtmp)
-                for j in range(L.NSTATE):
-                    ynew[j] = y[j] + h * (
-                        K.B1 * k[0, j]
-                        + K.B3 * k[2, j]
-                        + K.B4 * k[3, j]
-                        + K.B5 * k[4, j]
-                        + K.B6 * k[5, j]
-                    )
-                rhs(t + h, ynew, tp + h, pint, preal, data, env, atm, k[6], auxnew)
+                err, finite = dp_step(
+                    t,
+                    tp,
+                    h,
+                    y,
+                    k,
+                    ynew,
+                    ytmp,
+                    auxtmp,
+                    auxnew,
+                    pint,
+                    preal,
+                    data,
+                    env,
+                    atm,
+                    rtol,
+                    atol,
+                )
                 steps += 1
-                err = 0.0
-                finite = True
-                for j in range(L.NSTATE):
-                    if not math.isfinite(ynew[j]):
-                        finite = False
-                    sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
-                    ej = h * (
-                        K.E1 * k[0, j]
-                        + K.E3 * k[2, j]
-                        + K.E4 * k[3, j]
-                        + K.E5 * k[4, j]
-                        + K.E6 * k[5, j]
-                        + K.E7 * k[6, j]
-                    )
-                    err += (ej / sc) ** 2
-                err = math.sqrt(err / L.NSTATE)
                 if not finite or not math.isfinite(err):
                     if h <= hmin * 1.0000001:
                         status = L.STATUS_NONFINITE

@@ -571,6 +571,49 @@ def _record(n_out, t, y, aux, phase, out_t, out_y, out_aux, out_phase):
 
 
 @numba.njit(cache=True)
+def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, pint, preal, data, env, atm, rtol, atol):
+    """One Dormand-Prince 5(4) step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given.
+
+    Fills the stages ``k[1..6]`` (``k[6]`` = f(t + h, ynew), first same as last), the new state
+    ``ynew`` and its derived quantities ``auxnew``. Returns the RMS error norm (scaled by
+    atol + rtol |y|) and whether the new state is finite. Shared by the CPU and GPU drivers.
+    """
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * A21 * k[0, j]
+    rhs(t + C2 * h, ytmp, tp + C2 * h, pint, preal, data, env, atm, k[1], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (A31 * k[0, j] + A32 * k[1, j])
+    rhs(t + C3 * h, ytmp, tp + C3 * h, pint, preal, data, env, atm, k[2], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (A41 * k[0, j] + A42 * k[1, j] + A43 * k[2, j])
+    rhs(t + C4 * h, ytmp, tp + C4 * h, pint, preal, data, env, atm, k[3], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (A51 * k[0, j] + A52 * k[1, j] + A53 * k[2, j] + A54 * k[3, j])
+    rhs(t + C5 * h, ytmp, tp + C5 * h, pint, preal, data, env, atm, k[4], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (
+            A61 * k[0, j] + A62 * k[1, j] + A63 * k[2, j] + A64 * k[3, j] + A65 * k[4, j]
+        )
+    rhs(t + h, ytmp, tp + h, pint, preal, data, env, atm, k[5], auxtmp)
+    for j in range(NSTATE):
+        ynew[j] = y[j] + h * (
+            B1 * k[0, j] + B3 * k[2, j] + B4 * k[3, j] + B5 * k[4, j] + B6 * k[5, j]
+        )
+    rhs(t + h, ynew, tp + h, pint, preal, data, env, atm, k[6], auxnew)
+    err = 0.0
+    finite = True
+    for j in range(NSTATE):
+        if not math.isfinite(ynew[j]):
+            finite = False
+        sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
+        ej = h * (
+            E1 * k[0, j] + E3 * k[2, j] + E4 * k[3, j] + E5 * k[4, j] + E6 * k[5, j] + E7 * k[6, j]
+        )
+        err += (ej / sc) ** 2
+    return math.sqrt(err / NSTATE), finite
+
+
+@numba.njit(cache=True)
 def _locate(kind, value, g0, g1, t, tp, h, y, k, pint, preal, data, env, atm, ytmp, dtmp, auxtmp):
     """Fraction of the step where the event function crosses zero (Illinois method).
 
@@ -605,6 +648,19 @@ def _locate(kind, value, g0, g1, t, tp, h, y, k, pint, preal, data, env, atm, yt
                 gb *= 0.5
             side = 1
     return b_th
+
+
+@numba.njit(cache=True)
+def _record_event(n_ev, t, y, phase, index, ev_t, ev_y, ev_phase, ev_index):
+    """Append an event (time, state, phase, event index) if there is room; new count."""
+    if n_ev >= ev_t.shape[0]:
+        return n_ev
+    ev_t[n_ev] = t
+    for j in range(NSTATE):
+        ev_y[n_ev, j] = y[j]
+    ev_phase[n_ev] = phase
+    ev_index[n_ev] = index
+    return n_ev + 1
 
 
 @numba.njit(cache=True)
@@ -702,12 +758,7 @@ def integrate(
                 if n_out == 0 or out_t[n_out - 1] < t:
                     _record(n_out, t, y, aux, phase, out_t, out_y, out_aux, out_phase)
                     n_out += 1
-                ev_t[n_ev] = t
-                for j in range(NSTATE):
-                    ev_y[n_ev, j] = y[j]
-                ev_phase[n_ev] = phase
-                ev_index[n_ev] = e
-                n_ev += 1
+                n_ev = _record_event(n_ev, t, y, phase, e, ev_t, ev_y, ev_phase, ev_index)
                 phase_done = True
                 break
         while not phase_done:
@@ -722,46 +773,10 @@ def integrate(
             if h < hmin:
                 h = hmin
             tp = t - tp0
-            # Dormand-Prince stages.
-            for j in range(NSTATE):
-                ytmp[j] = y[j] + h * A21 * k[0, j]
-            rhs(t + C2 * h, ytmp, tp + C2 * h, pint, preal, data, env, atm, k[1], auxtmp)
-            for j in range(NSTATE):
-                ytmp[j] = y[j] + h * (A31 * k[0, j] + A32 * k[1, j])
-            rhs(t + C3 * h, ytmp, tp + C3 * h, pint, preal, data, env, atm, k[2], auxtmp)
-            for j in range(NSTATE):
-                ytmp[j] = y[j] + h * (A41 * k[0, j] + A42 * k[1, j] + A43 * k[2, j])
-            rhs(t + C4 * h, ytmp, tp + C4 * h, pint, preal, data, env, atm, k[3], auxtmp)
-            for j in range(NSTATE):
-                ytmp[j] = y[j] + h * (A51 * k[0, j] + A52 * k[1, j] + A53 * k[2, j] + A54 * k[3, j])
-            rhs(t + C5 * h, ytmp, tp + C5 * h, pint, preal, data, env, atm, k[4], auxtmp)
-            for j in range(NSTATE):
-                ytmp[j] = y[j] + h * (
-                    A61 * k[0, j] + A62 * k[1, j] + A63 * k[2, j] + A64 * k[3, j] + A65 * k[4, j]
-                )
-            rhs(t + h, ytmp, tp + h, pint, preal, data, env, atm, k[5], auxtmp)
-            for j in range(NSTATE):
-                ynew[j] = y[j] + h * (
-                    B1 * k[0, j] + B3 * k[2, j] + B4 * k[3, j] + B5 * k[4, j] + B6 * k[5, j]
-                )
-            rhs(t + h, ynew, tp + h, pint, preal, data, env, atm, k[6], auxnew)
+            err, finite = dp_step(
+                t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, pint, preal, data, env, atm, rtol, atol
+            )
             steps += 1
-            err = 0.0
-            finite = True
-            for j in range(NSTATE):
-                if not math.isfinite(ynew[j]):
-                    finite = False
-                sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
-                ej = h * (
-                    E1 * k[0, j]
-                    + E3 * k[2, j]
-                    + E4 * k[3, j]
-                    + E5 * k[4, j]
-                    + E6 * k[5, j]
-                    + E7 * k[6, j]
-                )
-                err += (ej / sc) ** 2
-            err = math.sqrt(err / NSTATE)
             if not finite or not math.isfinite(err):
                 if h <= hmin * 1.0000001:
                     status = STATUS_NONFINITE
@@ -865,13 +880,9 @@ def integrate(
                     rhs(te, ytmp, te - tp0, pint, preal, data, env, atm, dtmp, auxtmp)
                     _record(n_out, te, ytmp, auxtmp, phase, out_t, out_y, out_aux, out_phase)
                     n_out += 1
-                    if n_ev < ev_cap:
-                        ev_t[n_ev] = te
-                        for j in range(NSTATE):
-                            ev_y[n_ev, j] = ytmp[j]
-                        ev_phase[n_ev] = phase
-                        ev_index[n_ev] = nt_index[i_nt]
-                        n_ev += 1
+                    n_ev = _record_event(
+                        n_ev, te, ytmp, phase, nt_index[i_nt], ev_t, ev_y, ev_phase, ev_index
+                    )
                     i_nt += 1
                     continue
                 if n_out > 0 and out_t[n_out - 1] == ts:
@@ -893,13 +904,7 @@ def integrate(
                     return n_out, n_ev, STATUS_OUTPUT_FULL, phase, t
                 _record(n_out, t, y, aux, phase, out_t, out_y, out_aux, out_phase)
                 n_out += 1
-                if n_ev < ev_cap:
-                    ev_t[n_ev] = t
-                    for j in range(NSTATE):
-                        ev_y[n_ev, j] = y[j]
-                    ev_phase[n_ev] = phase
-                    ev_index[n_ev] = stop_e
-                    n_ev += 1
+                n_ev = _record_event(n_ev, t, y, phase, stop_e, ev_t, ev_y, ev_phase, ev_index)
                 phase_done = True
                 if pint[PI_EV0 + 3 * stop_e] == EV_IMPACT:
                     # Reaching the ground ends the flight, whatever phases remain.
