@@ -45,7 +45,7 @@ from scipy.integrate import solve_ivp
 
 from hyperflight import InitialState, fly, us76
 from hyperflight.core import layout as L
-from hyperflight.core.batch import eci_batch, fly_many_end_states
+from hyperflight.core.batch import S_LON_END, fly_many_end_states, run_packed
 from hyperflight.core.kernel import integrate
 from hyperflight.core.phases import pack_phases
 from hyperflight.environment.atmosphere import us76_table
@@ -165,8 +165,8 @@ def hf_one_member(rtol: float, atol: float) -> tuple[float, float]:
     end = fly_many_end_states([CASE.initial], PHASES, earth=EARTH, rtol=rtol, atol=atol)
     if end.status[0] != L.STATUS_OK:
         raise RuntimeError(f"hyperflight batch member status {end.status[0]}")
-    t = float(end.time_s[0])
-    return t, longitude_deg(t, end.eci_state[0])
+    # The kernel's summary holds the Earth-fixed longitude of the end point in radians.
+    return float(end.time_s[0]), math.degrees(float(end.summary[0, S_LON_END]))
 
 
 class BareKernel:
@@ -353,13 +353,27 @@ def main(argv: list[str] | None = None) -> dict:
     initials = batch_initials(n_batch)
     pint, preal, data = pack_phases(PHASES)
     y0s = np.stack([s.eci_state(EARTH) for s in initials])
-    env = EARTH.as_array()
+    preals = np.repeat(preal[None], n_batch, axis=0)
+    datas = np.repeat(data[None], n_batch, axis=0)
+    envs = np.repeat(EARTH.as_array()[None], n_batch, axis=0)
 
     def run_full() -> object:
         return fly_many_end_states(initials, PHASES, earth=EARTH, rtol=rtol, atol=atol)
 
     def run_kernel() -> object:
-        return eci_batch(y0s, pint, preal, data, env, rtol=rtol, atol=atol)
+        # The packed batch kernel alone (end state and summary only, no output grid).
+        return run_packed(
+            y0s,
+            pint,
+            preals,
+            datas,
+            envs,
+            output_step_s=20_000.0,
+            max_time_s=20_000.0,
+            rtol=rtol,
+            atol=atol,
+            max_step_s=MAX_STEP_S,
+        )
 
     end = run_full()  # warm-up
     n_ok = int(np.sum(end.status == L.STATUS_OK))

@@ -15,10 +15,6 @@ import time
 
 import numpy as np
 
-# numba-cuda releases that predate NumPy 2.5 still register np.row_stack (removed in 2.5).
-if not hasattr(np, "row_stack"):
-    np.vstack = np.vstack
-
 from hyperflight.core.batch import S_LAT_END, S_LON_END, S_STATUS, S_T_END, run_packed
 from hyperflight.core.flight import InitialState
 from hyperflight.core.gpu import gpu_available, run_packed_gpu
@@ -65,6 +61,9 @@ def family(n: int, seed: int = 1):
 
 
 def main() -> None:
+    # numba-cuda releases that predate NumPy 2.5 still register np.row_stack (removed in 2.5)
+    # when they first compile a kernel.
+    vars(np).setdefault("row_stack", np.vstack)
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json")

@@ -17,8 +17,15 @@ def test_fly_default_scenario_prints_units(tmp_path) -> None:
     assert res.exit_code == 0, res.output
     for text in ("flight time", " min", " km", "max Mach", "kPa", "MW/m^2", " K ", "impact"):
         assert text in res.output
-    for name in ("altitude_vs_downrange.png", "speed_mach_vs_time.png", "heat_flux_vs_time.png",
-                 "ground_track.png", "trajectory.csv", "trajectory.parquet", "summary.json"):
+    for name in (
+        "altitude_vs_downrange.png",
+        "speed_mach_vs_time.png",
+        "heat_flux_vs_time.png",
+        "ground_track.png",
+        "trajectory.csv",
+        "trajectory.parquet",
+        "summary.json",
+    ):
         assert (tmp_path / name).stat().st_size > 1000
 
 

@@ -27,7 +27,11 @@ def _check(env_extra: dict[str, str], args: list[str]) -> dict:
     env = {**os.environ, **env_extra}
     out = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_gpu.py"), *args],
-        capture_output=True, text=True, env=env, timeout=600, check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=True,
     ).stdout
     start = out.index("{")
     return json.loads(out[start : out.index("}", start) + 1])

@@ -1,4 +1,4 @@
-"""``hyperflight`` command line: fly a scenario, list scenarios and vehicles, validate.
+"""``hyperflight`` command line: compare, check-claim, fly, sweep, scenarios, vehicles, validate.
 
 Thin by design: it parses, calls the API and renders; there is no physics here.
 """
@@ -13,6 +13,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+
+from hyperflight.cli.sweep import sweep as sweep_command
 
 app = typer.Typer(
     add_completion=False,
@@ -525,6 +527,10 @@ def validate(
         )
     if any(not c.passed for c in checks):
         raise typer.Exit(1)
+
+
+# The sweep command lives in its own module (it is the largest); registered here.
+app.command("sweep")(sweep_command)
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -80,6 +80,13 @@ if True:  # the kernel body is indented as in a builder; compiled lazily on firs
             y[6] -= preal[L.PR_JETTISON]
             tp0 = t
             rhs(t, y, 0.0, pint, preal, data, env, atm, k[0], aux)
+            start_ok = True
+            for j in range(7):
+                if not (math.isfinite(k[0, j]) and math.isfinite(y[j])):
+                    start_ok = False
+            if not start_ok:
+                status = L.STATUS_NONFINITE
+                break
             nev = pint[L.PI_NEV]
             for e in range(nev):
                 g_prev[e] = event_value(pint[L.PI_EV0 + 3 * e], preal[L.PR_EV0 + e], t, 0.0, y, aux)

@@ -322,7 +322,11 @@ def controls(law, off, tp, preal_row, data, alt, vrel, vup, heading, mach, tgt_a
             gamma_cmd = -math.atan2(max(alt, 0.0), dist)
             gamma = math.asin(_clamp(vup / max(vrel, 1e-9), -1.0, 1.0))
             alpha = data[off + GP_ALPHA] + data[off + GP_K_GAMMA] * (gamma_cmd - gamma)
-        return _clamp(alpha, a_min, a_max), bank, preal_row[PR_TH_EL], preal_row[PR_TH_AZ], throttle
+        alpha = _clamp(alpha, a_min, a_max)
+        if alpha < 0.0 and int(data[off + GP_N_REV]) == 0:
+            # Negative lift turns the other way: bank the other way to steer toward the target.
+            bank = -bank
+        return alpha, bank, preal_row[PR_TH_EL], preal_row[PR_TH_AZ], throttle
     return preal_row[PR_ALPHA], preal_row[PR_BANK], preal_row[PR_TH_EL], preal_row[PR_TH_AZ], 1.0
 
 
@@ -724,6 +728,13 @@ def integrate(
         y[6] -= preal[PR_JETTISON]
         tp0 = t
         rhs(t, y, 0.0, pint, preal, data, env, atm, k[0], aux)
+        start_ok = True
+        for j in range(NSTATE):
+            if not (math.isfinite(k[0, j]) and math.isfinite(y[j])):
+                start_ok = False
+        if not start_ok:
+            status = STATUS_NONFINITE
+            break
         if phase == 0:
             if n_out >= cap:
                 return n_out, n_ev, STATUS_OUTPUT_FULL, phase, t

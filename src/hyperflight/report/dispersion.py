@@ -102,8 +102,25 @@ def plot_impact_dispersion(
         handles.append(
             Line2D([], [], ls="", marker="+", ms=12, mew=2, color="0.1", label=reference_label)
         )
-        cep = float(np.median(np.hypot(e - ce, n - cn)))
-        ax.set_aspect("equal", adjustable="datalim")
+        radial = np.hypot(e - ce, n - cn)
+        cep = float(np.median(radial))
+        # Zoom on the bulk: 99.9 % of the points and the largest ellipse; count the rest.
+        half = max(1.15 * float(np.percentile(radial, 99.9)), 1.3 * max(sigmas) * a1, 1e-9)
+        outside = int(np.sum((np.abs(e - ce) > half) | (np.abs(n - cn) > half)))
+        ax.set_xlim(ce - half, ce + half)
+        ax.set_ylim(cn - half, cn + half)
+        ax.set_aspect("equal", adjustable="box")
+        if outside:
+            ax.annotate(
+                f"{outside:,} point{'s' if outside > 1 else ''} outside this view",
+                xy=(1.0, 0.0),
+                xycoords="axes fraction",
+                xytext=(-6, 6),
+                textcoords="offset points",
+                ha="right",
+                fontsize=9,
+                color="0.35",
+            )
         ax.set_xlabel("east (km)")
         ax.set_ylabel("north (km)")
         ax.set_title(title)
@@ -189,7 +206,9 @@ def plot_footprint(
     pts_lon = [*(np.asarray(impacts_lon_deg, dtype=float) if ilat.size else [])]
     if start is not None:
         pts_lon.append(float(start[1]))
-    (blon,), plon = align_longitudes([np.asarray(boundary_lon_deg, dtype=float)], points_lon_deg=pts_lon)
+    (blon,), plon = align_longitudes(
+        [np.asarray(boundary_lon_deg, dtype=float)], points_lon_deg=pts_lon
+    )
     ilon, slon = plon[: ilat.size], (plon[-1] if start is not None else None)
     all_lon = np.concatenate([blon, plon])
     all_lat = np.concatenate([blat, ilat, [start[0]] if start is not None else []])
@@ -220,9 +239,7 @@ def plot_footprint(
         handles = [Line2D([], [], color=COLORS[1], lw=2, label="footprint boundary")]
         if ilat.size:
             if impact_values is not None:
-                sc = ax.scatter(
-                    ilon, ilat, c=impact_values, s=14, cmap="coolwarm", zorder=3, lw=0
-                )
+                sc = ax.scatter(ilon, ilat, c=impact_values, s=14, cmap="coolwarm", zorder=3, lw=0)
                 cb = fig.colorbar(sc, ax=ax, shrink=0.8, pad=0.02)
                 cb.set_label(value_label)
             else:

@@ -1,0 +1,123 @@
+"""``hyperflight sweep SPEC``: run or resume a sweep (grid / Monte Carlo) into Parquet files.
+
+Thin: it parses the options, calls :func:`hyperflight.analysis.sweep.run_sweep` and prints
+what was done. Register it on the main app with ``app.command("sweep")(sweep)``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["sweep", "sweep_report"]
+
+
+def sweep_report(result: Any) -> dict[str, Any]:
+    """JSON-ready account of a sweep run: chunks, members, failures, key percentiles (SI)."""
+    out: dict[str, Any] = {
+        "name": result.name,
+        "output": str(result.folder),
+        "scheduler": result.scheduler,
+        "members": result.n_members,
+        "chunks": result.n_chunks,
+        "chunks_computed": len(result.computed),
+        "chunks_skipped": len(result.skipped),
+        "complete": result.complete,
+        "elapsed_s": result.elapsed_s,
+    }
+    try:
+        df = result.read()
+    except ValueError:
+        return out
+    ok = df["ok"].to_numpy(dtype=bool)
+    out["members_written"] = int(len(df))
+    out["members_failed"] = int((~ok).sum())
+    if (~ok).any():
+        out["failure_reasons"] = {
+            str(k): int(v)
+            for k, v in df.loc[~ok, "reason"].str.split(" \\(").str[0].value_counts().items()
+        }
+    for q in ("flight_time_s", "ground_range_m", "final_speed_m_s"):
+        x = df.loc[ok, q].to_numpy(dtype=float)
+        if x.size:
+            p5, p50, p95 = (float(v) for v in np.percentile(x, (5, 50, 95)))
+            out[q] = {
+                "p5": p5,
+                "p50": p50,
+                "p95": p95,
+                "min": float(x.min()),
+                "max": float(x.max()),
+            }
+    return out
+
+
+def sweep(
+    spec: Annotated[
+        Path,
+        typer.Argument(
+            help="Sweep spec (YAML): base flight, grid and/or Monte Carlo, chunks, output."
+        ),
+    ],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Dask scheduler address (e.g. tcp://host:8786); default: the local cores.",
+        ),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run's account as one JSON object.")
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (overrides the spec's).")
+    ] = None,
+    max_chunks: Annotated[
+        int | None,
+        typer.Option("--max-chunks", help="Fly at most this many missing chunks, then stop."),
+    ] = None,
+) -> None:
+    """Run a sweep, or resume it: chunks already written to the output folder are skipped."""
+    from hyperflight.analysis.sweep import SweepError, run_sweep
+
+    console = Console(stderr=as_json)
+    try:
+        result = run_sweep(
+            spec, scheduler=scheduler, progress=not as_json, output=out, max_chunks=max_chunks
+        )
+    except (SweepError, ValueError, OSError) as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    report = sweep_report(result)
+    if as_json:
+        print(json.dumps(report))
+        return
+    t = Table(title=f"sweep {report['name']}", show_header=False)
+    t.add_row("output", report["output"])
+    t.add_row("ran on", report["scheduler"])
+    t.add_row(
+        "chunks",
+        f"{report['chunks_computed']} flown now, {report['chunks_skipped']} already done, "
+        f"of {report['chunks']}" + ("" if report["complete"] else " (not complete: run again)"),
+    )
+    t.add_row("members", f"{report.get('members_written', 0):,} written of {report['members']:,}")
+    t.add_row("failed members", f"{report.get('members_failed', 0):,}")
+    for reason, count in report.get("failure_reasons", {}).items():
+        t.add_row("", f"{count:,} x {reason}")
+    units = {
+        "flight_time_s": ("flight time", 1.0, "s"),
+        "ground_range_m": ("ground range", 1e3, "km"),
+        "final_speed_m_s": ("speed at impact", 1.0, "m/s"),
+    }
+    for q, (label, div, unit) in units.items():
+        if q in report:
+            r = report[q]
+            p5, p50, p95 = (r[k] / div for k in ("p5", "p50", "p95"))
+            t.add_row(label, f"p5 {p5:,.1f}, median {p50:,.1f}, p95 {p95:,.1f} {unit}")
+    t.add_row("time", f"{report['elapsed_s']:,.1f} s (including solving the base flight)")
+    console.print(t)
