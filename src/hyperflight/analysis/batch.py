@@ -50,7 +50,7 @@ from hyperflight.core.batch import (
     S_STATUS,
     S_T_ALT_MAX,
     S_T_END,
-    _fly_member,
+    integrate_batch_serial,
     run_packed,
 )
 from hyperflight.core.flight import InitialState
@@ -770,47 +770,6 @@ class Backend(Protocol):
     ) -> tuple[np.ndarray | None, np.ndarray]: ...
 
 
-@numba.njit(cache=True)
-def _integrate_serial(
-    y0s,
-    pint,
-    preals,
-    datas,
-    envs,
-    atm,
-    step,
-    n_grid,
-    t_max,
-    rtol,
-    atol,
-    max_step,
-    max_steps,
-    cap,
-    grids,
-    summaries,
-):
-    """The members one after the other on this thread (for Dask workers and threads)."""
-    for i in range(y0s.shape[0]):
-        _fly_member(
-            y0s[i],
-            pint,
-            preals[i],
-            datas[i],
-            envs[i],
-            atm,
-            step,
-            n_grid,
-            t_max,
-            rtol,
-            atol,
-            max_step,
-            max_steps,
-            cap,
-            grids[i],
-            summaries[i],
-        )
-
-
 def _run_serial(
     y0s,
     pint,
@@ -843,12 +802,12 @@ def _run_serial(
         float(max_step_s),
         int(max_steps),
     )
-    _integrate_serial(y0s, pint, preals, datas, envs, *args, cap, grids, summaries)
+    integrate_batch_serial(y0s, pint, preals, datas, envs, *args, cap, grids, summaries)
     full = np.flatnonzero(summaries[:, S_STATUS] == L.STATUS_OUTPUT_FULL)
     if full.size:
         sub_g = np.full((full.size,) + grids.shape[1:], np.nan)
         sub_s = np.zeros((full.size, S_SIZE))
-        _integrate_serial(
+        integrate_batch_serial(
             y0s[full],
             pint,
             np.ascontiguousarray(preals[full]),

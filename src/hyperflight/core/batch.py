@@ -195,6 +195,48 @@ def integrate_batch(
         )
 
 
+@numba.njit(cache=True)
+def integrate_batch_serial(
+    y0s,
+    pint,
+    preals,
+    datas,
+    envs,
+    atm,
+    step,
+    n_grid,
+    t_max,
+    rtol,
+    atol,
+    max_step,
+    max_steps,
+    cap,
+    grids,
+    summaries,
+):
+    """:func:`integrate_batch` one member after the other on the calling thread (for Dask
+    workers and other callers that parallelise themselves)."""
+    for i in range(y0s.shape[0]):
+        _fly_member(
+            y0s[i],
+            pint,
+            preals[i],
+            datas[i],
+            envs[i],
+            atm,
+            step,
+            n_grid,
+            t_max,
+            rtol,
+            atol,
+            max_step,
+            max_steps,
+            cap,
+            grids[i],
+            summaries[i],
+        )
+
+
 @dataclass(frozen=True)
 class BatchEnd:
     """End of each member's flight: time (s), summary rows (``S_*``), kernel status."""
