@@ -306,8 +306,12 @@ def fly_family(
             ]
         ),
     }
+    mach = grids[:, :, L.NSTATE + L.AUX_MACH]
+    # Altitude of the highest Mach on the output grid (context: Mach is high where the air is
+    # cold, so a Mach figure means little without its altitude).
+    i_max = np.argmax(np.where(np.isfinite(mach), mach, -1.0), axis=1)
+    values["max_mach_altitude_m"] = alt[np.arange(alt.shape[0]), i_max]
     if claim.max_mach_altitude_m is not None:
-        mach = grids[:, :, L.NSTATE + L.AUX_MACH]
         with np.errstate(invalid="ignore"):
             near = np.abs(alt - claim.max_mach_altitude_m) < 5_000.0
             values["max_mach"] = np.nanmax(np.where(near, mach, np.nan), axis=1)
@@ -392,7 +396,7 @@ def _assess(fam: FamilyResult, claim: Claim) -> dict[str, Any]:
         v = v[np.isfinite(v)]
         if v.size:
             unreported[k] = [float(v.min()), float(v.max())]
-    best_vals = {k: float(fam.values[k][best]) for k in FIGURES}
+    best_vals = {k: float(fam.values[k][best]) for k in (*FIGURES, "max_mach_altitude_m")}
     return {
         "vehicle": fam.vehicle,
         "members": int(fam.status.size),
@@ -460,6 +464,10 @@ def _verdict(claim: Claim, per_type: dict[str, dict[str, Any]]) -> str:
             key=lambda kv: abs(kv[1]) if math.isfinite(kv[1]) else MISSING_PENALTY,
         )
         parts = [f"{LABELS[k]} {format_figure(k, b['values'][k])}" for k in claim.figures]
+        if "max_mach" in claim.figures and claim.max_mach_altitude_m is None:
+            h = b["values"]["max_mach_altitude_m"]
+            if math.isfinite(h):
+                parts[list(claim.figures).index("max_mach")] += f" (reached at {h / 1000:,.0f} km)"
         line = f"- {kind} ({v['vehicle']}): best {'; '.join(parts)}"
         if not v["can_match_all"]:
             if math.isfinite(worst[1]):
