@@ -214,8 +214,20 @@ def compare(
         try:
             res = run_scenario(sc)
         except (UnreachableTarget, ValueError) as exc:
-            flights.append(ComparedFlight(contender=c, result=None, error=str(exc)))
-            continue
+            res = None
+            error = str(exc)
+            if shape.get("final_elevation_deg") is not None:
+                # A depressed attitude programme may cost too much range: try the gravity turn.
+                retry = sc.model_copy(
+                    update={"shape": ShapeSpec(**{**shape, "final_elevation_deg": None})}
+                )
+                try:
+                    res = run_scenario(retry)
+                except (UnreachableTarget, ValueError) as exc2:
+                    error = f"{error}; with a gravity-turn boost: {exc2}"
+            if res is None:
+                flights.append(ComparedFlight(contender=c, result=None, error=error))
+                continue
         if shape["type"] == "minimum-energy":
             me_apogee = res.summary()["apogee_m"]
         tls = []

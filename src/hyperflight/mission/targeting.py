@@ -286,7 +286,14 @@ def solve_ballistic(
         ok = [(k, a) for k, a in zip(kicks, apogees, strict=True) if math.isfinite(a)]
         if not ok:
             raise UnreachableTarget(
-                f"target at {p.range_m / 1000:,.0f} km is beyond the reach of {vehicle.name}",
+                f"target at {p.range_m / 1000:,.0f} km is beyond the reach of {vehicle.name} on a "
+                f"{shape} trajectory with this boost programme (upper stages: "
+                + (
+                    "gravity turn"
+                    if final_elevation_deg is None
+                    else f"attitude down to {final_elevation_deg:g} deg"
+                )
+                + ")",
                 max_reach_m=float("nan"),
                 target_range_m=p.range_m,
             )
