@@ -807,6 +807,8 @@ def integrate(
                 kind = pint[PI_EV0 + 3 * e]
                 g_new[e] = event_value(kind, preal[PR_EV0 + e], t + h, tp + h, ynew, auxnew)
             for e in range(nev):
+                if pint[PI_EV0 + 3 * e + 2] == 0:
+                    continue  # non-terminal events are located below, once the stop is known
                 kind = pint[PI_EV0 + 3 * e]
                 direction = pint[PI_EV0 + 3 * e + 1]
                 if not _crossed(g_prev[e], g_new[e], direction):
@@ -831,11 +833,10 @@ def integrate(
                     dtmp,
                     auxtmp,
                 )
-                if pint[PI_EV0 + 3 * e + 2] != 0:
-                    if root < theta_stop:
-                        theta_stop = root
-                        stop_e = e
-            # Non-terminal events before the stop: located by bisection, sorted by time.
+                if root < theta_stop:
+                    theta_stop = root
+                    stop_e = e
+            # Non-terminal events before the stop: located the same way, sorted by time.
             n_nt = 0
             for e in range(nev):
                 if pint[PI_EV0 + 3 * e + 2] != 0:
