@@ -126,3 +126,45 @@ def test_steering_banks_the_other_way_under_negative_lift() -> None:
         4, 0, 0.0, preal, params, 1_000.0, 2_000.0, -500.0, 0.0, 6.0, 0.05, np.radians(30.0)
     )
     assert alpha > 0.0 and bank > 0.0
+
+
+def test_load_factor_limit_reduces_the_angle_of_attack() -> None:
+    """A steering law with max_load_factor_g keeps the lift within that many g."""
+    from hyperflight.core.phases import Steering
+
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=20_000.0,
+        mass_kg=1_000.0,
+        speed_m_s=3_000.0,
+        heading_deg=90.0,
+    )
+    from hyperflight.core.phases import AeroTable
+
+    table = AeroTable(mach=(1.0,), alpha_deg=(0.0, 20.0), cl=((0.0,), (1.0,)), cd=((0.05,), (0.3,)))
+    aero = Aerodynamics(reference_area_m2=0.5, table=table)
+
+    def flight(nmax: float):
+        law = Steering(
+            law="glide", alpha_deg=15.0, bank_max_deg=0.0, heading_gain=0.0, max_load_factor_g=nmax
+        )
+        return fly(
+            start,
+            [
+                Phase(
+                    name="g",
+                    aerodynamics=aero,
+                    controls=law,
+                    events=(Event(kind="time", value=20.0),),
+                )
+            ],
+            output_step_s=0.5,
+        )
+
+    free, limited = flight(0.0), flight(5.0)
+    # Unlimited: q S CL / (m g) at 20 km and 3 km/s is far above 5 g.
+    assert free["load_factor_g"].max() > 15.0
+    lift_g = limited["dynamic_pressure_pa"] * 0.5 * limited["cl"] / (limited["mass_kg"] * 9.80665)
+    assert lift_g.max() == pytest.approx(5.0, rel=1e-6)
+    assert limited["alpha_deg"].min() < 15.0

@@ -68,6 +68,7 @@ from hyperflight.core.layout import (
     GP_K_MACH,
     GP_MACH_CMD,
     GP_N_REV,
+    GP_NMAX,
     GP_REV0,
     GP_THROTTLE0,
     LAW_CRUISE,
@@ -455,6 +456,22 @@ def rhs(t, y, tp, pint_row, preal_row, data, env, atm, dy, aux):
         alpha,
         data,
     )
+    if law == LAW_GLIDE or law == LAW_CRUISE or law == LAW_DIVE:
+        nmax = data[pint_row[PI_CTRL_OFF] + GP_NMAX]
+        if nmax > 0.0 and qbar > 0.0 and cl != 0.0:
+            cl_lim = nmax * G0 * m / (qbar * preal_row[PR_SREF])
+            if abs(cl) > cl_lim:
+                # Fly a smaller angle of attack (lift taken linear in alpha near the limit).
+                alpha = alpha * cl_lim / abs(cl)
+                cl, cd = aero_coefficients(
+                    pint_row[PI_AERO],
+                    pint_row[PI_AERO_OFF],
+                    preal_row[PR_CL],
+                    preal_row[PR_CD],
+                    mach,
+                    alpha,
+                    data,
+                )
     fa = qbar * preal_row[PR_SREF] / m
     fx = fa * (cl * bx - cd * evx)
     fy = fa * (cl * by - cd * evy)

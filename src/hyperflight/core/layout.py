@@ -30,8 +30,9 @@ GP_K_MACH = 10  # CRUISE: throttle per unit of Mach error
 GP_THROTTLE0 = 11  # CRUISE: nominal throttle (0..1)
 GP_K_GAMMA = 12  # DIVE: rad of alpha per rad of flight-path angle error
 GP_BANK_FIXED = 13  # rad: with reversals, the bank magnitude flown instead of steering
-GP_N_REV = 14  # number of bank reversal times that follow (sign flips at each)
-GP_REV0 = 15  # reversal times (s in phase)
+GP_NMAX = 14  # lift load-factor limit, g (0: none); alpha is reduced to respect it
+GP_N_REV = 15  # number of bank reversal times that follow (sign flips at each)
+GP_REV0 = 16  # reversal times (s in phase)
 GP_SIZE = GP_REV0  # plus the reversal times
 
 # ---- aerodynamic model ----------------------------------------------------------------------

@@ -328,6 +328,8 @@ class Steering:
       - altitude_rate_gain_deg_per_m_s * h_dot; throttle = throttle + mach_gain * (mach - M).
     - "dive": alpha = alpha_deg + gamma_gain * (gamma_cmd - gamma), with gamma_cmd the angle
       below the horizon of the straight line to the target point.
+    ``max_load_factor_g`` > 0 reduces the angle of attack so that the lift stays within that
+    many g (the drag follows the reduced angle); 0 sets no limit.
     Bank: toward the phase's target point with ``heading_gain`` (deg of bank per deg of heading
     error) limited to ``bank_max_deg``; or, when ``reversal_times_s`` is given, a fixed bank of
     ``reversal_bank_deg`` whose sign flips at each reversal time (lateral manoeuvre).
@@ -349,9 +351,11 @@ class Steering:
     gamma_gain: float = 3.0
     reversal_times_s: tuple[float, ...] = ()
     reversal_bank_deg: float = 0.0
+    max_load_factor_g: float = 0.0
 
     def __post_init__(self) -> None:
         w = f"steering {self.law!r}"
+        _check_finite(w, "max_load_factor_g", self.max_load_factor_g, 0, 1000, "g")
         if self.law not in ("glide", "cruise", "dive"):
             raise ValueError(f"steering: law = {self.law!r}; allowed: glide, cruise, dive")
         _check_finite(w, "alpha_deg", self.alpha_deg, -60, 60, "deg")
@@ -385,6 +389,7 @@ class Steering:
         p[L.GP_THROTTLE0] = self.throttle
         p[L.GP_K_GAMMA] = self.gamma_gain
         p[L.GP_BANK_FIXED] = r(self.reversal_bank_deg)
+        p[L.GP_NMAX] = self.max_load_factor_g
         p[L.GP_N_REV] = len(self.reversal_times_s)
         p[L.GP_REV0 :] = self.reversal_times_s
         return p

@@ -31,6 +31,10 @@ from hyperflight.core.phases import (
 )
 from hyperflight.vehicle.model import Glider, ReentryVehicle, Scramjet, Vehicle
 
+# Lift load-factor limit of the terminal dive, g (assumption: a structural limit of the order
+# of manoeuvring re-entry vehicles; no public figure for any specific vehicle).
+DIVE_MAX_LOAD_G = 20.0
+
 
 @dataclass(frozen=True, kw_only=True)
 class BoostShape:
@@ -324,6 +328,7 @@ def flight_phases(
                     bank_max_deg=80.0,
                     heading_gain=4.0,
                     gamma_gain=4.0,
+                    max_load_factor_g=DIVE_MAX_LOAD_G,
                 ),
                 events=(Event(kind="impact"),),
             ),
@@ -403,6 +408,7 @@ def flight_phases(
                     bank_max_deg=80.0,
                     heading_gain=4.0,
                     gamma_gain=4.0,
+                    max_load_factor_g=DIVE_MAX_LOAD_G,
                 ),
                 events=(Event(kind="impact"),),
             ),

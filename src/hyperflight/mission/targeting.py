@@ -408,16 +408,46 @@ def solve_steered(
             boost = _solve_energy(p, free, boost, burnout_speed_m_s, range_margin)
         if first_apex_m is not None:
             boost = _kick_for_apex(free, boost, first_apex_m)
-    tr = None
-    for _ in range(8):
-        tr = p.fly(boost, **_SEARCH_TRACK)
-        if p.miss(tr) < 0.3 * MISS_GOAL_M:
+    best: tuple[float, _Problem, BoostShape, Trajectory] | None = None
+    # Aim by the launch azimuth; if the terminal dive still misses (it turns too late), start
+    # the dive farther out and aim again.
+    for dive_factor in (1.0, 1.4, 2.0):
+        q = (
+            p
+            if dive_factor == 1.0
+            else _Problem(
+                vehicle,
+                launch,
+                target,
+                p.earth,
+                replace(glide, dive_distance_m=glide.dive_distance_m * dive_factor)
+                if glide
+                else None,
+                replace(cruise, dive_distance_m=cruise.dive_distance_m * dive_factor)
+                if cruise
+                else None,
+            )
+        )
+        b = boost
+        for _ in range(8):
+            tr = q.fly(b, **_SEARCH_TRACK)
+            if q.miss(tr) < 0.3 * MISS_GOAL_M:
+                break
+            # Turn the launch azimuth by the bearing error of the closest approach.
+            lat, lon = _closest_approach(q, tr)
+            _, brg = great_circle(launch.latitude_deg, launch.longitude_deg, lat, lon)
+            d_az = (q.bearing - brg + 180.0) % 360.0 - 180.0
+            b = replace(b, azimuth_deg=(b.azimuth_deg + d_az) % 360.0)
+        if q is not p:
+            p.evaluations += q.evaluations
+        if best is None or q.miss(tr) < best[0]:
+            best = (q.miss(tr), q, b, tr)
+        if best[0] < 0.3 * MISS_GOAL_M:
             break
-        # Turn the launch azimuth by the bearing error of the closest approach.
-        lat, lon = _closest_approach(p, tr)
-        _, brg = great_circle(launch.latitude_deg, launch.longitude_deg, lat, lon)
-        d_az = (p.bearing - brg + 180.0) % 360.0 - 180.0
-        boost = replace(boost, azimuth_deg=(boost.azimuth_deg + d_az) % 360.0)
+    assert best is not None
+    total = p.evaluations
+    _, p, boost, tr = best
+    p.evaluations = total
     assert tr is not None
     p.evaluations += free.evaluations
     miss = p.miss(tr)
