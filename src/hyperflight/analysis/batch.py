@@ -50,12 +50,10 @@ from hyperflight.core.batch import (
     S_STATUS,
     S_T_ALT_MAX,
     S_T_END,
-    integrate_batch_serial,
     run_packed,
 )
 from hyperflight.core.flight import InitialState
 from hyperflight.core.phases import Phase, pack_phases
-from hyperflight.environment.atmosphere import us76_table
 from hyperflight.environment.earth import EARTH_RHO_SCALE, EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef, surface_distance_m
 
@@ -770,59 +768,6 @@ class Backend(Protocol):
     ) -> tuple[np.ndarray | None, np.ndarray]: ...
 
 
-def _run_serial(
-    y0s,
-    pint,
-    preals,
-    datas,
-    envs,
-    *,
-    output_step_s,
-    max_time_s,
-    rtol,
-    atol,
-    max_step_s,
-    max_steps,
-    grid,
-):
-    """Same contract and buffers as :func:`hyperflight.core.batch.run_packed`, one thread."""
-    n = y0s.shape[0]
-    n_grid = int(max_time_s / output_step_s) + 1 if grid else 0
-    cap = int(min(max_time_s / output_step_s, 200_000)) + 64 * pint.shape[0] + 64
-    width = L.NSTATE + L.NAUX
-    grids = np.full((n, max(n_grid, 1), width), np.nan)
-    summaries = np.zeros((n, S_SIZE))
-    args = (
-        us76_table(),
-        float(output_step_s),
-        n_grid,
-        float(max_time_s),
-        float(rtol),
-        float(atol),
-        float(max_step_s),
-        int(max_steps),
-    )
-    integrate_batch_serial(y0s, pint, preals, datas, envs, *args, cap, grids, summaries)
-    full = np.flatnonzero(summaries[:, S_STATUS] == L.STATUS_OUTPUT_FULL)
-    if full.size:
-        sub_g = np.full((full.size,) + grids.shape[1:], np.nan)
-        sub_s = np.zeros((full.size, S_SIZE))
-        integrate_batch_serial(
-            y0s[full],
-            pint,
-            np.ascontiguousarray(preals[full]),
-            np.ascontiguousarray(datas[full]),
-            np.ascontiguousarray(envs[full]),
-            *args,
-            cap * 16,
-            sub_g,
-            sub_s,
-        )
-        grids[full] = sub_g
-        summaries[full] = sub_s
-    return (grids if grid else None), summaries
-
-
 @dataclass(frozen=True)
 class CpuBackend:
     """The compiled kernel on the CPU: ``parallel`` uses every numba thread (prange over
@@ -865,7 +810,7 @@ class CpuBackend:
             np.ascontiguousarray(members.env),
         )
         if not self.parallel:
-            return _run_serial(*arrays, **kw)
+            return run_packed(*arrays, **kw, parallel=False)
         with numba.parallel_chunksize(self.parallel_chunk):
             return run_packed(*arrays, **kw)
 

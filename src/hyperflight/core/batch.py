@@ -260,22 +260,21 @@ def run_packed(
     max_step_s=60.0,
     max_steps=2_000_000,
     grid=False,
+    parallel=True,
 ):
-    """Run a packed batch; returns (grids or None, summaries). See :func:`integrate_batch`."""
+    """Run a packed batch; returns (grids or None, summaries). See :func:`integrate_batch`.
+
+    ``parallel``: every numba thread (prange) or, when False, the calling thread only (what a
+    Dask worker task uses).
+    """
+    driver = integrate_batch if parallel else integrate_batch_serial
     y0s = np.ascontiguousarray(y0s, dtype=float)
     n = y0s.shape[0]
     n_grid = int(max_time_s / output_step_s) + 1 if grid else 0
     cap = int(min(max_time_s / output_step_s, 200_000)) + 64 * pint.shape[0] + 64
-    grids = np.full((n, max(n_grid, 1) if grid else 1, L.NSTATE + L.NAUX), np.nan)
-    if not grid:
-        grids = np.full((n, 1, L.NSTATE + L.NAUX), np.nan)
+    grids = np.full((n, max(n_grid, 1), L.NSTATE + L.NAUX), np.nan)
     summaries = np.zeros((n, S_SIZE))
-    integrate_batch(
-        y0s,
-        pint,
-        np.ascontiguousarray(preals),
-        np.ascontiguousarray(datas),
-        np.ascontiguousarray(envs),
+    settings = (
         us76_table(),
         float(output_step_s),
         n_grid,
@@ -284,6 +283,14 @@ def run_packed(
         float(atol),
         float(max_step_s),
         int(max_steps),
+    )
+    driver(
+        y0s,
+        pint,
+        np.ascontiguousarray(preals),
+        np.ascontiguousarray(datas),
+        np.ascontiguousarray(envs),
+        *settings,
         cap,
         grids,
         summaries,
@@ -293,20 +300,13 @@ def run_packed(
         # Rare: retry the overflowing members with a larger buffer.
         sub_g = np.full((full.size,) + grids.shape[1:], np.nan)
         sub_s = np.zeros((full.size, S_SIZE))
-        integrate_batch(
+        driver(
             y0s[full],
             pint,
             np.ascontiguousarray(preals[full]),
             np.ascontiguousarray(datas[full]),
             np.ascontiguousarray(envs[full]),
-            us76_table(),
-            float(output_step_s),
-            n_grid,
-            float(max_time_s),
-            float(rtol),
-            float(atol),
-            float(max_step_s),
-            int(max_steps),
+            *settings,
             cap * 16,
             sub_g,
             sub_s,

@@ -730,6 +730,7 @@ def integrate(
     g_prev = np.zeros(8)
     g_new = np.zeros(8)
     nt_theta = np.zeros(8)
+    ev_theta = np.zeros(8)
     nt_index = np.zeros(8, dtype=np.int64)
     t = t_init
     n_out = 0
@@ -823,16 +824,14 @@ def integrate(
             for e in range(nev):
                 kind = pint[PI_EV0 + 3 * e]
                 g_new[e] = event_value(kind, preal[PR_EV0 + e], t + h, tp + h, ynew, auxnew)
+            # Locate every crossed event once; the earliest terminal one ends the step.
             for e in range(nev):
-                if pint[PI_EV0 + 3 * e + 2] == 0:
-                    continue  # non-terminal events are located below, once the stop is known
-                kind = pint[PI_EV0 + 3 * e]
-                direction = pint[PI_EV0 + 3 * e + 1]
-                if not _crossed(g_prev[e], g_new[e], direction):
+                ev_theta[e] = 2.0
+                if not _crossed(g_prev[e], g_new[e], pint[PI_EV0 + 3 * e + 1]):
                     continue
                 # Illinois regula falsi on theta in [0, 1]; b is kept on the crossed side.
-                root = _locate(
-                    kind,
+                ev_theta[e] = _locate(
+                    pint[PI_EV0 + 3 * e],
                     preal[PR_EV0 + e],
                     g_prev[e],
                     g_new[e],
@@ -850,38 +849,14 @@ def integrate(
                     dtmp,
                     auxtmp,
                 )
-                if root < theta_stop:
-                    theta_stop = root
+                if pint[PI_EV0 + 3 * e + 2] != 0 and ev_theta[e] < theta_stop:
+                    theta_stop = ev_theta[e]
                     stop_e = e
-            # Non-terminal events before the stop: located the same way, sorted by time.
+            # Non-terminal events before the stop, sorted by time.
             n_nt = 0
             for e in range(nev):
-                if pint[PI_EV0 + 3 * e + 2] != 0:
-                    continue
-                direction = pint[PI_EV0 + 3 * e + 1]
-                if not _crossed(g_prev[e], g_new[e], direction):
-                    continue
-                kind = pint[PI_EV0 + 3 * e]
-                th_e = _locate(
-                    kind,
-                    preal[PR_EV0 + e],
-                    g_prev[e],
-                    g_new[e],
-                    t,
-                    tp,
-                    h,
-                    y,
-                    k,
-                    pint,
-                    preal,
-                    data,
-                    env,
-                    atm,
-                    ytmp,
-                    dtmp,
-                    auxtmp,
-                )
-                if th_e > theta_stop:
+                th_e = ev_theta[e]
+                if pint[PI_EV0 + 3 * e + 2] != 0 or th_e > 1.0 or th_e > theta_stop:
                     continue
                 pos = n_nt
                 while pos > 0 and nt_theta[pos - 1] > th_e:
