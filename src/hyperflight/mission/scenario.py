@@ -7,63 +7,36 @@ unit that is converted ("40 kft", "1500 km", "230 nmi", "Mach 12" for Mach field
 
 from __future__ import annotations
 
-import functools
 import math
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-UNIT_OF_SUFFIX = {
-    "_m_s": "m/s",
-    "_m": "m",
-    "_deg": "deg",
-    "_s": "s",
-    "_kg": "kg",
-}
-
-
-@functools.cache
-def _units():
-    import pint
-
-    return pint.UnitRegistry()
+from hyperflight.inputs import (
+    InputError,
+    InputModel,
+    cut,
+    field_number,
+    format_validation_error,
+    load_yaml,
+    read_text_file,
+    safe_file_name,
+    shorten,
+)
 
 
 def to_field_unit(value: Any, field: str) -> Any:
-    """Convert '40 kft' / '1500 km' / 'Mach 12' to the unit of ``field`` (its name's suffix)."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if field.endswith("mach") or field == "mach":
-        t = text.lower().removeprefix("mach").strip()
-        try:
-            return float(t)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a Mach number (write 12 or 'Mach 12')") from None
-    unit = next((u for s, u in UNIT_OF_SUFFIX.items() if field.endswith(s)), None)
-    if unit is None:
-        return value
-    import pint
+    """Convert '40 kft' / '1500 km' / 'Mach 12' to the unit of ``field`` (its name's suffix).
 
-    try:
-        q = _units().Quantity(text)
-        return float(q.to(unit).magnitude) if not q.dimensionless else float(q.magnitude)
-    except (pint.errors.PintError, ValueError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{value!r} cannot be read as a quantity in {unit} ({exc})") from None
+    See :func:`hyperflight.inputs.field_number`: a safe grammar, real dimensions (radians
+    to degrees), and an error for a bare unit, a boolean or a wrong dimension.
+    """
+    return field_number(value, field)
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _convert_units(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            return {k: to_field_unit(v, k) if isinstance(k, str) else v for k, v in data.items()}
-        return data
+_Model = InputModel
 
 
 Lat = Annotated[float, Field(ge=-90.0, le=90.0)]
@@ -142,8 +115,8 @@ class ShapeSpec(_Model):
 class Scenario(_Model):
     """A whole flight to run: ``hyperflight fly`` reads this."""
 
-    name: str
-    title: str = ""
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    title: Annotated[str, Field(max_length=300)] = ""
     sources: tuple[str, ...] = ()
     vehicle: str
     launch: LaunchSpec | None = None
@@ -158,6 +131,14 @@ class Scenario(_Model):
     @classmethod
     def _listify(cls, v: Any) -> Any:
         return (v,) if isinstance(v, str) else v
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        try:
+            return safe_file_name(v)
+        except InputError as exc:
+            raise ValueError(str(exc).removeprefix("name ")) from None
 
     @model_validator(mode="after")
     def _one_start(self) -> Scenario:
@@ -198,17 +179,6 @@ class ScenarioError(ValueError):
     """A scenario file that cannot be used; the message says where and why."""
 
 
-def _format_errors(origin: str, exc: ValidationError) -> str:
-    lines = [f"{origin}: the scenario is not valid:"]
-    for err in exc.errors():
-        loc = ".".join(str(x) for x in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        got = err.get("input")
-        shown = "" if isinstance(got, dict) else f" (got {got!r})"
-        lines.append(f"  - {loc}: {msg}{shown}")
-    return "\n".join(lines)
-
-
 def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
     """Validate a mapping (from YAML) into a Scenario, with errors a user can act on."""
     if not isinstance(data, dict):
@@ -216,7 +186,7 @@ def parse_scenario(data: Any, origin: str = "scenario") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_format_errors(origin, exc)) from None
+        raise ScenarioError(format_validation_error(origin, "scenario", exc)) from None
 
 
 def builtin_scenarios() -> list[str]:
@@ -228,29 +198,53 @@ def builtin_scenarios() -> list[str]:
 
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
-    """A built-in scenario by name, or a scenario file by path."""
-    path = Path(name_or_path)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        if not path.exists():
-            raise ScenarioError(f"{path}: no such scenario file")
-        text = path.read_text()
-        origin = str(path)
-    else:
-        names = builtin_scenarios()
-        if str(name_or_path) not in names:
-            raise ScenarioError(
-                f"scenario {str(name_or_path)!r} is neither a file nor a built-in scenario; "
-                f"built-ins: {', '.join(names)}"
-            )
+    """A built-in scenario by name, or a scenario file by path.
+
+    Raises :class:`ScenarioError` (a ``ValueError``) naming the file, the field and what is
+    allowed; files are read through :mod:`hyperflight.inputs` (regular UTF-8 files of bounded
+    size, YAML of bounded depth and expansion).
+    """
+    text_name = str(name_or_path)
+    names = builtin_scenarios()
+    if text_name in names and not _exists(text_name):
         text = (
             resources.files("hyperflight.data")
             .joinpath("scenarios")
-            .joinpath(f"{name_or_path}.yaml")
-            .read_text()
+            .joinpath(f"{text_name}.yaml")
+            .read_text(encoding="utf-8")
         )
-        origin = f"{name_or_path}.yaml (built-in)"
+        origin = f"{text_name}.yaml (built-in)"
+    else:
+        path = Path(name_or_path)
+        looks_like_file = (
+            path.suffix.lower() in (".yaml", ".yml") or len(path.parts) != 1 or _exists(path)
+        )
+        if not looks_like_file or not text_name.strip():
+            raise ScenarioError(
+                f"scenario {shorten(text_name)} is neither a file nor a built-in scenario"
+                f"{_did_you_mean(text_name, names)}; built-ins: {', '.join(names)}"
+            )
+        try:
+            text = read_text_file(path, what="scenario file")
+        except InputError as exc:
+            raise ScenarioError(str(exc)) from None
+        origin = cut(str(path))
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{origin}: not valid YAML ({exc})") from None
+        data = load_yaml(text, origin)
+    except InputError as exc:
+        raise ScenarioError(str(exc)) from None
     return parse_scenario(data, origin)
+
+
+def _exists(path: str | Path) -> bool:
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):  # a name too long for the system, or with a NUL byte
+        return False
+
+
+def _did_you_mean(name: str, choices: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name[:100], choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

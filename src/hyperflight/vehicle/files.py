@@ -25,6 +25,7 @@ cl = (L/D) cd). Errors name the file, the field path and what is allowed
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -32,7 +33,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -44,6 +44,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from hyperflight.inputs import InputError, cut, load_yaml, read_text_file, shorten
 from hyperflight.vehicle.model import (
     Glider,
     ReentryVehicle,
@@ -341,43 +342,12 @@ def _validation_problems(exc: ValidationError) -> list[str]:
 # YAML reading
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses duplicate keys (PyYAML keeps the last one silently)."""
-
-
-def _construct_unique_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
-    loader.flatten_mapping(node)
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        try:
-            duplicate = key in seen
-            seen.add(key)
-        except TypeError:
-            continue
-        if duplicate:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_unique_mapping,
-)
-
-
 def _read_yaml(text: str, label: str) -> Any:
+    """Safe YAML with bounded depth and alias expansion (see :mod:`hyperflight.inputs`)."""
     try:
-        return yaml.load(
-            text, Loader=_UniqueKeyLoader
-        )  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
-        raise VehicleFileError(label, [f"{where}not valid YAML ({problem})"]) from None
+        return load_yaml(text, label)
+    except InputError as exc:
+        raise VehicleFileError(label, [str(exc).removeprefix(f"{label}: ")]) from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -561,20 +531,30 @@ def load_vehicle(name_or_path: str | Path) -> Vehicle:
         text = _builtin_dir().joinpath(label).read_text(encoding="utf-8")
         return parse_vehicle(text, filename=label)
     path = Path(name_or_path)
-    label = str(name_or_path)
-    if not path.is_file():
+    label = cut(str(name_or_path))
+    if not _exists(path):
         looks_like_file = path.suffix.lower() in (".yaml", ".yml") or len(path.parts) > 1
         if isinstance(name_or_path, str) and not looks_like_file:
+            names = builtin_vehicles()
+            close = difflib.get_close_matches(name_or_path[:100], names, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(
-                f"vehicle = {name_or_path!r} is not a built-in vehicle (available: "
-                f"{', '.join(builtin_vehicles())}) nor a vehicle file"
+                f"vehicle = {shorten(name_or_path)} is not a built-in vehicle{hint} (available: "
+                f"{', '.join(names)}) nor a vehicle file"
             )
         raise VehicleFileError(label, ["file not found"])
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise VehicleFileError(label, [f"cannot be read ({exc})"]) from None
+        text = read_text_file(path, what="vehicle file")
+    except InputError as exc:
+        raise VehicleFileError(label, [str(exc).removeprefix(f"{label}: ")]) from None
     return parse_vehicle(text, filename=label)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a name too long for the system, or with a NUL byte
+        return False
 
 
 def vehicle_sources(vehicle: Vehicle | str | Path) -> dict[str, str]:
