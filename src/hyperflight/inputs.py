@@ -288,7 +288,7 @@ def parse_quantity(text: str, unit: str, *, field: str = "value") -> float:
         raise InputError(f"{field} = {shown}: too long for a number; write {hint}")
     m = _QUANTITY.match(text)
     if m is None:
-        if _BARE_UNIT.match(text):
+        if _BARE_UNIT.match(text) and not re.search(r"\d", text) and "nan" not in text.lower():
             raise InputError(f"{field} = {shown}: a unit without a number; write {hint}")
         raise InputError(f"{field} = {shown}: cannot be read as {hint}")
     number = float(m.group(1).replace("_", ""))

@@ -60,7 +60,27 @@ class Contender:
 def default_contenders(
     ballistic: str = "irbm-2stage", glider: str = "hgv-irbm", cruise: str = "zircon-like"
 ) -> list[Contender]:
-    """The four flights: minimum-energy and depressed ballistic, boost-glide, cruise."""
+    """The four flights: minimum-energy and depressed ballistic, boost-glide, cruise.
+
+    Each vehicle (a built-in name or a vehicle file) is loaded now, so a misspelt name or a
+    vehicle of the wrong kind is a ``ValueError`` before anything is flown.
+    """
+    from hyperflight.vehicle.files import load_vehicle
+
+    for option, name, kind in (
+        ("ballistic", ballistic, "ballistic"),
+        ("glider", glider, "boost-glide"),
+        ("cruise", cruise, "cruise"),
+    ):
+        try:
+            v = load_vehicle(name)
+        except ValueError as exc:
+            raise ValueError(f"{option}: {exc}") from None
+        if v.kind != kind:
+            raise ValueError(
+                f"{option} = {name!r} is a {v.kind} vehicle; give a {kind} vehicle "
+                "(see `hyperflight vehicles`)"
+            )
     return [
         Contender("minimum-energy ballistic", "ballistic", ballistic, {"type": "minimum-energy"}),
         Contender(
@@ -169,6 +189,25 @@ class Comparison:
         return [f.row() for f in self.flights]
 
 
+def _check_geometry(launch: tuple[float, float], range_m: float, azimuth_deg: float) -> None:
+    """Launch point, range and azimuth finite and in range, or a ValueError naming the field."""
+    try:
+        lat, lon = (float(x) for x in launch)
+    except (TypeError, ValueError):
+        raise ValueError(f"launch = {launch!r}: give (latitude_deg, longitude_deg)") from None
+    checks = (
+        ("launch latitude_deg", lat, -90.0, 90.0),
+        ("launch longitude_deg", lon, -180.0, 360.0),
+        ("range_m", range_m, 10_000.0, 20_000_000.0),
+        ("azimuth_deg", azimuth_deg, -360.0, 360.0),
+    )
+    for name, value, lo, hi in checks:
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            raise ValueError(f"{name} = {value!r}: must be a number")
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise ValueError(f"{name} = {value:g}: must be finite, from {lo:g} to {hi:g}")
+
+
 def compare(
     *,
     launch: tuple[float, float] = DEFAULT_LAUNCH,
@@ -186,6 +225,7 @@ def compare(
     A contender that cannot reach the target (or fails) is reported with its reason; the others
     are still flown.
     """
+    _check_geometry(launch, range_m, azimuth_deg)
     target = destination(launch[0], launch[1], azimuth_deg, range_m)
     contenders = list(contenders or default_contenders())
     d_radars, d_sats = default_sensors(launch, target)

@@ -5,16 +5,22 @@ Thin by design: it parses, calls the API and renders; there is no physics here.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from hyperflight.cli.sweep import sweep as sweep_command
+from hyperflight.inputs import cut
 
 app = typer.Typer(
     add_completion=False,
@@ -25,9 +31,82 @@ console = Console()
 err_console = Console(stderr=True)
 
 
-def _fail(message: str, code: int = 2) -> None:
-    err_console.print(f"[bold red]error:[/] {message}")
+EXIT_BAD_INPUT = 2  # the input was refused; the message says why
+EXIT_INTERNAL = 3  # a defect in hyperflight; the message says how to report it
+MAX_MESSAGE = 4_000  # characters of an error message shown
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + f"... ({len(message):,} characters in all)"
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
     raise typer.Exit(code)
+
+
+def _guard(command: Callable[..., None]) -> Callable[..., None]:
+    """Run a command so that bad input never shows a traceback.
+
+    ``ValueError`` (every input error of the package) and ``OSError`` (files) end with their
+    message and exit status 2; any other exception is a defect in hyperflight: one line saying
+    so and how to report it, exit status 3. Ctrl-C exits with 130.
+    """
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+            raise
+        except KeyboardInterrupt:
+            err_console.print("interrupted")
+            raise typer.Exit(130) from None
+        except ValueError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            _fail(f"{cut(str(where), 300)}{exc.strerror or exc}")
+        except RecursionError:
+            _fail("the input is nested too deeply to read")
+        except MemoryError:
+            _fail("the request needs more memory than this machine has; ask for less")
+        except Exception as exc:  # noqa: BLE001 - the last line of defence, reported as a defect
+            _fail(
+                f"internal error ({type(exc).__name__}: {cut(str(exc), 300)}). This is a bug "
+                "in hyperflight, not in your input: please report it with the command you ran "
+                "(HYPERFLIGHT_DEBUG=1 shows the traceback).",
+                EXIT_INTERNAL,
+            )
+
+    return run
+
+
+def _command(*args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``app.command`` for a guarded command (see :func:`_guard`)."""
+
+    def register(f: Callable[..., None]) -> Callable[..., None]:
+        app.command(*args, **kwargs)(_guard(f))
+        return f
+
+    return register
+
+
+def _output_folder(out: str | None, default: Path, *, overwrite: bool) -> Path:
+    """The folder to write into: ``--out`` or the default; refuses to overwrite silently.
+
+    An empty ``--out`` is refused; a folder that already holds files is refused unless
+    ``--overwrite`` is given (then files of the same name are replaced, others are kept).
+    """
+    if out is not None and not out.strip():
+        raise ValueError("--out '': give a folder name (or leave --out out for the default)")
+    folder = Path(out) if out is not None else default
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"--out {cut(str(folder), 200)}: exists and is not a folder")
+    if not overwrite and folder.is_dir() and any(folder.iterdir()):
+        raise ValueError(
+            f"{cut(str(folder), 200)}/ already holds files (from an earlier run?); add "
+            "--overwrite to replace them, or give another folder with --out"
+        )
+    return folder
 
 
 DEFAULT_SCENARIO = "tw-glide-8000"
@@ -85,7 +164,7 @@ def _summary_rows(s: dict) -> list[tuple[str, str]]:
     ]
 
 
-@app.command()
+@_command()
 def scenarios(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
@@ -111,7 +190,7 @@ def scenarios(
         console.print(f"[bold]{s.name}[/]{mark}: {s.title}")
 
 
-@app.command()
+@_command()
 def vehicles(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
@@ -156,7 +235,7 @@ def _write_outputs(result, out: Path) -> list[Path]:
     return written
 
 
-@app.command()
+@_command()
 def fly(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario (see `scenarios`) or a scenario YAML file.")
@@ -165,7 +244,7 @@ def fly(
         bool, typer.Option("--json", help="Print the summary as one JSON object (SI units).")
     ] = False,
     out: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--out",
             help="Folder for trajectory.csv, trajectory.parquet, summary.json "
@@ -173,25 +252,28 @@ def fly(
         ),
     ] = None,
     no_files: Annotated[bool, typer.Option("--no-files", help="Write no files.")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
+    ] = False,
 ) -> None:
     """Solve and fly a scenario; print its summary with units, write its data and plots."""
+    from hyperflight.inputs import safe_file_name
     from hyperflight.mission.run import run_scenario
     from hyperflight.mission.scenario import load_scenario
 
-    try:
-        sc = load_scenario(scenario)
-        result = run_scenario(sc)
-    except ValueError as exc:
-        _fail(str(exc))
-        return
+    sc = load_scenario(scenario)
+    folder = None
+    if not no_files:
+        default = Path("hyperflight-out") / safe_file_name(sc.name, field="scenario name")
+        folder = _output_folder(out, default, overwrite=overwrite)
+    result = run_scenario(sc)
     summary = result.summary()
     written: list[Path] = []
-    if not no_files:
-        folder = out if out is not None else Path("hyperflight-out") / sc.name
+    if folder is not None:
         try:
             written = _write_outputs(result, folder)
         except OSError as exc:
-            _fail(f"--out {folder}: cannot write there ({exc.strerror or exc})")
+            _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     if as_json:
         print(json.dumps(summary, indent=2))
     else:
@@ -220,7 +302,7 @@ def fly(
         raise typer.Exit(1)
 
 
-@app.command()
+@_command()
 def compare(
     launch: Annotated[
         str | None,
@@ -238,9 +320,12 @@ def compare(
     glider: Annotated[str, typer.Option("--glider", help="boost-glide vehicle")] = "hgv-irbm",
     cruise: Annotated[str, typer.Option("--cruise", help="cruise vehicle")] = "zircon-like",
     out: Annotated[
-        Path | None, typer.Option("--out", help="report folder (default hyperflight-out/compare)")
+        str | None, typer.Option("--out", help="report folder (default hyperflight-out/compare)")
     ] = None,
     no_files: Annotated[bool, typer.Option("--no-files", help="Write no files.")] = False,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
 ) -> None:
     """Fly four kinds of missile to one target; table, offline HTML report, KML and data.
@@ -252,43 +337,34 @@ def compare(
     from hyperflight.analysis.compare import compare as run_compare
     from hyperflight.mission.scenario import to_field_unit
 
+    lat, lon = _parse_launch(launch) if launch else DEFAULT_LAUNCH
     try:
-        if launch:
-            try:
-                lat, lon = (float(x) for x in launch.split(","))
-            except ValueError:
-                raise ValueError(f"--launch {launch!r}: write LAT,LON in degrees") from None
-            if not (-90 <= lat <= 90 and -180 <= lon <= 360):
-                raise ValueError(
-                    f"--launch {launch!r}: latitude must be in [-90, 90] and "
-                    "longitude in [-180, 360] deg"
-                )
-        else:
-            lat, lon = DEFAULT_LAUNCH
         rng = float(to_field_unit(range_, "range_m"))
-        if not 10_000 <= rng <= 20_000_000:
-            raise ValueError(f"--range {range_!r}: allowed 10 km to 20,000 km")
-        contenders = default_contenders(ballistic, glider, cruise)
-        with console.status("flying...") as status:
-            comp = run_compare(
-                launch=(lat, lon),
-                range_m=rng,
-                azimuth_deg=azimuth,
-                contenders=contenders,
-                progress=lambda label: status.update(f"flying {label}..."),
-            )
     except ValueError as exc:
-        _fail(str(exc))
-        return
-    paths = {}
+        raise ValueError(f"--range: {exc}") from None
+    if not 10_000 <= rng <= 20_000_000:
+        raise ValueError(f"--range {cut(range_, 60)!r}: allowed 10 km to 20,000 km")
+    _check_azimuth(azimuth)
+    contenders = default_contenders(ballistic, glider, cruise)
+    folder = None
     if not no_files:
+        folder = _output_folder(out, Path("hyperflight-out") / "compare", overwrite=overwrite)
+    with console.status("flying...") as status:
+        comp = run_compare(
+            launch=(lat, lon),
+            range_m=rng,
+            azimuth_deg=azimuth,
+            contenders=contenders,
+            progress=lambda label: status.update(f"flying {label}..."),
+        )
+    paths = {}
+    if folder is not None:
         from hyperflight.report.comparison import write_comparison
 
-        folder = out if out is not None else Path("hyperflight-out") / "compare"
         try:
             paths = write_comparison(comp, folder)
         except OSError as exc:
-            _fail(f"--out {folder}: cannot write there ({exc.strerror or exc})")
+            _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     rows = comp.table()
     if as_json:
         print(json.dumps(rows, indent=2, default=float))
@@ -324,6 +400,31 @@ def compare(
         )
 
 
+def _parse_launch(text: str) -> tuple[float, float]:
+    """'LAT,LON' in degrees -> (lat, lon), finite and in range, or a ValueError."""
+    import math
+
+    try:
+        lat, lon = (float(x) for x in text.split(","))
+    except ValueError:
+        raise ValueError(f"--launch {cut(text, 60)!r}: write LAT,LON in degrees") from None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        raise ValueError(f"--launch {cut(text, 60)!r}: latitude and longitude must be finite")
+    if not (-90 <= lat <= 90 and -180 <= lon <= 360):
+        raise ValueError(
+            f"--launch {cut(text, 60)!r}: latitude must be in [-90, 90] and "
+            "longitude in [-180, 360] deg"
+        )
+    return lat, lon
+
+
+def _check_azimuth(azimuth: float) -> None:
+    import math
+
+    if not math.isfinite(azimuth) or not -360.0 <= azimuth <= 360.0:
+        raise ValueError(f"--azimuth {azimuth:g}: must be a finite angle from -360 to 360 deg")
+
+
 _FIGURE_UNITS = {
     "range_m": "m",
     "apogee_m": "m",
@@ -336,40 +437,50 @@ _FIGURE_UNITS = {
 
 
 def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
-    """'1500 +- 75 km' or '1500 km' (5 % uncertainty) or 'Mach 12 +- 0.5' -> SI (value, unc)."""
-    from hyperflight.mission.scenario import to_field_unit
+    """'1500 +- 75 km' or '1500 km' (5 % uncertainty) or 'Mach 12 +- 0.5' -> SI (value, unc).
 
-    t = text.replace("±", "+-").replace("Mach", "").replace("mach", "").strip()
+    A figure with a dimension needs its unit ("700" alone is refused, not read as 700 m);
+    the uncertainty takes the value's unit when it has none ("1500 +- 75 km").
+    """
+    from hyperflight.inputs import MAX_TEXT_CHARS, field_number
+
+    shown = cut(text, 60)
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"{option} {shown!r}: too long")
+    t = text.replace("±", "+-").replace("+/-", "+-").strip()
     parts = [p.strip() for p in t.split("+-")]
-    if len(parts) > 2 or not parts[0]:
+    example = {"m": "'1500 +- 75 km'", "m/s": "'4 +- 0.2 km/s'", "s": "'12 +- 1 min'"}
+    example[""] = "'Mach 12 +- 0.5' or '12 +- 0.5'"
+    if len(parts) > 2 or not all(parts):
         raise ValueError(
-            f"{option} {text!r}: write a value, optionally '+- uncertainty', "
-            "with a unit, e.g. '1500 +- 75 km'"
+            f"{option} {shown!r}: write a value, optionally '+- uncertainty', e.g. {example[unit]}"
         )
-    unit_word = ""
-    tail = parts[-1].split()
-    if len(tail) > 1:
-        unit_word = " " + " ".join(tail[1:])
-    field = {"m": "x_m", "m/s": "x_m_s", "s": "x_s", "": "x"}[unit]
+    if unit != "" and "mach" in t.lower():
+        raise ValueError(f"{option} {shown!r}: a Mach number; give it with --max-mach")
+    if unit == "":
+        field = "max_mach"
+        parts = [p.removeprefix("Mach").removeprefix("mach").strip() for p in parts]
+    else:
+        field = {"m": "x_m", "m/s": "x_m_s", "s": "x_s"}[unit]
+        words = [p.split(maxsplit=1) for p in parts]
+        units = [w[1] for w in words if len(w) == 2]
+        if not units:
+            raise ValueError(f"{option} {shown!r}: give a unit, e.g. {example[unit]}")
+        parts = [
+            p if len(w) == 2 else f"{p} {units[-1]}" for p, w in zip(parts, words, strict=True)
+        ]
     try:
-        value = float(
-            to_field_unit(
-                parts[0] if " " in parts[0] or not unit_word else parts[0] + unit_word, field
-            )
-        )
-        unc = (
-            float(to_field_unit(parts[1] if " " in parts[1] else parts[1] + unit_word, field))
-            if len(parts) == 2
-            else 0.05 * abs(value)
-        )
+        value = float(field_number(parts[0], field))
+        unc = float(field_number(parts[1], field)) if len(parts) == 2 else 0.05 * abs(value)
     except ValueError as exc:
-        raise ValueError(f"{option} {text!r}: {exc}") from None
+        detail = str(exc).split(": ", 1)[-1]
+        raise ValueError(f"{option} {shown!r}: {detail}") from None
     if unc <= 0:
-        raise ValueError(f"{option} {text!r}: the uncertainty must be > 0")
+        raise ValueError(f"{option} {shown!r}: the uncertainty must be > 0")
     return value, unc
 
 
-@app.command("check-claim")
+@_command("check-claim")
 def check_claim_cmd(
     preset: Annotated[
         str,
@@ -411,7 +522,6 @@ def check_claim_cmd(
         check_claim,
         format_figure,
     )
-    from hyperflight.mission.scenario import to_field_unit
 
     given = {
         "range_m": range_,
@@ -424,8 +534,13 @@ def check_claim_cmd(
     }
     try:
         if preset != "custom" and preset not in PRESETS:
+            import difflib
+
+            close = difflib.get_close_matches(preset[:100], list(PRESETS), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(
-                f"claim preset {preset!r} is not known; available: {', '.join(PRESETS)} or 'custom'"
+                f"claim preset {cut(preset, 60)!r} is not known{hint}; available: "
+                f"{', '.join(PRESETS)} or 'custom'"
             )
         base = PRESETS.get(preset)
         figures = dict(base.figures) if base and not any(given.values()) else {}
@@ -436,10 +551,7 @@ def check_claim_cmd(
                 )
                 figures[key] = Figure(value=v, uncertainty=u)
         if launch:
-            try:
-                lat, lon = (float(x) for x in launch.split(","))
-            except ValueError:
-                raise ValueError(f"--launch {launch!r}: write LAT,LON in degrees") from None
+            lat, lon = _parse_launch(launch)
         elif base:
             lat, lon = base.launch_latitude_deg, base.launch_longitude_deg
         else:
@@ -447,8 +559,9 @@ def check_claim_cmd(
         az = azimuth if azimuth is not None else (base.azimuth_deg if base else None)
         if az is None:
             raise ValueError("a custom claim needs --azimuth DEG")
+        _check_azimuth(az)
         mma = (
-            float(to_field_unit(max_mach_altitude, "x_m"))
+            _parse_figure("--max-mach-altitude", max_mach_altitude, "m")[0]
             if max_mach_altitude
             else (base.max_mach_altitude_m if base else None)
         )
@@ -491,7 +604,7 @@ def check_claim_cmd(
     console.print(report.verdict)
 
 
-@app.command()
+@_command()
 def validate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
 ) -> None:
@@ -530,8 +643,18 @@ def validate(
 
 
 # The sweep command lives in its own module (it is the largest); registered here.
-app.command("sweep")(sweep_command)
+app.command("sweep")(_guard(sweep_command))
 
 
 def main() -> None:  # pragma: no cover - console entry
-    sys.exit(app())
+    if os.environ.get("HYPERFLIGHT_DEBUG"):
+        sys.exit(app())
+    try:
+        sys.exit(app())
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - anything typer itself let through
+        print(f"error: internal error ({type(exc).__name__}); please report it", file=sys.stderr)
+        sys.exit(EXIT_INTERNAL)

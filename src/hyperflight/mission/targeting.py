@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import brentq, minimize_scalar
+from scipy.optimize import brentq as _scipy_brentq
+from scipy.optimize import minimize_scalar
 
 from hyperflight.core.flight import InitialState, fly
 from hyperflight.core.phases import Phase
@@ -42,6 +43,29 @@ BallisticShape = Literal["minimum-energy", "lofted", "depressed"]
 _SEARCH = dict(output_step_s=1e4, rtol=1e-8, atol=1e-6, max_time_s=20_000.0)
 _SEARCH_TRACK = dict(output_step_s=5.0, rtol=1e-8, atol=1e-6, max_time_s=20_000.0)
 MISS_GOAL_M = 1_000.0
+
+
+def brentq(f, a: float, b: float, **kwargs) -> float:
+    """scipy's ``brentq``, but a bracket without a sign change is an :class:`UnreachableTarget`.
+
+    The targeting brackets each unknown (kick angle, cut-off share) between values that should
+    straddle the answer; when a geometry breaks that (a launch close to a pole, where the launch
+    azimuth is ill-defined; a target at the edge of the reach) the user gets a sentence, not the
+    root finder's own words.
+    """
+    try:
+        return _scipy_brentq(f, a, b, **kwargs)
+    except ValueError as exc:
+        if "different signs" not in str(exc):
+            raise
+        raise UnreachableTarget(
+            "the targeting found no trajectory of this shape that meets the target (its search "
+            f"interval {a:.3g} to {b:.3g} holds no solution); the target may be at the edge of "
+            "the vehicle's reach, or the launch point too close to a pole (within about 1 deg "
+            "the launch azimuth is ill-defined); try another range or shape",
+            max_reach_m=float("nan"),
+            target_range_m=float("nan"),
+        ) from None
 
 
 class UnreachableTarget(ValueError):
