@@ -70,6 +70,8 @@ def _guard(command: Callable[..., None]) -> Callable[..., None]:
         except MemoryError:
             _fail("the request needs more memory than this machine has; ask for less")
         except Exception as exc:  # noqa: BLE001 - the last line of defence, reported as a defect
+            if os.environ.get("HYPERFLIGHT_DEBUG"):
+                raise
             _fail(
                 f"internal error ({type(exc).__name__}: {cut(str(exc), 300)}). This is a bug "
                 "in hyperflight, not in your input: please report it with the command you ran "

@@ -115,7 +115,7 @@ class ShapeSpec(_Model):
 class Scenario(_Model):
     """A whole flight to run: ``hyperflight fly`` reads this."""
 
-    name: Annotated[str, Field(min_length=1, max_length=64)]
+    name: str
     title: Annotated[str, Field(max_length=300)] = ""
     sources: tuple[str, ...] = ()
     vehicle: str
