@@ -2,38 +2,61 @@
 
 Point-mass flight on a rotating WGS-84 Earth with the US Standard Atmosphere 1976, a compiled
 Dormand-Prince integrator with events, validated against NASA NESC check-cases. The curated
-entry points are re-exported here; see :mod:`hyperflight.api`.
+entry points are available here (``hyperflight.fly``, ``hyperflight.compare``, ...); they are
+imported on first use (PEP 562), so ``import hyperflight.cli`` or ``hyperflight --help`` does
+not load numba or compile anything.
 """
 
-from hyperflight.api import (
-    Aerodynamics,
-    AeroTable,
-    Controls,
-    EarthModel,
-    Event,
-    FlightEvent,
-    InitialState,
-    Phase,
-    Thrust,
-    Trajectory,
-    fly,
-    us76,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "AeroTable",
-    "Aerodynamics",
-    "Controls",
-    "EarthModel",
-    "Event",
-    "FlightEvent",
-    "InitialState",
-    "Phase",
-    "Thrust",
-    "Trajectory",
-    "__version__",
-    "fly",
-    "us76",
-]
+# name -> module that defines it; everything the README's Python examples use.
+_EXPORTS = {
+    "AeroTable": "hyperflight.core",
+    "Aerodynamics": "hyperflight.core",
+    "Controls": "hyperflight.core",
+    "Event": "hyperflight.core",
+    "FlightEvent": "hyperflight.core",
+    "InitialState": "hyperflight.core",
+    "Phase": "hyperflight.core",
+    "Thrust": "hyperflight.core",
+    "Trajectory": "hyperflight.core",
+    "fly": "hyperflight.core",
+    "Steering": "hyperflight.core.phases",
+    "TableThrust": "hyperflight.core.phases",
+    "EarthModel": "hyperflight.environment.earth",
+    "us76": "hyperflight.environment.atmosphere",
+    "load_vehicle": "hyperflight.vehicle.files",
+    "load_scenario": "hyperflight.mission.scenario",
+    "run_scenario": "hyperflight.mission.run",
+    "compare": "hyperflight.analysis.compare",
+    "Claim": "hyperflight.analysis.claims",
+    "Figure": "hyperflight.analysis.claims",
+    "check_claim": "hyperflight.analysis.claims",
+    "BatchOptions": "hyperflight.analysis.batch",
+    "TrajectoryBatch": "hyperflight.analysis.batch",
+    "run_batch": "hyperflight.analysis.batch",
+    "run_monte_carlo": "hyperflight.analysis.montecarlo",
+    "footprint": "hyperflight.analysis.footprint",
+    "run_sweep": "hyperflight.analysis.sweep",
+    "load_sweep_spec": "hyperflight.analysis.sweep",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'hyperflight' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
