@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 __all__ = ["sweep", "sweep_report"]
@@ -29,6 +30,8 @@ def sweep_report(result: Any) -> dict[str, Any]:
         "chunks_computed": len(result.computed),
         "chunks_skipped": len(result.skipped),
         "complete": result.complete,
+        "temporary_files_removed": result.removed_temporary,
+        "parts_set_aside": list(result.set_aside),
         "elapsed_s": result.elapsed_s,
     }
     try:
@@ -75,14 +78,19 @@ def sweep(
         bool, typer.Option("--json", help="Print the run's account as one JSON object.")
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (overrides the spec's).")
+        str | None, typer.Option("--out", help="Output folder (overrides the spec's).")
     ] = None,
     max_chunks: Annotated[
         int | None,
         typer.Option("--max-chunks", help="Fly at most this many missing chunks, then stop."),
     ] = None,
 ) -> None:
-    """Run a sweep, or resume it: chunks already written to the output folder are skipped."""
+    """Run a sweep, or resume it: chunks already written to the output folder are skipped.
+
+    A folder that holds another sweep (or this one with a changed spec, input file or
+    hyperflight version) is refused, saying what changed; temporary files of a killed run
+    are removed and parts that do not read back are set aside (``.corrupt``) and flown again.
+    """
     from hyperflight.analysis.sweep import SweepError, run_sweep
 
     console = Console(stderr=as_json)
@@ -91,24 +99,31 @@ def sweep(
             spec, scheduler=scheduler, progress=not as_json, output=out, max_chunks=max_chunks
         )
     except (SweepError, ValueError, OSError) as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}")
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2) from None
     report = sweep_report(result)
     if as_json:
         print(json.dumps(report))
         return
-    t = Table(title=f"sweep {report['name']}", show_header=False)
-    t.add_row("output", report["output"])
-    t.add_row("ran on", report["scheduler"])
+    t = Table(title=f"sweep {escape(report['name'])}", show_header=False)
+    t.add_row("output", escape(report["output"]))
+    t.add_row("ran on", escape(report["scheduler"]))
     t.add_row(
         "chunks",
         f"{report['chunks_computed']} flown now, {report['chunks_skipped']} already done, "
         f"of {report['chunks']}" + ("" if report["complete"] else " (not complete: run again)"),
     )
+    if report["temporary_files_removed"]:
+        t.add_row(
+            "cleaned",
+            f"{report['temporary_files_removed']:,} temporary files of a killed run removed",
+        )
+    for name in report["parts_set_aside"]:
+        t.add_row("set aside", f"{escape(name)} (did not read back; its chunk was flown again)")
     t.add_row("members", f"{report.get('members_written', 0):,} written of {report['members']:,}")
     t.add_row("failed members", f"{report.get('members_failed', 0):,}")
     for reason, count in report.get("failure_reasons", {}).items():
-        t.add_row("", f"{count:,} x {reason}")
+        t.add_row("", f"{count:,} x {escape(reason)}")
     units = {
         "flight_time_s": ("flight time", 1.0, "s"),
         "ground_range_m": ("ground range", 1e3, "km"),
