@@ -12,21 +12,41 @@ from dataclasses import dataclass
 import numpy as np
 
 from hyperflight.core import layout as L
-from hyperflight.core.kernel import integrate
-from hyperflight.core.phases import Phase, _check_finite, pack_phases
+from hyperflight.core.kernel import integrate, rhs
+from hyperflight.core.phases import Phase, _check_finite, _check_integer, pack_phases
 from hyperflight.core.trajectory import FlightEvent, Trajectory, build_trajectory
 from hyperflight.environment.atmosphere import us76_table
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef
+
+# Lowest start altitude above the ellipsoid, m: below the lowest land, the Dead Sea shore at
+# about -430 m (Israel Oceanographic and Limnological Research, Dead Sea level 2016: -430.5 m
+# below mean sea level), with margin for the geoid; the floor of a scenario's launch altitude
+# (mission/scenario.py).
+MIN_START_ALTITUDE_M = -500.0
+
+# Allowed range and unit of each InitialState field (user units). The batch layer applies the
+# same physical limits to every member (speed, flight-path angle, altitude, latitude, mass).
+START_RANGES: dict[str, tuple[float, float, str]] = {
+    "latitude_deg": (-90.0, 90.0, "deg"),
+    "longitude_deg": (-180.0, 360.0, "deg"),
+    "altitude_m": (MIN_START_ALTITUDE_M, 1_000_000.0, "m"),
+    "mass_kg": (1e-6, 1e9, "kg"),
+    "speed_m_s": (0.0, 20_000.0, "m/s"),
+    "flight_path_angle_deg": (-90.0, 90.0, "deg"),
+    "heading_deg": (-360.0, 360.0, "deg"),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
 class InitialState:
     """Where a flight starts, relative to the rotating Earth, at t = 0 (ECI = ECEF axes).
 
-    Geodetic latitude and longitude (deg), altitude above the ellipsoid (m), Earth-relative
-    speed (m/s), flight-path angle above the local horizon (deg), heading clockwise from north
-    (deg), mass (kg). :meth:`from_ned_velocity` takes the velocity as North/East/Down instead.
+    Geodetic latitude and longitude (deg), altitude above the ellipsoid (m, from
+    :data:`MIN_START_ALTITUDE_M`), Earth-relative speed (m/s), flight-path angle above the
+    local horizon (deg), heading clockwise from north (deg), mass (kg); the allowed ranges
+    are :data:`START_RANGES`. :meth:`from_ned_velocity` takes the velocity as North/East/Down
+    instead.
     """
 
     latitude_deg: float
@@ -38,16 +58,13 @@ class InitialState:
     heading_deg: float = 0.0
 
     def __post_init__(self) -> None:
-        w = "initial state"
-        _check_finite(w, "latitude_deg", self.latitude_deg, -90.0, 90.0, "deg")
-        _check_finite(w, "longitude_deg", self.longitude_deg, -180.0, 360.0, "deg")
-        _check_finite(w, "altitude_m", self.altitude_m, -5_000.0, 1_000_000.0, "m")
-        _check_finite(w, "speed_m_s", self.speed_m_s, 0.0, 20_000.0, "m/s")
-        _check_finite(w, "flight_path_angle_deg", self.flight_path_angle_deg, -90.0, 90.0, "deg")
-        _check_finite(w, "heading_deg", self.heading_deg, -360.0, 360.0, "deg")
-        _check_finite(w, "mass_kg", self.mass_kg, 1e-6, 1e9, "kg")
-        if self.mass_kg <= 0:
-            raise ValueError(f"{w}: mass_kg = {self.mass_kg!r} kg must be positive")
+        for name, (lo, hi, unit) in START_RANGES.items():
+            _check_finite("initial state", name, getattr(self, name), lo, hi, unit)
+
+    @property
+    def climb_rate_m_s(self) -> float:
+        """Rate of change of the altitude at the start (m/s, positive up): v sin(gamma)."""
+        return self.speed_m_s * math.sin(math.radians(self.flight_path_angle_deg))
 
     @classmethod
     def from_ned_velocity(
@@ -96,6 +113,71 @@ class InitialState:
         return np.array([r[0], r[1], r[2], vi[0], vi[1], vi[2], self.mass_kg], dtype=float)
 
 
+def starts_on_impact(phase_int: np.ndarray) -> bool:
+    """Whether the first phase has an impact event (terminal or recorded)."""
+    row = phase_int[0]
+    kinds = [row[L.PI_EV0 + 3 * e] for e in range(int(row[L.PI_NEV]))]
+    return L.EV_IMPACT in kinds
+
+
+def climb_acceleration_m_s2(
+    y0: np.ndarray, phase_int: np.ndarray, phase_real: np.ndarray, data: np.ndarray, env
+) -> float:
+    """Rate of change of the altitude rate at the start (m/s^2, positive up), from the kernel.
+
+    The kernel's own equations of motion (gravity, lift, drag, thrust of the first phase,
+    after its jettison) and its altitude rate (``AUX_VUP``), differenced over 1 ms along the
+    start's derivative: first order, ample for its sign.
+    """
+    atm = us76_table()
+    y = np.array(y0, dtype=float)
+    y[6] -= phase_real[0, L.PR_JETTISON]
+    dy = np.zeros(L.NSTATE)
+    aux = np.zeros(L.NAUX)
+    rhs(0.0, y, 0.0, phase_int[0], phase_real[0], data, env, atm, dy, aux)
+    vup0 = aux[L.AUX_VUP]
+    dt = 1e-3
+    rhs(dt, y + dt * dy, dt, phase_int[0], phase_real[0], data, env, atm, dy, aux)
+    return float((aux[L.AUX_VUP] - vup0) / dt)
+
+
+def ground_start_problem(
+    altitude_m: float,
+    climb_rate_m_s: float,
+    y0: np.ndarray,
+    phase_int: np.ndarray,
+    phase_real: np.ndarray,
+    data: np.ndarray,
+    env: np.ndarray,
+) -> str:
+    """Why a start at or below the ground cannot be flown ("" when it can).
+
+    The kernel's impact event (``layout.EV_IMPACT``) fires when the geodetic altitude falls
+    through 0 from above: a flight that starts at an altitude <= 0 can end on impact only
+    after it has risen above the ground. One that starts there going down never meets the
+    ground: it flies on inside the Earth until its time limit. So when the first phase has
+    an impact event and the start is at or below altitude 0, the start is refused if it is
+    descending (``climb_rate_m_s`` < 0), or if it has no climb rate (at rest, or flying
+    level) and its vertical acceleration at the start (:func:`climb_acceleration_m_s2`:
+    gravity, lift and thrust) is not upward. A rocket on its pad (altitude 0, speed 0)
+    whose thrust exceeds its weight climbs and is flown, as is any start that is climbing.
+    Not caught: a start below 0 that climbs too slowly to reach altitude 0.
+    """
+    if not altitude_m <= 0.0 or climb_rate_m_s > 0.0 or not starts_on_impact(phase_int):
+        return ""
+    where = f"altitude_m = {altitude_m:g} m is at or below the ground (altitude 0)"
+    after = (
+        "; the impact event fires only on coming down through altitude 0, so the flight "
+        "would go on inside the Earth"
+    )
+    if climb_rate_m_s < 0.0:
+        return f"{where} and descending at {-climb_rate_m_s:.4g} m/s{after}"
+    acc = climb_acceleration_m_s2(y0, phase_int, phase_real, data, env)
+    if acc > 0.0:
+        return ""
+    return f"{where} with no climb rate and no upward acceleration ({acc:.3g} m/s^2){after}"
+
+
 def fly(
     initial: InitialState,
     phases: Sequence[Phase],
@@ -121,6 +203,7 @@ def fly(
     _check_finite("fly", "rtol", rtol, 1e-14, 1e-2, "")
     _check_finite("fly", "atol", atol, 1e-15, 1e3, "")
     _check_finite("fly", "max_step_s", max_step_s, 1e-6, 1e6, "s")
+    max_steps = _check_integer("fly", "max_steps", max_steps, 1, 10**9)
     if not isinstance(initial, InitialState):
         raise TypeError("fly: initial must be an InitialState")
     phases = tuple(phases)
@@ -142,6 +225,11 @@ def fly(
                 )
     y0 = initial.eci_state(earth)
     env = earth.as_array()
+    ground = ground_start_problem(
+        initial.altitude_m, initial.climb_rate_m_s, y0, pint, preal, data, env
+    )
+    if ground:
+        raise ValueError(f"initial state: {ground}")
     atm = us76_table()
     cap = int(min(max_time_s / output_step_s, 20_000)) + 16 * len(phases) + 16
     while True:

@@ -8,6 +8,7 @@ here (the user layer) and converted to radians when packed.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -47,16 +48,109 @@ _EVENT_VALUE_RANGE = {
 }
 
 
+# Characters of a rejected value repeated in an error message (a huge input stays short).
+MAX_SHOWN = 60
+
+
+def _shown(value: object) -> str:
+    """A value as an error message shows it: numbers plainly, anything else as ``repr``, cut
+    to :data:`MAX_SHOWN` characters."""
+    try:
+        if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+            text = repr(int(value))
+        elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+            text = repr(float(value))
+        else:
+            text = repr(value)
+    except Exception:  # a huge integer or a broken __repr__ must not hide the real error
+        text = f"a value of type {type(value).__name__}"
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[: MAX_SHOWN - 3]}... ({len(text):,} characters)"
+
+
+def _allowed(lo: float, hi: float, unit: str) -> str:
+    return f"[{lo:g}, {hi:g}] {unit}".rstrip()
+
+
 def _check_finite(where: str, name: str, value: float, lo: float, hi: float, unit: str) -> float:
+    """``value`` as a float, or a ValueError naming ``where``, the field, the value (shortened)
+    and the allowed range [lo, hi] (closed; both infinite: any finite number). Refuses
+    booleans, strings and non-finite numbers.
+    """
+    bounded = math.isfinite(lo) or math.isfinite(hi)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(
+            f"{where}: {name} = {_shown(value)} is not a number (a {type(value).__name__})"
+            + (f"; allowed range {_allowed(lo, hi, unit)}" if bounded else "")
+        )
     try:
         v = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{where}: {name} = {value!r} is not a number") from None
-    if not math.isfinite(v) or not (lo <= v <= hi):
+    except OverflowError:  # an integer beyond the float range
+        v = math.inf
+    if not math.isfinite(v):
+        if not bounded:
+            raise ValueError(f"{where}: {name} = {_shown(value)} is not a finite number")
         raise ValueError(
-            f"{where}: {name} = {value!r} {unit} is outside the allowed range "
-            f"[{lo:g}, {hi:g}] {unit}".rstrip()
+            f"{where}: {name} = {_shown(value)} is outside the allowed range "
+            f"{_allowed(lo, hi, unit)}: it must be a finite number"
         )
+    if not (lo <= v <= hi):
+        raise ValueError(
+            f"{where}: {name} = {_shown(value)} {unit}".rstrip()
+            + f" is outside the allowed range {_allowed(lo, hi, unit)}"
+        )
+    return v
+
+
+def _sequence_length(where: str, name: str, values: Sequence[float]) -> int:
+    """Length of a list field, or a ValueError when it is not a list (a string, a number)."""
+    if (
+        isinstance(values, str | bytes)
+        or not isinstance(values, Sequence | np.ndarray)
+        or np.ndim(values) != 1
+    ):
+        raise ValueError(f"{where}: {name} = {_shown(values)} must be a list of numbers")
+    return len(values)
+
+
+def _check_values(
+    where: str,
+    name: str,
+    values: Sequence[float],
+    lo: float,
+    hi: float,
+    unit: str,
+    *,
+    increasing: bool = False,
+) -> np.ndarray:
+    """A list of numbers checked one by one like :func:`_check_finite` (the message names the
+    index: ``schedule_time_s[2]``); ``increasing``: each must be above the one before."""
+    _sequence_length(where, name, values)
+    out = np.array(
+        [_check_finite(where, f"{name}[{i}]", v, lo, hi, unit) for i, v in enumerate(values)],
+        dtype=float,
+    )
+    if increasing:
+        for i in np.flatnonzero(np.diff(out) <= 0):
+            u = f" {unit}" if unit else ""
+            raise ValueError(
+                f"{where}: {name}[{i + 1}] = {_shown(out[i + 1])}{u} is not after "
+                f"{name}[{i}] = {_shown(out[i])}{u}; the values must be strictly increasing"
+            )
+    return out
+
+
+def _check_integer(where: str, name: str, value: int, lo: int, hi: int) -> int:
+    """``value`` as an int (Python or NumPy integer; not a bool or a float), in [lo, hi]."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(
+            f"{where}: {name} = {_shown(value)} must be a whole number (an integer, not "
+            f"{type(value).__name__}) in [{lo:,}, {hi:,}]"
+        )
+    v = int(value)
+    if not (lo <= v <= hi):
+        raise ValueError(f"{where}: {name} = {v:,} is outside the allowed range [{lo:,}, {hi:,}]")
     return v
 
 
@@ -77,17 +171,20 @@ class Event:
     name: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in _EVENT_CODES:
+        if not isinstance(self.kind, str) or self.kind not in _EVENT_CODES:
             raise ValueError(
-                f"event: kind = {self.kind!r} is not known; allowed: {', '.join(_EVENT_CODES)}"
+                f"event: kind = {_shown(self.kind)} is not known; allowed: "
+                + ", ".join(_EVENT_CODES)
             )
-        if self.direction not in _DIRECTIONS:
+        if not isinstance(self.direction, str) or self.direction not in _DIRECTIONS:
             raise ValueError(
-                f"event {self.kind}: direction = {self.direction!r}; allowed: any, rising, falling"
+                f"event {self.kind}: direction = {_shown(self.direction)}; allowed: any, rising, "
+                "falling"
             )
+        # impact and apogee take no value (the ground is altitude 0; apogee is a zero of the
+        # altitude rate): only 0 is allowed, so a value meant as a threshold is not ignored.
         lo, hi, unit = _EVENT_VALUE_RANGE[self.kind]
-        if self.kind not in ("impact", "apogee"):
-            _check_finite(f"event {self.kind}", "value", self.value, lo, hi, unit)
+        _check_finite(f"event {self.kind}", "value", self.value, lo, hi, unit)
 
     @property
     def label(self) -> str:
@@ -120,24 +217,29 @@ class AeroTable:
     source: str = "assumption"
 
     def __post_init__(self) -> None:
-        m = np.asarray(self.mach, dtype=float)
-        a = np.asarray(self.alpha_deg, dtype=float)
+        w = "aero table"
+        m = _check_values(w, "mach", self.mach, 0.0, 100.0, "", increasing=True)
+        a = _check_values(w, "alpha_deg", self.alpha_deg, -90.0, 90.0, "deg", increasing=True)
         for name, arr in (("mach", m), ("alpha_deg", a)):
-            if arr.ndim != 1 or arr.size < 1 or not np.all(np.isfinite(arr)):
-                raise ValueError(f"aero table: {name} must be a non-empty list of finite numbers")
-            if arr.size > 1 and not np.all(np.diff(arr) > 0):
-                raise ValueError(f"aero table: {name} must be strictly increasing, got {arr}")
-        for name in ("cl", "cd"):
-            arr = np.asarray(getattr(self, name), dtype=float)
+            if arr.size < 1:
+                raise ValueError(f"{w}: {name} is empty; give at least one value")
+        for name, (lo, hi) in (("cl", (-10.0, 10.0)), ("cd", (0.0, 10.0))):
+            try:
+                arr = np.asarray(getattr(self, name), dtype=float)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"{w}: {name} must be a table of numbers ({a.size} angles x {m.size} Mach "
+                    "numbers)"
+                ) from None
             if arr.shape != (a.size, m.size):
                 raise ValueError(
-                    f"aero table: {name} has shape {arr.shape}; expected "
+                    f"{w}: {name} has shape {arr.shape}; expected "
                     f"({a.size} angles, {m.size} Mach numbers)"
                 )
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"aero table: {name} contains NaN or infinite values")
-        if np.any(np.asarray(self.cd, dtype=float) < 0):
-            raise ValueError("aero table: cd must be >= 0")
+            for i, j in zip(
+                *np.nonzero(~(np.isfinite(arr) & (arr >= lo) & (arr <= hi))), strict=True
+            ):
+                _check_finite(w, f"{name}[{i}][{j}]", arr[i, j], lo, hi, "")
 
     def packed(self) -> np.ndarray:
         m = np.asarray(self.mach, dtype=float)
@@ -166,6 +268,11 @@ class Aerodynamics:
         _check_finite("aerodynamics", "reference_area_m2", self.reference_area_m2, 1e-6, 1e4, "m^2")
         _check_finite("aerodynamics", "cl", self.cl, -10.0, 10.0, "")
         _check_finite("aerodynamics", "cd", self.cd, 0.0, 10.0, "")
+        if not isinstance(self.table, AeroTable | None):
+            raise ValueError(
+                f"aerodynamics: table = {_shown(self.table)} is a {type(self.table).__name__}; "
+                "expected an AeroTable or None"
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -190,9 +297,9 @@ class Thrust:
             _check_finite("thrust", "mass_flow_kg_s", self.mass_flow_kg_s, 0.0, 1e6, "kg/s")
         if self.isp_s is not None:
             _check_finite("thrust", "isp_s", self.isp_s, 1.0, 1e5, "s")
-        if self.direction not in ("velocity", "attitude"):
+        if not isinstance(self.direction, str) or self.direction not in ("velocity", "attitude"):
             raise ValueError(
-                f"thrust: direction = {self.direction!r}; allowed: 'velocity' or 'attitude'"
+                f"thrust: direction = {_shown(self.direction)}; allowed: 'velocity' or 'attitude'"
             )
 
     @property
@@ -200,6 +307,16 @@ class Thrust:
         if self.mass_flow_kg_s is not None:
             return float(self.mass_flow_kg_s)
         return self.thrust_n / (float(self.isp_s) * 9.80665)
+
+
+# Allowed range of each control angle (deg): the angle of attack and the thrust elevation
+# within a quarter turn, the bank within a half turn, the azimuth within a full turn either way.
+_CONTROL_ANGLE_RANGE_DEG = {
+    "alpha": (-90.0, 90.0),
+    "bank": (-180.0, 180.0),
+    "thrust_elevation": (-90.0, 90.0),
+    "thrust_azimuth": (-360.0, 360.0),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -223,33 +340,32 @@ class Controls:
     thrust_azimuth_schedule_deg: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_finite("controls", "alpha_deg", self.alpha_deg, -90, 90, "deg")
-        _check_finite("controls", "bank_deg", self.bank_deg, -180, 180, "deg")
-        _check_finite("controls", "thrust_elevation_deg", self.thrust_elevation_deg, -90, 90, "deg")
-        _check_finite("controls", "thrust_azimuth_deg", self.thrust_azimuth_deg, -360, 360, "deg")
-        n = len(self.schedule_time_s)
-        if n:
-            ts = np.asarray(self.schedule_time_s, dtype=float)
-            if not np.all(np.isfinite(ts)) or (n > 1 and not np.all(np.diff(ts) > 0)):
-                raise ValueError("controls: schedule_time_s must be finite and strictly increasing")
-            for name in ("alpha", "bank", "thrust_elevation", "thrust_azimuth"):
-                sched = getattr(self, f"{name}_schedule_deg")
-                if sched and len(sched) != n:
-                    raise ValueError(
-                        f"controls: {name}_schedule_deg has {len(sched)} values; "
-                        f"schedule_time_s has {n}"
-                    )
-                if sched and not np.all(np.isfinite(np.asarray(sched, dtype=float))):
-                    raise ValueError(f"controls: {name}_schedule_deg has NaN or infinite values")
-        elif any(
-            getattr(self, f"{n_}_schedule_deg")
-            for n_ in ("alpha", "bank", "thrust_elevation", "thrust_azimuth")
-        ):
-            raise ValueError("controls: a *_schedule_deg needs schedule_time_s")
+        w = "controls"
+        for name, (lo, hi) in _CONTROL_ANGLE_RANGE_DEG.items():
+            _check_finite(w, f"{name}_deg", getattr(self, f"{name}_deg"), lo, hi, "deg")
+        n = _sequence_length(w, "schedule_time_s", self.schedule_time_s)
+        lengths = {
+            name: _sequence_length(w, f"{name}_schedule_deg", getattr(self, f"{name}_schedule_deg"))
+            for name in _CONTROL_ANGLE_RANGE_DEG
+        }
+        if not n:
+            if any(lengths.values()):
+                raise ValueError(f"{w}: a *_schedule_deg needs schedule_time_s")
+            return
+        _check_values(w, "schedule_time_s", self.schedule_time_s, 0.0, 1e7, "s", increasing=True)
+        for name, (lo, hi) in _CONTROL_ANGLE_RANGE_DEG.items():
+            field_name = f"{name}_schedule_deg"
+            if not lengths[name]:
+                continue
+            if lengths[name] != n:
+                raise ValueError(
+                    f"{w}: {field_name} has {lengths[name]} values; schedule_time_s has {n}"
+                )
+            _check_values(w, field_name, getattr(self, field_name), lo, hi, "deg")
 
     @property
     def scheduled(self) -> bool:
-        return bool(self.schedule_time_s)
+        return len(self.schedule_time_s) > 0
 
     def packed(self) -> np.ndarray:
         ts = np.asarray(self.schedule_time_s, dtype=float)
@@ -262,7 +378,7 @@ class Controls:
             ("thrust_azimuth", self.thrust_azimuth_deg),
         ):
             sched = getattr(self, f"{name}_schedule_deg")
-            vals = np.asarray(sched, dtype=float) if sched else np.full(n, const)
+            vals = np.asarray(sched, dtype=float) if len(sched) else np.full(n, const)
             cols.append(np.radians(vals))
         return np.concatenate([[n], ts, *cols])
 
@@ -285,22 +401,30 @@ class TableThrust:
     mach_max: float
 
     def __post_init__(self) -> None:
-        m = np.asarray(self.mach, dtype=float)
-        h = np.asarray(self.altitude_m, dtype=float)
+        w = "table thrust"
+        m = _check_values(w, "mach", self.mach, 0.0, 100.0, "", increasing=True)
+        h = _check_values(
+            w, "altitude_m", self.altitude_m, -5_000.0, 1_000_000.0, "m", increasing=True
+        )
         for name, arr in (("mach", m), ("altitude_m", h)):
-            if arr.ndim != 1 or arr.size < 1 or not np.all(np.isfinite(arr)):
-                raise ValueError(f"table thrust: {name} must be a non-empty list of finite numbers")
-            if arr.size > 1 and not np.all(np.diff(arr) > 0):
-                raise ValueError(f"table thrust: {name} must be strictly increasing")
-        t = np.asarray(self.max_thrust_n, dtype=float)
-        if t.shape != (h.size, m.size) or not np.all(np.isfinite(t)) or np.any(t < 0):
+            if arr.size < 1:
+                raise ValueError(f"{w}: {name} is empty; give at least one value")
+        try:
+            t = np.asarray(self.max_thrust_n, dtype=float)
+        except (TypeError, ValueError):
+            t = np.zeros(0)
+        if t.shape != (h.size, m.size):
             raise ValueError(
-                f"table thrust: max_thrust_n must be finite, >= 0, of shape ({h.size} altitudes, "
+                f"{w}: max_thrust_n must be a table of numbers of shape ({h.size} altitudes, "
                 f"{m.size} Mach numbers); got shape {t.shape}"
             )
-        isp = np.asarray(self.isp_s, dtype=float)
-        if isp.shape != m.shape or not np.all((isp > 1) & (isp < 1e5)):
-            raise ValueError("table thrust: isp_s needs one value per Mach number, in (1, 1e5) s")
+        for i, j in zip(*np.nonzero(~(np.isfinite(t) & (t >= 0) & (t <= 1e9))), strict=True):
+            _check_finite(w, f"max_thrust_n[{i}][{j}]", t[i, j], 0.0, 1e9, "N")
+        isp = _check_values(w, "isp_s", self.isp_s, 1.0, 1e5, "s")
+        if isp.shape != m.shape:
+            raise ValueError(
+                f"{w}: isp_s has {isp.size} values; give one per Mach number ({m.size})"
+            )
         _check_finite("table thrust", "mach_min", self.mach_min, 0.0, 50.0, "")
         _check_finite("table thrust", "mach_max", self.mach_max, self.mach_min, 50.0, "")
 
@@ -315,6 +439,27 @@ class TableThrust:
                 [self.mach_min, self.mach_max],
             ]
         )
+
+
+# Allowed range and unit of the numeric fields of a steering law, besides the angle of attack
+# and its limits (which must bracket it). Gains are >= 0: each acts in the direction that
+# corrects its error, a negative one would drive the error up. The upper limits are far above
+# any useful setting (defaults: 2, 0.002 deg/m, 0.05 deg per m/s, 2, 3); they only catch
+# typing errors and overflow.
+_STEERING_RANGE = {
+    "damping": (0.0, 100.0, ""),
+    "bank_max_deg": (0.0, 90.0, "deg"),
+    "heading_gain": (0.0, 100.0, ""),
+    "altitude_m": (0.0, 200_000.0, "m"),
+    "altitude_gain_deg_per_m": (0.0, 1.0, "deg/m"),
+    "altitude_rate_gain_deg_per_m_s": (0.0, 100.0, "deg/(m/s)"),
+    "mach": (0.0, 30.0, ""),
+    "mach_gain": (0.0, 100.0, ""),
+    "throttle": (0.0, 1.0, ""),
+    "gamma_gain": (0.0, 100.0, ""),
+    "reversal_bank_deg": (-90.0, 90.0, "deg"),
+    "max_load_factor_g": (0.0, 1000.0, "g"),
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -354,23 +499,16 @@ class Steering:
     max_load_factor_g: float = 0.0
 
     def __post_init__(self) -> None:
+        if not isinstance(self.law, str) or self.law not in ("glide", "cruise", "dive"):
+            raise ValueError(f"steering: law = {_shown(self.law)}; allowed: glide, cruise, dive")
         w = f"steering {self.law!r}"
-        _check_finite(w, "max_load_factor_g", self.max_load_factor_g, 0, 1000, "g")
-        if self.law not in ("glide", "cruise", "dive"):
-            raise ValueError(f"steering: law = {self.law!r}; allowed: glide, cruise, dive")
         _check_finite(w, "alpha_deg", self.alpha_deg, -60, 60, "deg")
         _check_finite(w, "alpha_min_deg", self.alpha_min_deg, -60, self.alpha_deg, "deg")
         _check_finite(w, "alpha_max_deg", self.alpha_max_deg, self.alpha_deg, 60, "deg")
-        _check_finite(w, "damping", self.damping, 0, 100, "")
-        _check_finite(w, "bank_max_deg", self.bank_max_deg, 0, 90, "deg")
-        _check_finite(w, "heading_gain", self.heading_gain, 0, 100, "")
-        _check_finite(w, "altitude_m", self.altitude_m, 0, 200_000, "m")
-        _check_finite(w, "mach", self.mach, 0, 30, "")
-        _check_finite(w, "throttle", self.throttle, 0, 1, "")
-        _check_finite(w, "reversal_bank_deg", self.reversal_bank_deg, -90, 90, "deg")
-        ts = np.asarray(self.reversal_times_s, dtype=float)
-        if ts.size and (not np.all(np.isfinite(ts)) or np.any(np.diff(ts) <= 0) or ts[0] < 0):
-            raise ValueError(f"{w}: reversal_times_s must be >= 0 and strictly increasing")
+        for name, (lo, hi, unit) in _STEERING_RANGE.items():
+            _check_finite(w, name, getattr(self, name), lo, hi, unit)
+        # Reversal times far beyond any flight (up to 1e12 s) stand for "never".
+        _check_values(w, "reversal_times_s", self.reversal_times_s, 0, 1e12, "s", increasing=True)
 
     def packed(self) -> np.ndarray:
         p = np.zeros(L.GP_SIZE + len(self.reversal_times_s))
@@ -418,19 +556,27 @@ class Phase:
     target_longitude_deg: float = 0.0
 
     def __post_init__(self) -> None:
+        w = f"phase {_shown(self.name)}"
+        _sequence_length(w, "events", self.events)
+        for name, value, kinds in (
+            *((f"events[{i}]", e, (Event,)) for i, e in enumerate(self.events)),
+            ("aerodynamics", self.aerodynamics, (Aerodynamics, type(None))),
+            ("thrust", self.thrust, (Thrust, TableThrust, type(None))),
+            ("controls", self.controls, (Controls, Steering)),
+        ):
+            if not isinstance(value, kinds):
+                allowed = " or ".join("None" if k is type(None) else k.__name__ for k in kinds)
+                raise ValueError(
+                    f"{w}: {name} = {_shown(value)} is a {type(value).__name__}; expected {allowed}"
+                )
         if not self.events or not any(e.terminal for e in self.events):
             raise ValueError(
-                f"phase {self.name!r}: needs at least one terminal event (for example "
+                f"{w}: needs at least one terminal event (for example "
                 "Event(kind='impact') or Event(kind='time_in_phase', value=...))"
             )
         if len(self.events) > L.MAX_EVENTS:
-            raise ValueError(
-                f"phase {self.name!r}: {len(self.events)} events; at most {L.MAX_EVENTS} allowed"
-            )
-        _check_finite(
-            f"phase {self.name!r}", "jettison_mass_kg", self.jettison_mass_kg, 0.0, 1e9, "kg"
-        )
-        w = f"phase {self.name!r}"
+            raise ValueError(f"{w}: {len(self.events)} events; at most {L.MAX_EVENTS} allowed")
+        _check_finite(w, "jettison_mass_kg", self.jettison_mass_kg, 0.0, 1e9, "kg")
         _check_finite(w, "target_latitude_deg", self.target_latitude_deg, -90.0, 90.0, "deg")
         _check_finite(w, "target_longitude_deg", self.target_longitude_deg, -360.0, 360.0, "deg")
         if isinstance(self.thrust, TableThrust):
@@ -442,7 +588,7 @@ class Phase:
         elif self.thrust is not None and self.thrust.thrust_n > 0 and self.thrust.mdot_kg_s > 0:
             if not any(e.kind == "burnout" or e.kind.startswith("time") for e in self.events):
                 raise ValueError(
-                    f"phase {self.name!r}: a thrusting phase needs a 'burnout' or time event "
+                    f"{w}: a thrusting phase needs a 'burnout' or time event "
                     "so the propellant cannot run out unnoticed"
                 )
 

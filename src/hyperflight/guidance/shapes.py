@@ -28,6 +28,9 @@ from hyperflight.core.phases import (
     Steering,
     TableThrust,
     Thrust,
+    _check_finite,
+    _check_values,
+    _shown,
 )
 from hyperflight.vehicle.model import Glider, ReentryVehicle, Scramjet, Vehicle
 
@@ -50,6 +53,22 @@ class BoostShape:
     # Air launch: the first stage holds the kick elevation from ignition (no vertical rise).
     air_launch: bool = False
 
+    def __post_init__(self) -> None:
+        w = "boost"
+        _check_finite(w, "azimuth_deg", self.azimuth_deg, -360.0, 360.0, "deg")
+        _check_finite(w, "kick_elevation_deg", self.kick_elevation_deg, -30.0, 90.0, "deg")
+        f = _check_finite(w, "cutoff_fraction", self.cutoff_fraction, 0.0, 1.0, "")
+        if f <= 0.0:
+            raise ValueError(
+                f"{w}: cutoff_fraction = {_shown(self.cutoff_fraction)} must be in (0, 1] (the "
+                "share of the last stage's propellant that is burned)"
+            )
+        _check_finite(w, "vertical_rise_s", self.vertical_rise_s, 0.0, 10_000.0, "s")
+        if self.final_elevation_deg is not None:
+            _check_finite(w, "final_elevation_deg", self.final_elevation_deg, -90.0, 90.0, "deg")
+        if not isinstance(self.air_launch, bool):
+            raise ValueError(f"{w}: air_launch = {_shown(self.air_launch)} must be True or False")
+
 
 @dataclass(frozen=True, kw_only=True)
 class GlideShape:
@@ -63,6 +82,17 @@ class GlideShape:
     reversal_times_s: tuple[float, ...] = ()
     reversal_bank_deg: float = 0.0
 
+    def __post_init__(self) -> None:
+        w = "glide shape"
+        _check_finite(w, "pull_up_altitude_m", self.pull_up_altitude_m, 0.0, 1e6, "m")
+        if self.glide_alpha_deg is not None:
+            _check_finite(w, "glide_alpha_deg", self.glide_alpha_deg, -60.0, 60.0, "deg")
+        _check_finite(w, "damping", self.damping, 0.0, 100.0, "")
+        _check_finite(w, "dive_distance_m", self.dive_distance_m, 0.0, 2.1e7, "m")
+        _check_finite(w, "bank_max_deg", self.bank_max_deg, 0.0, 90.0, "deg")
+        _check_values(w, "reversal_times_s", self.reversal_times_s, 0, 1e12, "s", increasing=True)
+        _check_finite(w, "reversal_bank_deg", self.reversal_bank_deg, -90.0, 90.0, "deg")
+
 
 @dataclass(frozen=True, kw_only=True)
 class CruiseShape:
@@ -73,6 +103,13 @@ class CruiseShape:
     dive_distance_m: float = 80_000.0
     alpha_deg: float = 2.0
 
+    def __post_init__(self) -> None:
+        w = "cruise shape"
+        _check_finite(w, "altitude_m", self.altitude_m, 0.0, 200_000.0, "m")
+        _check_finite(w, "mach", self.mach, 0.0, 30.0, "")
+        _check_finite(w, "dive_distance_m", self.dive_distance_m, 0.0, 2.1e7, "m")
+        _check_finite(w, "alpha_deg", self.alpha_deg, -60.0, 60.0, "deg")
+
 
 def _stack_aero(area: float, cd: float) -> Aerodynamics:
     return Aerodynamics(reference_area_m2=area, cd=cd)
@@ -82,15 +119,6 @@ def boost_phases(vehicle: Vehicle, shape: BoostShape) -> list[Phase]:
     """Vertical rise, pitch programme and gravity turn through every stage."""
     if not vehicle.stages:
         return []
-    if not (0.0 < shape.cutoff_fraction <= 1.0):
-        raise ValueError(
-            f"boost: cutoff_fraction = {shape.cutoff_fraction} must be in (0, 1] (the share of "
-            "the last stage's propellant that is burned)"
-        )
-    if not (-30.0 <= shape.kick_elevation_deg <= 90.0):
-        raise ValueError(
-            f"boost: kick_elevation_deg = {shape.kick_elevation_deg} is outside [-30, 90] deg"
-        )
     phases: list[Phase] = []
     mass = vehicle.launch_mass_kg
     n = len(vehicle.stages)
