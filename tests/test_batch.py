@@ -8,6 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from hyperflight import (
     Aerodynamics,
@@ -396,3 +398,158 @@ print(json.dumps(out))
     base = PackedFlight.from_phases(GLIDER, glide())
     with pytest.raises(ValueError, match="keeps no time series"):
         run_batch(base, options=BatchOptions(series=True, max_time_s=100.0), backend="gpu")
+
+
+# ------------------------------------------------------------- members with impossible inputs
+def _reasons(base: PackedFlight, values: dict) -> list[str]:
+    """The reason per member ("" when it would be flown), without flying anything."""
+    from hyperflight.analysis.batch import _as_values, build_members
+
+    resolved, n = _as_values(values, None, None)
+    return list(build_members(base, resolved, n)[1])
+
+
+def test_impossible_start_states_are_not_flown_and_the_rest_finish() -> None:
+    """Found by a fuzzer: a 120 deg flight-path angle and 106 km/s were flown as 'completed'."""
+    base = PackedFlight.from_phases(GLIDER, glide())
+    b = run_batch(
+        base,
+        {
+            "flight_path_angle_delta_deg": [0.0, 121.0, 0.0, 0.0, 0.0],
+            "speed_delta_m_s": [0.0, 0.0, 100_000.0, 0.0, -6_000.0],
+            "altitude_delta_m": [0.0, 0.0, 0.0, -56_000.0, 0.0],
+        },
+        options=BatchOptions(max_time_s=3_000.0),
+    )
+    s = b.summary
+    assert s["ok"].tolist() == [True, False, False, False, False]
+    assert (s["status"].iloc[1:] == STATUS_NOT_FLOWN).all()
+    assert np.isnan(s["flight_time_s"].iloc[1:]).all()
+    r = s["reason"].tolist()
+    assert r[1] == (
+        "not flown: start flight_path_angle_deg = 120 deg is outside the allowed range "
+        "[-90, 90] deg (from flight_path_angle_delta_deg = 121 deg)"
+    )
+    assert "start speed_m_s = 105500 m/s is outside the allowed range [0, 20000] m/s" in r[2]
+    assert "(from speed_delta_m_s = 100000 m/s)" in r[2]
+    assert "start altitude_m = -1000 m is outside the allowed range [-500, 1e+06] m" in r[3]
+    assert "start speed_m_s = -500 m/s" in r[4]
+    assert list(b.failures().index) == [1, 2, 3, 4]
+    assert L.STATUS_TEXT[STATUS_NOT_FLOWN].startswith("not flown")
+
+
+@given(
+    dv=st.one_of(st.floats(-30_000.0, 30_000.0), st.sampled_from([math.nan, math.inf, 1e300])),
+    dgamma=st.one_of(st.floats(-200.0, 200.0), st.sampled_from([math.nan, -math.inf])),
+    dh=st.floats(-60_000.0, 2e6),
+)
+@settings(max_examples=200, deadline=None)
+def test_a_member_is_flown_exactly_when_initial_state_accepts_its_start(dv, dgamma, dh) -> None:
+    """Speed, flight-path angle and altitude deltas: the member's start state has the limits
+    of InitialState (a start at or below the ground is tested on its own below)."""
+    assume(not (-55_000.0 - 500.0 <= dh <= -55_000.0))
+    base = PackedFlight.from_phases(GLIDER, glide())
+    values = {
+        "speed_delta_m_s": [dv],
+        "flight_path_angle_delta_deg": [dgamma],
+        "altitude_delta_m": [dh],
+    }
+    reason = _reasons(base, values)[0]
+    try:
+        replace(
+            GLIDER,
+            speed_m_s=GLIDER.speed_m_s + dv,
+            flight_path_angle_deg=GLIDER.flight_path_angle_deg + dgamma,
+            altitude_m=GLIDER.altitude_m + dh,
+        )
+        accepted = True
+    except ValueError:
+        accepted = False
+    assert (reason == "") == accepted, reason
+    assert reason == "" or reason.startswith("not flown: ")
+
+
+def test_a_member_started_into_the_ground_is_not_flown() -> None:
+    """Before: a member moved below the ground flew on inside the Earth to the time limit."""
+    base = PackedFlight.from_phases(GLIDER, glide())
+    b = run_batch(
+        base,
+        {
+            "altitude_delta_m": [-55_010.0, -55_000.0, -55_000.0, 0.0],
+            "flight_path_angle_delta_deg": [0.0, 1.0, 31.0, 0.0],
+        },
+        options=BatchOptions(max_time_s=3_000.0),
+    )
+    s = b.summary
+    r = s["reason"].tolist()
+    assert r[0].startswith("not flown: start altitude_m = -10 m is at or below the ground")
+    assert "descending at 95.99 m/s" in r[0] and "inside the Earth" in r[0]
+    assert "(from altitude_delta_m = -55010 m)" in r[0]
+    # Level at altitude 0 (-1 + 1 deg): its lift, many times its weight at 5.5 km/s in
+    # sea-level air, accelerates it upward, so it is flown; so is the one climbing at 30 deg.
+    assert r[1] != "" and not r[1].startswith("not flown"), r[1]
+    assert s["status"].iloc[2] != STATUS_NOT_FLOWN, r[2]
+    assert s["ok"].iloc[3]
+
+
+def test_steering_members_stay_in_the_laws_ranges() -> None:
+    """Per-member alpha, fixed bank and reversal times of a steering law are checked like
+    Steering checks them (the kernel would clamp alpha silently and count reversals out of
+    order)."""
+    from hyperflight.core.phases import Steering
+
+    law = Steering(
+        law="glide",
+        alpha_deg=10.0,
+        alpha_min_deg=0.0,
+        alpha_max_deg=20.0,
+        reversal_times_s=(100.0, 300.0),
+        reversal_bank_deg=20.0,
+    )
+    phases = [replace(glide()[0], controls=law)]
+    base = PackedFlight.from_phases(GLIDER, phases)
+    assert _reasons(base, {"alpha_deg": [10.0, 20.0, 25.0]})[:2] == ["", ""]
+    assert (
+        "steering alpha_deg = 25 deg is outside the law's limits [0, 20] deg"
+        in _reasons(base, {"alpha_deg": [25.0]})[0]
+    )
+    assert "reversal_bank_deg = 120 deg" in _reasons(base, {"bank_deg": [120.0]})[0]
+    r = _reasons(base, {"reversal_time_s": [50.0, 400.0]})
+    assert r[0] == "" and "reversal_times_s = (400, 300) s must be" in r[1]
+
+
+def test_mass_bookkeeping_per_member() -> None:
+    base = PackedFlight.from_phases(PAD, rocket())
+    r = _reasons(base, {"payload_mass_delta_kg": [0.0, -4_000.0, -20_000.0]})
+    assert r[0] == ""
+    assert "burnout mass 0 kg of phase 'burn' must be positive" in r[1]
+    assert "start mass_kg = -10000 kg is outside the allowed range" in r[2]
+    assert "(from payload_mass_delta_kg = -20000 kg)" in r[2]
+
+
+def test_values_and_options_must_be_numbers() -> None:
+    base = PackedFlight.from_phases(GLIDER, glide())
+    for bad in (["a"], [True, False], [1.0, None]):
+        with pytest.raises(ValueError, match="parameter 'aero_scale': values = .* must be numbers"):
+            run_batch(base, {"aero_scale": bad})
+    with pytest.raises(ValueError, match="n_members = 1.5 must be a whole number"):
+        run_batch(base, n_members=1.5)
+    with pytest.raises(ValueError, match="member_ids = .* must be whole numbers"):
+        run_batch(base, {"aero_scale": [1.0]}, member_ids=[0.5])
+    for kw, text in (
+        ({"max_steps": 1e4}, "max_steps = 10000.0 must be a whole number"),
+        ({"chunk_size": 2.5}, "chunk_size = 2.5"),
+        ({"rtol": math.nan}, "rtol = nan is outside the allowed range"),
+        ({"max_time_s": "60"}, "max_time_s = '60' is not a number"),
+        ({"series": "yes"}, "series = 'yes' must be True or False"),
+    ):
+        with pytest.raises(ValueError, match=text):
+            BatchOptions(**kw)
+    with pytest.raises(ValueError, match=r"valid = \(1.0, 0.0\) must be two numbers"):
+        Parameter(
+            name="p", unit="", nominal=0.5, description="", apply=lambda *a: None, valid=(1.0, 0.0)
+        )
+    with pytest.raises(ValueError, match="nominal = 2 is outside its own valid range"):
+        Parameter(
+            name="p", unit="", nominal=2.0, description="", apply=lambda *a: None, valid=(0.0, 1.0)
+        )

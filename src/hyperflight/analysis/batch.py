@@ -22,6 +22,7 @@ the same ``run`` method on the same packed arrays (:class:`Backend`).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -52,8 +53,13 @@ from hyperflight.core.batch import (
     S_T_END,
     run_packed,
 )
-from hyperflight.core.flight import InitialState
-from hyperflight.core.phases import Phase, pack_phases
+from hyperflight.core.flight import (
+    START_RANGES,
+    InitialState,
+    ground_start_problem,
+    starts_on_impact,
+)
+from hyperflight.core.phases import Phase, _check_finite, _check_integer, _shown, pack_phases
 from hyperflight.environment.earth import EARTH_RHO_SCALE, EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef, surface_distance_m
 
@@ -85,7 +91,7 @@ __all__ = [
 
 #: Status of a member that was not flown because its inputs were invalid (the kernel's own
 #: codes are ``layout.STATUS_*``, all >= 0).
-STATUS_NOT_FLOWN = -1
+STATUS_NOT_FLOWN = L.STATUS_NOT_FLOWN
 
 # IUGG mean Earth radius R1 (Moritz 2000, Geodetic Reference System 1980), m: the sphere of
 # the local east/north plane used for impact dispersions and footprints.
@@ -313,6 +319,30 @@ class Parameter:
     apply: ApplyFunction
     valid: tuple[float, float] = (-math.inf, math.inf)
     phases: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ValueError(f"parameter: name = {_shown(self.name)} must be a non-empty string")
+        w = f"parameter {self.name!r}"
+        if not callable(self.apply):
+            raise ValueError(f"{w}: apply = {_shown(self.apply)} is not a function")
+        try:
+            lo, hi = (float(x) for x in self.valid)
+        except (TypeError, ValueError):
+            lo, hi = math.nan, math.nan
+        if not (lo <= hi):
+            raise ValueError(
+                f"{w}: valid = {_shown(self.valid)} must be two numbers (lo, hi) with lo <= hi"
+            )
+        if isinstance(self.nominal, bool) or not isinstance(self.nominal, numbers.Real):
+            raise ValueError(
+                f"{w}: nominal = {_shown(self.nominal)} must be a number (NaN for an absolute "
+                "setting)"
+            )
+        if math.isfinite(self.nominal) and not (lo <= self.nominal <= hi):
+            raise ValueError(
+                f"{w}: nominal = {self.nominal:g} is outside its own valid range [{lo:g}, {hi:g}]"
+            )
 
     def only(self, *phases: str) -> Parameter:
         """The same parameter acting on the named phases only (e.g. the glider's phases)."""
@@ -632,13 +662,13 @@ PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
             *(
                 _p(f, u, _NAN, f"start {f} (absolute)", _start_set(f), v)
                 for f, u, v in (
-                    ("speed_m_s", "m/s", (0.0, 20_000.0)),
-                    ("flight_path_angle_deg", "deg", (-90.0, 90.0)),
+                    ("speed_m_s", "m/s", START_RANGES["speed_m_s"][:2]),
+                    ("flight_path_angle_deg", "deg", START_RANGES["flight_path_angle_deg"][:2]),
                     ("heading_deg", "deg", (-360.0, 360.0)),
-                    ("altitude_m", "m", (-5_000.0, 1_000_000.0)),
-                    ("latitude_deg", "deg", (-90.0, 90.0)),
+                    ("altitude_m", "m", START_RANGES["altitude_m"][:2]),
+                    ("latitude_deg", "deg", START_RANGES["latitude_deg"][:2]),
                     ("longitude_deg", "deg", (-360.0, 360.0)),
-                    ("mass_kg", "kg", _POSITIVE),
+                    ("mass_kg", "kg", START_RANGES["mass_kg"][:2]),
                 )
             ),
             _p(
@@ -697,7 +727,8 @@ class BatchOptions:
     """How the members are flown.
 
     ``series``: keep every member's time series on a common grid every ``output_step_s``
-    (memory N x n_times x 26 x 8 bytes); otherwise only the summary is kept, and the
+    (memory N x n_times x 26 x 8 bytes, plus one chunk's worth while flying: see
+    :func:`series_memory_bytes`); otherwise only the summary is kept, and the
     maxima of the summary (apogee, max speed, max Mach, max dynamic pressure, max load factor)
     are taken over the output rows every ``summary_step_s`` plus every event.
     ``max_time_s``: flight time limit (None: 20,000 s for summaries; for series, 1.5 x the
@@ -715,22 +746,22 @@ class BatchOptions:
     chunk_size: int | None = None
 
     def __post_init__(self) -> None:
-        for name, lo, hi in (
-            ("output_step_s", 1e-3, 1e5),
-            ("summary_step_s", 1e-3, 1e7),
-            ("rtol", 1e-14, 1e-2),
-            ("atol", 1e-15, 1e3),
-            ("max_step_s", 1e-6, 1e6),
+        w = "batch options"
+        if not isinstance(self.series, bool | np.bool_):
+            raise ValueError(f"{w}: series = {_shown(self.series)} must be True or False")
+        for name, lo, hi, unit in (
+            ("output_step_s", 1e-3, 1e5, "s"),
+            ("summary_step_s", 1e-3, 1e7, "s"),
+            ("rtol", 1e-14, 1e-2, ""),
+            ("atol", 1e-15, 1e3, ""),
+            ("max_step_s", 1e-6, 1e6, "s"),
         ):
-            v = getattr(self, name)
-            if not (math.isfinite(v) and lo <= v <= hi):
-                raise ValueError(f"batch options: {name} = {v!r} is outside [{lo:g}, {hi:g}]")
-        if self.max_time_s is not None and not (1e-3 <= self.max_time_s <= 1e8):
-            raise ValueError(
-                f"batch options: max_time_s = {self.max_time_s!r} s is not in [1e-3, 1e8]"
-            )
-        if self.chunk_size is not None and self.chunk_size < 1:
-            raise ValueError(f"batch options: chunk_size = {self.chunk_size} must be >= 1")
+            _check_finite(w, name, getattr(self, name), lo, hi, unit)
+        if self.max_time_s is not None:
+            _check_finite(w, "max_time_s", self.max_time_s, 1e-3, 1e8, "s")
+        _check_integer(w, "max_steps", self.max_steps, 1, 10**9)
+        if self.chunk_size is not None:
+            _check_integer(w, "chunk_size", self.chunk_size, 1, 10**9)
 
 
 @dataclass(frozen=True)
@@ -1022,7 +1053,17 @@ def _as_values(values: Mapping[ParameterKey, Any] | None, n_members: int | None,
     lengths = set()
     for key, val in (values or {}).items():
         par = resolve_parameter(key, parameters)
-        arr = np.atleast_1d(np.asarray(val, dtype=float))
+        arr = np.atleast_1d(np.asarray(val))
+        if arr.dtype.kind == "O" and all(
+            isinstance(x, numbers.Real) and not isinstance(x, bool | np.bool_) for x in arr.flat
+        ):  # numbers of mixed types (int and float objects)
+            arr = arr.astype(float)
+        if arr.dtype.kind not in "iuf":
+            raise ValueError(
+                f"parameter {par.name!r}: values = {_shown(val)} must be numbers (not "
+                f"{'booleans' if arr.dtype.kind == 'b' else arr.dtype})"
+            )
+        arr = arr.astype(float)
         if arr.ndim != 1:
             raise ValueError(f"parameter {par.name!r}: give one value per member (a 1-D list)")
         if arr.size != 1:
@@ -1033,6 +1074,8 @@ def _as_values(values: Mapping[ParameterKey, Any] | None, n_members: int | None,
             "variations have different numbers of members: "
             + ", ".join(f"{p.name}: {a.size}" for p, a in resolved)
         )
+    if n_members is not None:
+        n_members = _check_integer("batch", "n_members", n_members, 1, 10**12)
     n = lengths.pop() if lengths else (n_members or 1)
     if n_members is not None and n != n_members:
         raise ValueError(f"n_members = {n_members} but the variations have {n} values each")
@@ -1042,46 +1085,167 @@ def _as_values(values: Mapping[ParameterKey, Any] | None, n_members: int | None,
     return [(p, np.broadcast_to(a, (n,)).astype(float)) for p, a in resolved], n
 
 
+# Physical limits of a member's start state: InitialState's ranges, except that heading and
+# longitude need only be finite (they wrap, so a delta may take them past +-360 deg).
+_MEMBER_START_LIMITS = {
+    f: START_RANGES[f] if f not in ("heading_deg", "longitude_deg") else (-math.inf, math.inf, u)
+    for f, (_lo, _hi, u) in START_RANGES.items()
+}
+
+
+def _problem(value: float, lo: float, hi: float, unit: str) -> str:
+    """'<value> <unit> is outside the allowed range [lo, hi]' or '... is not a finite number'."""
+    v = float(value)
+    shown = f"{v:g} {unit}".rstrip()
+    allowed = f"[{lo:g}, {hi:g}] {unit}".rstrip()
+    if not math.isfinite(v):
+        bounded = math.isfinite(lo) or math.isfinite(hi)
+        return f"{shown} is not a finite number" + (
+            f" (allowed range {allowed})" if bounded else ""
+        )
+    return f"{shown} is outside the allowed range {allowed}"
+
+
 def build_members(
     base: PackedFlight, resolved: Sequence[tuple[Parameter, np.ndarray]], n: int
 ) -> tuple[MemberArrays, np.ndarray]:
-    """Apply the parameters in order; returns the arrays and a reason (or "") per member."""
+    """Apply the parameters in order; returns the arrays and a reason (or "") per member.
+
+    A member is not flown (its reason says why, naming the parameter and its value) when a
+    parameter value is outside the parameter's ``valid`` range or not finite, or when the
+    varied flight is one :func:`~hyperflight.fly` would refuse: a start state outside the
+    physical limits of :class:`~hyperflight.InitialState` (speed 0 to 20 km/s, flight-path
+    angle and latitude within +-90 deg, altitude from -500 m, positive mass; heading and
+    longitude finite), a start at or below the ground that is not climbing
+    (:func:`~hyperflight.core.flight.ground_start_problem`), masses that a jettison or a
+    burnout would take to zero or below, or a steering law whose angle of attack, fixed bank
+    or reversal times leave the ranges :class:`~hyperflight.core.phases.Steering` allows.
+    The first reason found is kept.
+    """
     arrays = MemberArrays.nominal(base, n)
     reasons = np.full(n, "", dtype=object)
+    # Which parameters changed each start field (named in the reason of a bad start).
+    set_by: dict[str, list[tuple[Parameter, np.ndarray, np.ndarray]]] = {
+        f: [] for f in START_FIELDS
+    }
     for par, vals in resolved:
         lo, hi = par.valid
         bad = ~(np.isfinite(vals) & (vals >= lo) & (vals <= hi))
         for i in np.flatnonzero(bad & (reasons == "")):
-            reasons[i] = (
-                f"not flown: {par.name} = {float(vals[i]):g} {par.unit}".rstrip()
-                + f" is outside the allowed range [{lo:g}, {hi:g}]"
-            )
+            reasons[i] = f"not flown: {par.name} = {_problem(vals[i], lo, hi, par.unit)}"
+        before = {f: v.copy() for f, v in arrays.start.items()}
         par.apply(
             arrays,
             np.where(bad, par.nominal if math.isfinite(par.nominal) else 0, vals),
             base.phase_mask(par.phases),
         )
+        for f in START_FIELDS:
+            after = arrays.start[f]
+            changed = ~((after == before[f]) | (np.isnan(after) & np.isnan(before[f])))
+            if changed.any():
+                set_by[f].append((par, vals, changed))
+
+    def from_parameters(fields: Sequence[str], i: int) -> str:
+        named = [
+            f"{p.name} = {float(v[i]):g} {p.unit}".rstrip()
+            for f in fields
+            for p, v, changed in set_by[f]
+            if changed[i]
+        ]
+        return f" (from {', '.join(dict.fromkeys(named))})" if named else ""
+
     s = arrays.start
-    checks = (
-        ("mass_kg", s["mass_kg"] > 0, "must be positive"),
-        ("speed_m_s", s["speed_m_s"] >= 0, "must be >= 0"),
-        (
-            "altitude_m",
-            (s["altitude_m"] >= -5_000) & (s["altitude_m"] <= 1e6),
-            "must be in [-5 km, 1000 km]",
-        ),
-        ("latitude_deg", np.abs(s["latitude_deg"]) <= 90, "must be in [-90, 90]"),
-    )
-    for fld, good, why in checks:
+    for f, (lo, hi, unit) in _MEMBER_START_LIMITS.items():
+        good = np.isfinite(s[f]) & (s[f] >= lo) & (s[f] <= hi)
         for i in np.flatnonzero(~good & (reasons == "")):
-            reasons[i] = f"not flown: start {fld} = {s[fld][i]:g} {why}"
-    mass = s["mass_kg"].copy()
+            reasons[i] = (
+                f"not flown: start {f} = {_problem(s[f][i], lo, hi, unit)}"
+                + from_parameters([f], i)
+            )
+    _check_masses(base, arrays, reasons)
+    _check_steering(base, arrays, reasons)
+    arrays.finish()
+    if starts_on_impact(base.phase_int):
+        climb = s["speed_m_s"] * np.sin(np.radians(s["flight_path_angle_deg"]))
+        ground = (reasons == "") & (s["altitude_m"] <= 0.0) & ~(climb > 0.0)
+        for i in np.flatnonzero(ground):
+            why = ground_start_problem(
+                float(s["altitude_m"][i]),
+                float(climb[i]),
+                arrays.y0[i],
+                base.phase_int,
+                arrays.phase_real[i],
+                arrays.data[i],
+                arrays.env[i],
+            )
+            if why:
+                fields = ("altitude_m", "speed_m_s", "flight_path_angle_deg")
+                reasons[i] = f"not flown: start {why}{from_parameters(fields, i)}"
+    return arrays, reasons
+
+
+def _check_masses(base: PackedFlight, arrays: MemberArrays, reasons: np.ndarray) -> None:
+    """The mass bookkeeping of :func:`~hyperflight.fly`, per member: every jettison leaves
+    mass, and every burnout mass is positive and below the mass at its phase's start."""
+    mass = arrays.start["mass_kg"].copy()
     for p, ph in enumerate(base.phases):
         mass = mass - arrays.phase_real[:, p, L.PR_JETTISON]
-        for i in np.flatnonzero((mass <= 0) & (reasons == "")):
-            reasons[i] = f"not flown: jettison at phase {ph.name!r} leaves no mass"
-    arrays.finish()
-    return arrays, reasons
+        for i in np.flatnonzero(~(mass > 0) & (reasons == "")):
+            reasons[i] = (
+                f"not flown: jettison at phase {ph.name!r} leaves no mass "
+                f"({mass[i] + arrays.phase_real[i, p, L.PR_JETTISON]:g} kg before it)"
+            )
+        for e, ev in enumerate(ph.events):
+            if ev.kind != "burnout":
+                continue
+            b = arrays.phase_real[:, p, L.PR_EV0 + e]
+            for i in np.flatnonzero(~((b > 0) & (b < mass)) & (reasons == "")):
+                reasons[i] = (
+                    f"not flown: burnout mass {b[i]:g} kg of phase {ph.name!r} must be positive "
+                    f"and below the mass at the phase start ({mass[i]:g} kg)"
+                )
+
+
+# Angle-of-attack limit of a steering law (rad): Steering allows +-60 deg.
+_STEERING_ALPHA_LIMIT = math.radians(60.0)
+# Fixed bank of a steering law with reversals (rad): Steering allows +-90 deg.
+_STEERING_BANK_LIMIT = math.radians(90.0)
+
+
+def _check_steering(base: PackedFlight, arrays: MemberArrays, reasons: np.ndarray) -> None:
+    """Steering-law parameters changed per member stay in the ranges Steering allows: the
+    nominal angle of attack within the law's limits and +-60 deg, the fixed bank within
+    +-90 deg, the reversal times >= 0 and increasing."""
+    pint = base.phase_int
+    laws = (L.LAW_GLIDE, L.LAW_CRUISE, L.LAW_DIVE)
+    d = arrays.data
+    for p in np.flatnonzero(np.isin(pint[:, L.PI_LAW], laws)):
+        o = int(pint[p, L.PI_CTRL_OFF])
+        w = f"not flown: phase {base.phases[p].name!r}: steering"
+        alpha = d[:, o + L.GP_ALPHA]
+        a_min, a_max = d[:, o + L.GP_ALPHA_MIN], d[:, o + L.GP_ALPHA_MAX]
+        good = (alpha >= a_min) & (alpha <= a_max) & (np.abs(alpha) <= _STEERING_ALPHA_LIMIT)
+        for i in np.flatnonzero(~good & (reasons == "")):
+            reasons[i] = (
+                f"{w} alpha_deg = {math.degrees(alpha[i]):g} deg is outside the law's limits "
+                f"[{math.degrees(max(a_min[i], -_STEERING_ALPHA_LIMIT)):g}, "
+                f"{math.degrees(min(a_max[i], _STEERING_ALPHA_LIMIT)):g}] deg"
+            )
+        n_rev = int(base.data[o + L.GP_N_REV])
+        if not n_rev:
+            continue
+        bank = d[:, o + L.GP_BANK_FIXED]
+        for i in np.flatnonzero(~(np.abs(bank) <= _STEERING_BANK_LIMIT) & (reasons == "")):
+            reasons[i] = (
+                f"{w} reversal_bank_deg = {math.degrees(bank[i]):g} deg is outside the allowed "
+                "range [-90, 90] deg"
+            )
+        times = d[:, o + L.GP_REV0 : o + L.GP_REV0 + n_rev]
+        good = np.all(np.isfinite(times), axis=1) & (times[:, 0] >= 0)
+        good &= np.all(np.diff(times, axis=1) > 0, axis=1)
+        for i in np.flatnonzero(~good & (reasons == "")):
+            shown = ", ".join(f"{t:g}" for t in times[i, :8]) + (", ..." if n_rev > 8 else "")
+            reasons[i] = f"{w} reversal_times_s = ({shown}) s must be >= 0 and strictly increasing"
 
 
 def _reason(status: int, t_end: float, last_phase: str, max_time_s: float) -> str:
@@ -1157,6 +1321,9 @@ def _summary_frame(
 
 
 def _series_dataset(members: np.ndarray, grids: np.ndarray, step: float) -> xr.Dataset:
+    """The grids (member x time x column, SI and radians) as a Dataset; ``grids`` is taken
+    over: its angles are turned into degrees in place and every variable is a view into it
+    (no copy, so the series cost their own size in memory and no more)."""
     import xarray as xr
 
     alive = np.isfinite(grids[:, :, 0]).any(axis=0)
@@ -1167,9 +1334,11 @@ def _series_dataset(members: np.ndarray, grids: np.ndarray, step: float) -> xr.D
     for j, name in enumerate(SERIES_NAMES):
         col = g[:, :, j]
         if name in _DEG_SERIES:
-            col = np.degrees(col)
+            np.degrees(col, out=col)
             if name == "longitude_deg":
-                col = (col + 180.0) % 360.0 - 180.0
+                col += 180.0
+                np.remainder(col, 360.0, out=col)
+                col -= 180.0
         data[name] = (("member", "time_s"), col)
     return xr.Dataset(data, coords={"member": members, "time_s": t})
 
@@ -1181,8 +1350,15 @@ def fly_members(
     options: BatchOptions,
     backend: Backend,
     max_time_s: float,
+    *,
+    out: np.ndarray | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """One chunk: build the members' arrays, fly the valid ones, summarise (and grid)."""
+    """One chunk: build the members' arrays, fly the valid ones, summarise (and grid).
+
+    With ``options.series``, the grids (members x times x columns) are written into ``out``
+    when given (a slice of the whole batch's array: no copy per chunk), else into a new
+    array; either is returned.
+    """
     n = len(members)
     arrays, reasons = build_members(base, resolved, n)
     flown = np.flatnonzero(reasons == "")
@@ -1190,8 +1366,14 @@ def fly_members(
     grids = None
     step = options.output_step_s if options.series else options.summary_step_s
     if options.series:
-        n_grid = int(max_time_s / step) + 1
-        grids = np.full((n, n_grid, L.NSTATE + L.NAUX), np.nan)
+        shape = (n, int(max_time_s / step) + 1, L.NSTATE + L.NAUX)
+        if out is None:
+            grids = np.full(shape, np.nan)
+        else:
+            if out.shape != shape:
+                raise ValueError(f"fly_members: out has shape {out.shape}; expected {shape}")
+            grids = out
+            grids[np.flatnonzero(reasons != "")] = np.nan
     if flown.size:
         sub = PackedMembers(
             y0=arrays.y0[flown],
@@ -1211,8 +1393,14 @@ def fly_members(
             max_steps=options.max_steps,
         )
         summ[flown] = s
-        if grids is not None and g is not None:
-            grids[flown] = g
+        if grids is not None and g is None:
+            grids[flown] = np.nan  # a backend that keeps no series
+        elif grids is not None:
+            if flown.size == n:
+                grids[...] = g
+            else:
+                grids[flown] = g
+            del g
     df = _summary_frame(base, members, resolved, arrays.start, summ, reasons, max_time_s)
     return df, grids
 
@@ -1223,7 +1411,46 @@ def chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
         yield a, min(n, a + size)
 
 
+#: Largest memory a batch with time series may need at its peak (see
+#: :func:`series_memory_bytes`); a larger request is refused before anything is flown.
 SERIES_MEMORY_LIMIT_BYTES = 4 * 2**30
+# Working memory of one chunk's grids when no chunk size is given: a chunk holds this many
+# bytes of series (at least one member).
+SERIES_CHUNK_BYTES = 256 * 2**20
+
+
+def series_chunk_size(n: int, per_member_bytes: int, chunk_size: int | None) -> int:
+    """Members per chunk of a batch with time series: ``chunk_size``, or as many as fit in
+    :data:`SERIES_CHUNK_BYTES` (at least one, at most ``n``)."""
+    if chunk_size is not None:
+        return min(n, chunk_size)
+    return max(1, min(n, SERIES_CHUNK_BYTES // per_member_bytes))
+
+
+def series_memory_bytes(
+    n: int, horizon_s: float, output_step_s: float, *, n_phases: int, chunk_size: int | None
+) -> int:
+    """Peak memory (bytes) that the time series of a batch of ``n`` members need.
+
+    The grids of all members (n x (horizon / step + 1) times x 26 columns x 8 bytes) are
+    written chunk by chunk into one array whose pages are touched as they are written; while
+    a chunk flies, the kernel driver holds that chunk's grids in an array of its own. So the
+    peak is at the end of a chunk: the grids written so far plus the chunk's own, at most
+    (n + last chunk) or (start of the last chunk + a full chunk) members' worth. Add the
+    output rows of the flights in progress, one per numba thread (``run_packed``'s row
+    buffer: min(horizon / step, 200,000) + 64 x phases + 64 rows of 1 + 7 + 19 + 1 numbers).
+    The angles are turned into degrees in place and the Dataset's variables are views, so
+    nothing else grows with the series. Measured within 20 % of the peak resident memory
+    (tests/test_memory_estimate.py).
+    """
+    per_member = (int(horizon_s / output_step_s) + 1) * (L.NSTATE + L.NAUX) * 8
+    chunk = series_chunk_size(n, per_member, chunk_size)
+    last_start = (n - 1) // chunk * chunk
+    members = max(n + (n - last_start), last_start + chunk)
+    rows = int(min(horizon_s / output_step_s, 200_000)) + 64 * n_phases + 64
+    threads = min(chunk, numba.get_num_threads())
+    kernel_rows = threads * rows * (1 + L.NSTATE + L.NAUX + 1) * 8
+    return members * per_member + kernel_rows
 
 
 def _horizon(base: PackedFlight, options: BatchOptions, backend: Backend) -> float:
@@ -1264,39 +1491,52 @@ def run_batch(
     options = options or BatchOptions()
     be = get_backend(backend)
     resolved, n = _as_values(values, n_members, parameters)
-    ids = np.arange(n) if member_ids is None else np.asarray(member_ids, dtype=np.int64)
+    ids = np.arange(n) if member_ids is None else np.asarray(member_ids)
+    if ids.dtype.kind not in "iu":
+        raise ValueError(
+            f"member_ids = {_shown(member_ids)} must be whole numbers (integers, not {ids.dtype})"
+        )
+    ids = ids.astype(np.int64)
     if ids.shape != (n,):
         raise ValueError(f"member_ids has {ids.size} labels for {n} members")
     horizon = _horizon(base, options, be)
     width = L.NSTATE + L.NAUX
+    size = options.chunk_size or 4096
+    grids = None
     if options.series:
-        per_member = (int(horizon / options.output_step_s) + 1) * width * 8
-        if per_member * n > SERIES_MEMORY_LIMIT_BYTES:
+        n_grid = int(horizon / options.output_step_s) + 1
+        size = series_chunk_size(n, n_grid * width * 8, options.chunk_size)
+        need = series_memory_bytes(
+            n,
+            horizon,
+            options.output_step_s,
+            n_phases=len(base.phases),
+            chunk_size=options.chunk_size,
+        )
+        if need > SERIES_MEMORY_LIMIT_BYTES:
             raise ValueError(
                 f"series for {n:,} members x {horizon:,.0f} s every {options.output_step_s:g} s "
-                f"need {per_member * n / 2**30:,.1f} GiB; ask for the summary only "
+                f"need {need / 2**30:,.1f} GiB at the peak (the limit is "
+                f"{SERIES_MEMORY_LIMIT_BYTES / 2**30:g} GiB); ask for the summary only "
                 "(series=False), a coarser output_step_s or fewer members"
             )
-    size = options.chunk_size or (
-        max(1, min(n, int(256 * 2**20 // per_member))) if options.series else 4096
-    )
+        # Every chunk writes its rows here (each row once, so no need to fill it first).
+        grids = np.empty((n, n_grid, width))
     frames = []
-    grids = []
     spans = list(chunks(n, size))
     with progress_bar(progress, len(spans), f"{base.name}: {n:,} members") as advance:
         for k, (a, b) in enumerate(spans):
             part = [(p, v[a:b]) for p, v in resolved]
-            df, g = fly_members(base, part, ids[a:b], options, be, horizon)
+            out = grids[a:b] if grids is not None else None
+            df, _ = fly_members(base, part, ids[a:b], options, be, horizon, out=out)
             frames.append(df)
-            if g is not None:
-                grids.append(g)
             advance()
             if on_chunk is not None:
                 on_chunk(k + 1, len(spans))
     summary = pd.concat(frames) if len(frames) > 1 else frames[0]
     series = None
-    if options.series:
-        series = _series_dataset(ids, np.concatenate(grids), options.output_step_s)
+    if grids is not None:
+        series = _series_dataset(ids, grids, options.output_step_s)
     return TrajectoryBatch(
         summary=summary,
         series=series,

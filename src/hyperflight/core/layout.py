@@ -136,6 +136,9 @@ STATUS_MAX_STEPS = 2
 STATUS_STEP_TOO_SMALL = 3
 STATUS_NONFINITE = 4
 STATUS_OUTPUT_FULL = 5
+# Never returned by a kernel (their codes are >= 0): a batch member that was not flown because
+# its inputs were invalid (analysis.batch gives the reason per member).
+STATUS_NOT_FLOWN = -1
 
 STATUS_TEXT = {
     STATUS_OK: "completed: the last phase ended on its event",
@@ -144,6 +147,7 @@ STATUS_TEXT = {
     STATUS_STEP_TOO_SMALL: "stopped: the step size fell below its minimum (stiff or singular)",
     STATUS_NONFINITE: "stopped: the state became non-finite",
     STATUS_OUTPUT_FULL: "output buffer full",
+    STATUS_NOT_FLOWN: "not flown: its inputs are invalid",
 }
 
 # ---- state ----------------------------------------------------------------------------------
