@@ -218,3 +218,54 @@ def test_plots_and_statistics_of_a_lifting_flight(tmp_path) -> None:
     assert [p.name for p in paths] == ["impact_dispersion.png", "histograms.png"]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("seed", [1.7, 1.0, True, "1", -1, None, np.float64(2.0), 2**128, [1, 2]])
+def test_seed_must_be_a_non_negative_whole_number(seed) -> None:
+    """Found by a fuzzer: seed 1.7 ran silently as seed 1."""
+    base = PackedFlight.from_phases(ARC_START, COAST, earth=SPHERE)
+    with pytest.raises(ValueError, match="seed = .*") as info:
+        draw(DISPERSIONS, seed=seed, members=[0])
+    assert len(str(info.value)) < 300
+    with pytest.raises(ValueError, match="monte carlo: seed = "):
+        run_monte_carlo(base, DISPERSIONS, n_members=2, seed=seed, progress=False)
+
+
+def test_numpy_integer_seeds_are_the_same_seed() -> None:
+    a = draw(DISPERSIONS, seed=7, members=np.arange(5))
+    b = draw(DISPERSIONS, seed=np.int64(7), members=np.arange(5))
+    c = draw(DISPERSIONS, seed=np.uint8(7), members=np.arange(5))
+    for k in DISPERSIONS:
+        np.testing.assert_array_equal(a[k], b[k])
+        np.testing.assert_array_equal(a[k], c[k])
+
+
+def test_monte_carlo_counts_members_and_fixed_values_are_checked_up_front() -> None:
+    base = PackedFlight.from_phases(ARC_START, COAST, earth=SPHERE)
+    disp = {"heading_delta_deg": Normal(mean=0.0, std=1.0)}
+    for kw, text in (
+        ({"n_members": 2.5}, "n_members = 2.5 must be a whole number"),
+        ({"n_members": 0}, "n_members = 0 is outside the allowed range"),
+        ({"n_members": 2, "first_member": -1}, "first_member = -1 is outside"),
+        ({"n_members": 2, "first_member": 0.5}, "first_member = 0.5 must be a whole number"),
+        # A fixed value outside its parameter's valid range would fail every member.
+        ({"n_members": 2, "fixed": {"density_scale": -1.0}}, "fixed: density_scale = -1.0"),
+        ({"n_members": 2, "fixed": {"aero_scale": math.nan}}, "fixed: aero_scale = nan"),
+    ):
+        with pytest.raises(ValueError, match=text):
+            run_monte_carlo(base, disp, seed=1, progress=False, **kw)
+    with pytest.raises(ValueError, match="members = .* must be a list of whole numbers"):
+        draw(disp, seed=1, members=[0.5, 1.5])
+    with pytest.raises(ValueError, match="distribution normal: std = '1' is not a number"):
+        distribution({"normal": {"mean": 0.0, "std": "1"}})
+    # A dispersed value outside the valid range is a failure of that member only.
+    mc = run_monte_carlo(
+        base, {"density_scale": Normal(mean=0.0, std=1.0)}, n_members=20, seed=3, progress=False
+    )
+    s = mc.summary
+    neg = s["density_scale"] < 0
+    assert neg.any() and (~neg).any()
+    assert (s.loc[neg, "status"] == -1).all() and s.loc[~neg, "ok"].all()
+    assert (
+        s.loc[neg, "reason"].str.contains("density_scale = .* is outside the allowed range").all()
+    )

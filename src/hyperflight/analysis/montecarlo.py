@@ -36,6 +36,7 @@ from hyperflight.analysis.batch import (
     resolve_parameter,
     run_batch,
 )
+from hyperflight.core.phases import _check_finite, _check_integer, _shown
 
 __all__ = [
     "MonteCarloResult",
@@ -125,8 +126,18 @@ _KINDS: dict[str, type] = {
 
 def _finite(kind: str, **values: float) -> None:
     for k, v in values.items():
-        if not isinstance(v, int | float) or not math.isfinite(v):
-            raise ValueError(f"{kind}: {k} = {v!r} must be a finite number")
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise ValueError(f"{kind}: {k} = {_shown(v)} must be a finite number")
+
+
+# Seeds are what numpy.random.SeedSequence takes as one entry: a non-negative integer.
+MAX_SEED = 2**128 - 1
+
+
+def check_seed(seed: int, where: str = "monte carlo") -> int:
+    """``seed`` as an int: a non-negative whole number (Python or NumPy integer). A float (even
+    1.0), a bool or a string is refused: ``seed 1.7`` used to run silently as seed 1."""
+    return _check_integer(where, "seed", seed, 0, MAX_SEED)
 
 
 def distribution(spec: Distribution | Mapping[str, Any]) -> Distribution:
@@ -148,10 +159,18 @@ def distribution(spec: Distribution | Mapping[str, Any]) -> Distribution:
             f"distribution {spec!r}: write {{normal: {{mean: .., std: ..}}}}, "
             "{uniform: {low: .., high: ..}} or {truncated_normal: {mean, std, low, high}}"
         )
-    if kind not in _KINDS:
-        raise ValueError(f"distribution kind {kind!r} is not known; known: {', '.join(_KINDS)}")
+    if not isinstance(kind, str) or kind not in _KINDS:
+        raise ValueError(
+            f"distribution kind {_shown(kind)} is not known; known: {', '.join(_KINDS)}"
+        )
+    if not isinstance(args, Mapping):
+        raise ValueError(f"distribution {kind}: give its numbers as a mapping, got {_shown(args)}")
+    values = {
+        str(k): _check_finite(f"distribution {kind}", str(k), v, -math.inf, math.inf, "")
+        for k, v in args.items()
+    }
     try:
-        return _KINDS[kind](**{k: float(v) for k, v in dict(args).items()})
+        return _KINDS[kind](**values)
     except TypeError as exc:
         raise ValueError(f"distribution {kind}: {exc}") from None
 
@@ -177,8 +196,13 @@ def draw(
     The returned mapping keeps the order of ``dispersions`` (the order the parameters are
     applied in).
     """
-    if int(seed) < 0:
-        raise ValueError(f"seed = {seed} must be a non-negative integer")
+    seed = check_seed(seed, "draw")
+    ids = np.asarray(members)
+    if ids.size and (ids.dtype.kind not in "iu" or ids.ndim != 1 or np.any(ids < 0)):
+        raise ValueError(
+            f"draw: members = {_shown(members)} must be a list of whole numbers >= 0 (member "
+            "labels)"
+        )
     dists = {name: distribution(d) for name, d in dispersions.items()}
     names = sorted(dists)
     u = uniforms(seed, members, len(names))
@@ -327,11 +351,18 @@ def run_monte_carlo(
     ones). Chunked over members with a rich progress bar when ``progress``. A member that
     fails is kept with its reason (``ok`` False) and left out of the statistics.
     """
-    if n_members < 1:
-        raise ValueError(f"n_members = {n_members} must be >= 1")
+    w = "monte carlo"
+    seed = check_seed(seed, w)
+    n_members = _check_integer(w, "n_members", n_members, 1, 10**12)
+    first_member = _check_integer(w, "first_member", first_member, 0, 2**62)
     keys = {(k if isinstance(k, str) else k.name): k for k in dispersions}
     for k in dispersions:
         resolve_parameter(k)
+    # A fixed value outside its parameter's valid range would fail every member: say so now.
+    for k, v in (fixed or {}).items():
+        par = resolve_parameter(k)
+        lo, hi = par.valid
+        _check_finite(f"{w}: fixed", par.name, v, lo, hi, par.unit)
     members = np.arange(first_member, first_member + n_members)
     named = {(k if isinstance(k, str) else k.name): d for k, d in dispersions.items()}
     values = draw(named, seed=seed, members=members)
