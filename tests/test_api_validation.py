@@ -320,3 +320,11 @@ def test_fly_max_steps_is_a_whole_number() -> None:
 def test_shape_numbers_are_checked(make, field: str) -> None:
     for bad in (math.nan, math.inf, -1e13, 1e13, "3"):
         _raises(lambda bad=bad: make(bad), f"{field} = ")
+
+
+def test_fly_takes_phases_and_an_earth_model() -> None:
+    start = _start(1000.0, 100.0, 0.0)
+    with pytest.raises(TypeError, match=r"fly: phases\[1\] is a dict, not a Phase"):
+        fly(start, [COAST[0], {"name": "x"}])
+    with pytest.raises(TypeError, match="fly: earth must be an EarthModel, not str"):
+        fly(start, COAST, earth="wgs84")

@@ -553,3 +553,13 @@ def test_values_and_options_must_be_numbers() -> None:
         Parameter(
             name="p", unit="", nominal=2.0, description="", apply=lambda *a: None, valid=(0.0, 1.0)
         )
+
+
+def test_one_value_for_every_member_is_checked_up_front() -> None:
+    base = PackedFlight.from_phases(GLIDER, glide())
+    with pytest.raises(
+        ValueError, match=r"parameter 'density_scale' \(one value for every member\): value = -1"
+    ):
+        run_batch(base, {"density_scale": -1.0}, n_members=3)
+    # A list of values is one per member: out of range fails that member only.
+    assert _reasons(base, {"density_scale": [-1.0]})[0].startswith("not flown: density_scale")

@@ -1064,6 +1064,17 @@ def _as_values(values: Mapping[ParameterKey, Any] | None, n_members: int | None,
                 f"{'booleans' if arr.dtype.kind == 'b' else arr.dtype})"
             )
         arr = arr.astype(float)
+        if np.ndim(val) == 0:
+            # One value for every member: out of range it would fail them all; say so now.
+            lo, hi = par.valid
+            _check_finite(
+                f"parameter {par.name!r} (one value for every member)",
+                "value",
+                float(arr[0]),
+                lo,
+                hi,
+                par.unit,
+            )
         if arr.ndim != 1:
             raise ValueError(f"parameter {par.name!r}: give one value per member (a 1-D list)")
         if arr.size != 1:
@@ -1482,11 +1493,12 @@ def run_batch(
     """Fly N variations of ``base`` with the compiled kernel on all cores.
 
     ``values``: parameter name (or :class:`Parameter`) -> one value per member (a scalar is
-    broadcast); applied in the order given. With no values, ``n_members`` copies of the
-    nominal flight. ``member_ids``: the members' labels (default 0..N-1). ``options``: see
-    :class:`BatchOptions`. ``progress``: a rich progress bar over chunks. ``on_chunk(done,
-    total)`` is called after each chunk. Returns a :class:`TrajectoryBatch`; failed members
-    carry their reason, the others are complete.
+    broadcast, and refused at once when it is outside the parameter's valid range; a value
+    per member out of range fails that member only); applied in the order given. With no
+    values, ``n_members`` copies of the nominal flight. ``member_ids``: the members' labels
+    (default 0..N-1). ``options``: see :class:`BatchOptions`. ``progress``: a rich progress
+    bar over chunks. ``on_chunk(done, total)`` is called after each chunk. Returns a
+    :class:`TrajectoryBatch`; failed members carry their reason, the others are complete.
     """
     options = options or BatchOptions()
     be = get_backend(backend)

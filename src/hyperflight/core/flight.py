@@ -206,7 +206,12 @@ def fly(
     max_steps = _check_integer("fly", "max_steps", max_steps, 1, 10**9)
     if not isinstance(initial, InitialState):
         raise TypeError("fly: initial must be an InitialState")
+    if not isinstance(earth, EarthModel):
+        raise TypeError(f"fly: earth must be an EarthModel, not {type(earth).__name__}")
     phases = tuple(phases)
+    for i, ph in enumerate(phases):
+        if not isinstance(ph, Phase):
+            raise TypeError(f"fly: phases[{i}] is a {type(ph).__name__}, not a Phase")
     pint, preal, data = pack_phases(phases)
     # Mass bookkeeping: jettison and burnout must leave positive mass.
     m = initial.mass_kg
