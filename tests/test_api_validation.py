@@ -328,3 +328,25 @@ def test_fly_takes_phases_and_an_earth_model() -> None:
         fly(start, [COAST[0], {"name": "x"}])
     with pytest.raises(TypeError, match="fly: earth must be an EarthModel, not str"):
         fly(start, COAST, earth="wgs84")
+
+
+def test_a_start_on_the_ground_to_round_off_is_judged_by_the_kernels_altitude() -> None:
+    """1e-10 m above the ellipsoid at 86 deg north comes out below 0 in the kernel's geodetic
+    altitude (round-off of the Earth-fixed round trip): the impact event cannot fire and
+    the flight went on inside the Earth. The check uses the kernel's own altitude."""
+    vacuum = [Phase(name="coast", events=(Event(kind="impact"),))]
+
+    def start(alt: float) -> InitialState:
+        return InitialState(
+            latitude_deg=85.98,
+            longitude_deg=0.0,
+            altitude_m=alt,
+            mass_kg=1.0,
+            speed_m_s=100.0,
+            flight_path_angle_deg=-10.0,
+        )
+
+    _raises(lambda: fly(start(1e-10), vacuum, max_time_s=50.0), "within round-off: the kernel")
+    # Two metres up and descending: the impact comes within a fraction of a second.
+    tr = fly(start(2.0), vacuum, max_time_s=50.0)
+    assert tr.ok and tr["time_s"][-1] < 0.2

@@ -54,6 +54,7 @@ from hyperflight.core.batch import (
     run_packed,
 )
 from hyperflight.core.flight import (
+    GROUND_BAND_M,
     START_RANGES,
     InitialState,
     ground_start_problem,
@@ -1178,7 +1179,7 @@ def build_members(
     arrays.finish()
     if starts_on_impact(base.phase_int):
         climb = s["speed_m_s"] * np.sin(np.radians(s["flight_path_angle_deg"]))
-        ground = (reasons == "") & (s["altitude_m"] <= 0.0) & ~(climb > 0.0)
+        ground = (reasons == "") & ~(s["altitude_m"] > GROUND_BAND_M) & ~(climb > 0.0)
         for i in np.flatnonzero(ground):
             why = ground_start_problem(
                 float(s["altitude_m"][i]),

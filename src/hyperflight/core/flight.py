@@ -120,6 +120,23 @@ def starts_on_impact(phase_int: np.ndarray) -> bool:
     return L.EV_IMPACT in kinds
 
 
+def _start_altitude_and_climb_acceleration(
+    y0: np.ndarray, phase_int: np.ndarray, phase_real: np.ndarray, data: np.ndarray, env
+) -> tuple[float, float]:
+    """The kernel's altitude at the start (m; what its impact event compares with 0) and
+    :func:`climb_acceleration_m_s2`."""
+    atm = us76_table()
+    y = np.array(y0, dtype=float)
+    y[6] -= phase_real[0, L.PR_JETTISON]
+    dy = np.zeros(L.NSTATE)
+    aux = np.zeros(L.NAUX)
+    rhs(0.0, y, 0.0, phase_int[0], phase_real[0], data, env, atm, dy, aux)
+    alt, vup0 = aux[L.AUX_ALT], aux[L.AUX_VUP]
+    dt = 1e-3
+    rhs(dt, y + dt * dy, dt, phase_int[0], phase_real[0], data, env, atm, dy, aux)
+    return float(alt), float((aux[L.AUX_VUP] - vup0) / dt)
+
+
 def climb_acceleration_m_s2(
     y0: np.ndarray, phase_int: np.ndarray, phase_real: np.ndarray, data: np.ndarray, env
 ) -> float:
@@ -129,16 +146,13 @@ def climb_acceleration_m_s2(
     after its jettison) and its altitude rate (``AUX_VUP``), differenced over 1 ms along the
     start's derivative: first order, ample for its sign.
     """
-    atm = us76_table()
-    y = np.array(y0, dtype=float)
-    y[6] -= phase_real[0, L.PR_JETTISON]
-    dy = np.zeros(L.NSTATE)
-    aux = np.zeros(L.NAUX)
-    rhs(0.0, y, 0.0, phase_int[0], phase_real[0], data, env, atm, dy, aux)
-    vup0 = aux[L.AUX_VUP]
-    dt = 1e-3
-    rhs(dt, y + dt * dy, dt, phase_int[0], phase_real[0], data, env, atm, dy, aux)
-    return float((aux[L.AUX_VUP] - vup0) / dt)
+    return _start_altitude_and_climb_acceleration(y0, phase_int, phase_real, data, env)[1]
+
+
+# Starts up to this altitude (m) are checked against the ground with the kernel's own
+# altitude: the round trip through Earth-fixed coordinates moves a start given at 0 by about
+# 1e-8 m either way, far less than this.
+GROUND_BAND_M = 1.0
 
 
 def ground_start_problem(
@@ -153,26 +167,30 @@ def ground_start_problem(
     """Why a start at or below the ground cannot be flown ("" when it can).
 
     The kernel's impact event (``layout.EV_IMPACT``) fires when the geodetic altitude falls
-    through 0 from above: a flight that starts at an altitude <= 0 can end on impact only
-    after it has risen above the ground. One that starts there going down never meets the
-    ground: it flies on inside the Earth until its time limit. So when the first phase has
-    an impact event and the start is at or below altitude 0, the start is refused if it is
-    descending (``climb_rate_m_s`` < 0), or if it has no climb rate (at rest, or flying
-    level) and its vertical acceleration at the start (:func:`climb_acceleration_m_s2`:
-    gravity, lift and thrust) is not upward. A rocket on its pad (altitude 0, speed 0)
-    whose thrust exceeds its weight climbs and is flown, as is any start that is climbing.
-    Not caught: a start below 0 that climbs too slowly to reach altitude 0.
+    through 0 from above: a flight whose altitude at the start is <= 0 can end on impact
+    only after it has risen above the ground. One that starts there going down never meets
+    the ground: it flies on inside the Earth until its time limit. So when the first phase
+    has an impact event and the kernel's altitude at the start is <= 0 (``altitude_m`` <= 0,
+    or a few nanometres above it: round-off), the start is refused if it is descending
+    (``climb_rate_m_s`` < 0), or if it has no climb rate (at rest, or flying level) and its
+    vertical acceleration at the start (:func:`climb_acceleration_m_s2`: gravity, lift and
+    thrust) is not upward. A rocket on its pad (altitude 0, speed 0) whose thrust exceeds
+    its weight climbs and is flown, as is any start that is climbing. Not caught: a start
+    below 0 that climbs too slowly to reach altitude 0.
     """
-    if not altitude_m <= 0.0 or climb_rate_m_s > 0.0 or not starts_on_impact(phase_int):
+    if not altitude_m <= GROUND_BAND_M or climb_rate_m_s > 0.0 or not starts_on_impact(phase_int):
         return ""
-    where = f"altitude_m = {altitude_m:g} m is at or below the ground (altitude 0)"
+    alt, acc = _start_altitude_and_climb_acceleration(y0, phase_int, phase_real, data, env)
+    if alt > 0.0:
+        return ""
+    where = f"altitude_m = {altitude_m:g} m is at or below the ground (altitude 0"
+    where += f"; within round-off: the kernel computes {alt:.3g} m)" if altitude_m > 0.0 else ")"
     after = (
         "; the impact event fires only on coming down through altitude 0, so the flight "
         "would go on inside the Earth"
     )
     if climb_rate_m_s < 0.0:
         return f"{where} and descending at {-climb_rate_m_s:.4g} m/s{after}"
-    acc = climb_acceleration_m_s2(y0, phase_int, phase_real, data, env)
     if acc > 0.0:
         return ""
     return f"{where} with no climb rate and no upward acceleration ({acc:.3g} m/s^2){after}"
