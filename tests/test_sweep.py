@@ -105,13 +105,14 @@ def test_a_damaged_partition_is_flown_again(tmp_path, reference) -> None:
     part.write_bytes(part.read_bytes()[:100])  # truncated, e.g. by a full disk
     again = run_sweep(SPEC, output=tmp_path, progress=False)
     assert again.computed == (2,)
+    assert again.set_aside == ("part-000002.parquet.corrupt",)  # kept, out of the way
     pd.testing.assert_frame_equal(read_sweep(tmp_path), reference)
 
 
 def test_a_different_spec_is_refused_in_the_same_folder(tmp_path) -> None:
     run_sweep(SPEC, output=tmp_path, progress=False, max_chunks=1)
     other = {**SPEC, "monte_carlo": {**SPEC["monte_carlo"], "seed": 4}}
-    with pytest.raises(SweepError, match="different sweep"):
+    with pytest.raises(SweepError, match=r"different sweep .*spec changed .*\(monte_carlo;"):
         run_sweep(other, output=tmp_path, progress=False)
 
 

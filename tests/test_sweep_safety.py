@@ -4,11 +4,11 @@ malformed specs give errors with field paths (issue 9)."""
 from __future__ import annotations
 
 import copy
-import fcntl
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -228,6 +228,8 @@ def test_stray_temporary_parts_are_removed_on_resume(tmp_path) -> None:
 
 def test_a_run_killed_while_writing_a_part_resumes_cleanly(tmp_path) -> None:
     """SIGKILL after a part's temporary file is written and before its rename."""
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("no SIGKILL here")
     path = _write_spec(tmp_path)
     script = textwrap.dedent(
         f"""
@@ -256,6 +258,7 @@ def test_a_run_killed_while_writing_a_part_resumes_cleanly(tmp_path) -> None:
 
 
 def test_a_second_run_into_the_same_folder_is_refused_while_one_runs(tmp_path) -> None:
+    fcntl = pytest.importorskip("fcntl")
     path = _write_spec(tmp_path)
     run_sweep(path, progress=False, max_chunks=0)
     with open(tmp_path / "out" / ".sweep.lock", "a") as fh:
@@ -322,6 +325,7 @@ def test_a_sweep_too_large_to_run_is_refused_before_anything_is_made(tmp_path) -
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_spec_files_that_cannot_be_read_give_clear_errors(tmp_path) -> None:
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
@@ -361,6 +365,7 @@ def test_missing_input_files_are_named(tmp_path) -> None:
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_cli_refuses_an_empty_output_and_prints_messages_verbatim(tmp_path) -> None:
     import typer
     from typer.testing import CliRunner
