@@ -377,7 +377,13 @@ def test_cli_refuses_an_empty_output_and_prints_messages_verbatim(tmp_path) -> N
     app.command("noop")(lambda: None)
     path = _write_spec(tmp_path)
     res = CliRunner().invoke(app, ["sweep", str(path), "--out", ""])
-    assert res.exit_code == 2 and "output: give a folder" in res.output
+    assert res.exit_code == 2 and "--out = '': give a folder name" in res.output
+    res = CliRunner().invoke(app, ["sweep", str(path), "--out", "out\x00"])
+    assert res.exit_code == 2 and "--out = 'out\\x00': give a folder name" in res.output
+    with pytest.raises(SweepError, match="output: give a folder"):
+        run_sweep(path, output="", progress=False)
+    with pytest.raises(SweepError, match="cannot hold a NUL"):
+        run_sweep(path, output="a\x00", progress=False)
     path.write_text(yaml.safe_dump(_spec_with("grid", {"bank_deg": [1, True]})))
     res = CliRunner().invoke(app, ["sweep", str(path)])
     # Rich markup is not applied to messages: the [1] of the field path is printed.

@@ -1106,6 +1106,8 @@ def run_sweep(
     if output is not None:
         if not str(output).strip():
             raise SweepError("output: give a folder for the part files (an empty name is not one)")
+        if "\x00" in str(output):
+            raise SweepError(f"output = {shorten(str(output))}: a folder name cannot hold a NUL")
         spec = spec.model_copy(update={"output": str(Path(output).resolve())})
     plan = SweepPlan.from_spec(spec)
     inputs = resolve_inputs(spec)

@@ -94,6 +94,12 @@ def sweep(
     from hyperflight.analysis.sweep import SweepError, run_sweep
 
     console = Console(stderr=as_json)
+    if out is not None and (not out.strip() or "\x00" in out):
+        Console(stderr=True).print(
+            f"[bold red]error:[/] --out = {escape(repr(out[:60]))}: give a folder name (not "
+            "empty, without NUL characters)"
+        )
+        raise typer.Exit(2)
     try:
         result = run_sweep(
             spec, scheduler=scheduler, progress=not as_json, output=out, max_chunks=max_chunks
