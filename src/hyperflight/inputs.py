@@ -26,6 +26,7 @@ import math
 import os
 import re
 import stat
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -380,10 +381,20 @@ class InputModel(BaseModel):
     @classmethod
     def _units(cls, value: Any, info: ValidationInfo) -> Any:
         name = info.field_name or "value"
-        allow_bool = cls.model_fields[name].annotation is bool
+        annotation = cls.model_fields[name].annotation
+        # A boolean is refused where a number is wanted (YAML reads `yes` as True, which
+        # pydantic would take as 1.0); elsewhere the model's own type check speaks.
+        allow_bool = not _wants_number(annotation)
         if isinstance(value, list):
             return [field_number(v, name, allow_bool=allow_bool) for v in value]
         return field_number(value, name, allow_bool=allow_bool)
+
+
+def _wants_number(annotation: Any) -> bool:
+    """Whether a field's type is, or contains, float or int (but not bool)."""
+    if annotation in (float, int):
+        return True
+    return any(_wants_number(a) for a in typing.get_args(annotation))
 
 
 MAX_LISTED_ERRORS = 12
