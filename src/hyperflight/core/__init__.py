@@ -1,5 +1,7 @@
 """Flight core: phases, compiled equations of motion and integrator, trajectory results."""
 
+# First: numba's cache keyed on the content of every compiled module (must precede any @njit).
+import hyperflight._numba_cache  # noqa: F401
 from hyperflight.core.flight import InitialState, fly
 from hyperflight.core.phases import (
     Aerodynamics,
