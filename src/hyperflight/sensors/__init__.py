@@ -5,10 +5,27 @@ Post-processing of a :class:`~hyperflight.core.trajectory.Trajectory`. Sensors a
 
 - :func:`radar_view` and :func:`infrared_view`: row-by-row visibility of the target;
 - :func:`infrared_intensity_w_sr`: the target's in-band intensity (plume and hot body);
-- :func:`timeline`: first detection, track intervals, warning time, time in altitude bands.
+- :func:`timeline`: first detection, track intervals, warning time, time in altitude bands;
+- :func:`constellation_view`: row-by-row visibility from a Walker constellation of infrared
+  satellites (:class:`WalkerConstellation`);
+- :func:`custody`: the union of several sensors' tracks (a network), with warning time, custody
+  fractions and the longest gap; :func:`track_network` runs every sensor and :func:`custody`.
 """
 
 from hyperflight.sensors._checks import SensorFieldError
+from hyperflight.sensors.constellation import (
+    ConstellationView,
+    WalkerConstellation,
+    constellation_view,
+)
+from hyperflight.sensors.custody import (
+    DEFAULT_LAST_S,
+    Custody,
+    SensorCustody,
+    custody,
+    merge_intervals_s,
+    track_network,
+)
 from hyperflight.sensors.infrared import (
     DEFAULT_BAND_UM,
     DEFAULT_CUTOFF_ALTITUDE_M,
@@ -64,4 +81,13 @@ __all__ = [
     "time_in_altitude_band_s",
     "timeline",
     "track_intervals_s",
+    "ConstellationView",
+    "Custody",
+    "DEFAULT_LAST_S",
+    "SensorCustody",
+    "WalkerConstellation",
+    "constellation_view",
+    "custody",
+    "merge_intervals_s",
+    "track_network",
 ]
