@@ -40,8 +40,36 @@ def test_four_flights_reach_the_same_target(comparison) -> None:
     assert by["scramjet cruise"]["apogee_m"] < 100_000.0
     # Every flight is seen by both sensors before impact, the boost first by infrared.
     for r in rows:
-        assert 0 < r["GEO infrared: first_detection_s"] < r["radar at target: first_detection_s"]
-        assert r["radar at target: warning_time_s"] > 0
+        tr = r["tracking"]
+        assert (
+            0 < tr["GEO infrared"]["first_detection_s"] < tr["radar at target"]["first_detection_s"]
+        )
+        assert tr["radar at target"]["warning_time_s"] > 0
+        assert 0 < r["tracking_any_sensor"]["custody_fraction"] <= 1
+
+
+def test_engagement_windows_follow_the_geometry(comparison) -> None:
+    """Each layer's window exists only where the flight enters the layer's band; a flight
+    that stays below a layer's floor has no window there and says why."""
+    layers = {ly.name: ly for ly in comparison.layers}
+    assert {"upper-exo", "endo-terminal"} <= set(layers)
+    for f, r in zip(comparison.flights, comparison.table(), strict=True):
+        assert set(r["engagement"]) == set(layers)
+        for name, w in f.engagement.items():
+            e = r["engagement"][name]
+            assert e["window_s"] == pytest.approx(w.window_s)
+            if r["apogee_m"] < layers[name].min_altitude_m:
+                assert e["window_s"] == 0 and e["first_opportunity_s"] is None
+                assert "never enters" in e["reason"]
+            if e["window_s"] > 0:
+                lo, hi = layers[name].min_altitude_m, layers[name].max_altitude_m
+                assert lo - 1.0 <= e["first_opportunity_altitude_m"] <= hi + 1.0
+                assert 0 < e["first_opportunity_s"] < r["flight_time_s"]
+    # Every flight ends inside the terminal layer's band at the defended target: it has a window.
+    for r in comparison.table():
+        assert r["engagement"]["endo-terminal"]["window_s"] > 0
+    text = " ".join(comparison.plain_language())
+    assert "not kills" in text and "scramjet cruise" in text
 
 
 def test_radar_coverage_ring_is_the_nearer_of_horizon_and_detection_range(comparison) -> None:
@@ -57,18 +85,29 @@ def test_report_is_offline_and_complete(comparison, tmp_path) -> None:
     page = paths["html"].read_text()
     assert page.count("data:image/png;base64,") >= 5
     assert not re.search(r"(src|href)=['\"]https?://", page), "the report must work offline"
-    for text in ("Four ways", "Assumptions", "flight time (min)", "warning time (s)"):
+    for text in (
+        "Four ways",
+        "Assumptions",
+        "flight time (min)",
+        "warning (s)",
+        "window (s)",
+        "In plain words",
+        "not kills",
+    ):
         assert text in page
     root = ET.parse(paths["kml"]).getroot()
     assert len(root.findall(".//{http://www.opengis.net/kml/2.2}LineString")) == 4
-    assert len(json.loads(paths["json"].read_text())) == 4
+    assert len(json.loads(paths["json"].read_text())["flights"]) == 4
+    assert paths["engagement"].stat().st_size > 10_000
 
 
 def test_cli_compare_json_and_errors(tmp_path) -> None:
     runner = CliRunner()
     res = runner.invoke(app, ["compare", "--json", "--no-files"])
     assert res.exit_code == 0, res.output
-    assert len(json.loads(res.stdout)) == 4
+    doc = json.loads(res.stdout)  # strict JSON: no NaN
+    assert len(doc["flights"]) == 4 and doc["inputs"]["range_m"] == 1_100_000.0
+    assert all("engagement" in f and "tracking" in f for f in doc["flights"])
     res = runner.invoke(app, ["compare", "--launch", "95,10", "--no-files"])
     assert res.exit_code == 2 and "latitude" in res.output
     res = runner.invoke(app, ["compare", "--range", "50000 km", "--no-files"])

@@ -30,6 +30,8 @@ from hyperflight.sensors import (
     radar_view,
     timeline,
 )
+from hyperflight.sensors.constellation import WalkerConstellation, constellation_view
+from hyperflight.sensors.custody import Custody, custody
 from hyperflight.sensors.timeline import SensorTimeline
 
 # Default geometry: launch in the Pyongyang area (assumption: public reports name only the
@@ -45,6 +47,9 @@ DEFAULT_RCS_M2 = {"ballistic": 0.05, "boost-glide": 0.1, "cruise": 0.5}
 # Hot surface area of a payload whose file gives none: 4 x its reference area (assumption: a
 # cone's wetted area is a few times its base area).
 RADIATING_AREA_PER_REFERENCE_AREA = 4.0
+# Each defence-layer assumption is moved by this fraction of its value, one at a time, to
+# show what each engagement window rests on.
+SENSITIVITY_STEP = 0.2
 
 
 @dataclass(frozen=True)
@@ -136,14 +141,58 @@ def default_sensors(
     return [radar], [sat]
 
 
+def _rests_on(rows: list[dict[str, Any]]) -> str:
+    """', most sensitive to X (+-20 %: a-b s)' from the first sensitivity row, or ''."""
+    if not rows or not rows[0].get("influence_s"):
+        return ", and no single assumption moved by 20 % changes that" if rows else ""
+    r = rows[0]
+    lo, hi = r["window_low_s"], r["window_high_s"]
+    span = "/".join("invalid" if v is None else f"{v:,.0f}" for v in (lo, hi))
+    return f", most sensitive to {r['parameter']} (at -/+{100 * SENSITIVITY_STEP:.0f} %: {span} s)"
+
+
+def _lower_first(text: str) -> str:
+    text = text.rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def default_constellations() -> list[WalkerConstellation]:
+    """A generic low-Earth-orbit infrared tracking layer (every number an assumption).
+
+    48 satellites in 6 planes at 1,200 km and 55 deg (a Walker 48/6/1 delta: of the order of
+    the proliferated tracking layers described in public reports, without any real one's
+    parameters), each looking up to 60 deg off nadir, with the same 1e4 W/sr threshold in
+    3-5 um as the geostationary sensor. Its start phase is arbitrary (raan0 = phase0 = 0).
+    """
+    return [
+        WalkerConstellation(
+            name="LEO infrared",
+            planes=6,
+            satellites_per_plane=8,
+            phasing=1,
+            altitude_m=1_200_000.0,
+            inclination_deg=55.0,
+            field_of_regard_deg=60.0,
+            threshold_w_sr=1e4,
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class ComparedFlight:
-    """One contender's flight, or why it could not be flown."""
+    """One contender's flight, or why it could not be flown.
+
+    ``timelines``: one per sensor; ``custody``: the union of all sensors' tracks;
+    ``engagement``: each defence layer's kinematic window (by layer name; not a kill).
+    """
 
     contender: Contender
     result: FlightResult | None
     timelines: tuple[SensorTimeline, ...] = ()
     error: str | None = None
+    custody: Custody | None = None
+    engagement: dict[str, Any] = field(default_factory=dict)
+    sensitivity: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def row(self) -> dict[str, Any]:
         """The comparison table's row (SI units, unit in every key)."""
@@ -166,9 +215,40 @@ class ComparedFlight:
             "peak_temperature_k": s["peak_stagnation_temperature_k"],
             "miss_distance_m": s["miss_distance_m"],
         }
-        for tl in self.timelines:
-            row[f"{tl.sensor_name}: first_detection_s"] = tl.first_detection_s
-            row[f"{tl.sensor_name}: warning_time_s"] = tl.warning_time_s
+        per = self.custody.per_sensor if self.custody is not None else {}
+        row["tracking"] = {
+            tl.sensor_name: {
+                "first_detection_s": tl.first_detection_s,
+                "warning_time_s": tl.warning_time_s,
+                "custody_fraction": (
+                    per[tl.sensor_name].custody_fraction if tl.sensor_name in per else None
+                ),
+            }
+            for tl in self.timelines
+        }
+        if self.custody is not None:
+            c = self.custody
+            row["tracking_any_sensor"] = {
+                "first_detection_s": c.first_detection_s,
+                "first_detection_sensor": c.first_detection_sensor,
+                "warning_time_s": c.warning_time_s,
+                "custody_fraction": c.custody_fraction,
+                "custody_fraction_last_s": c.custody_fraction_last_s,
+                "last_window_s": c.last_window_s,
+                "longest_gap_s": c.longest_gap_s,
+            }
+        row["engagement"] = {
+            name: {
+                "window_s": w.window_s,
+                "first_opportunity_s": w.first_opportunity_s,
+                "last_opportunity_s": w.last_opportunity_s,
+                "first_opportunity_altitude_m": w.first_opportunity_altitude_m,
+                "first_opportunity_speed_m_s": w.first_opportunity_speed_m_s,
+                "reason": w.reason,
+                "sensitivity": self.sensitivity.get(name, []),
+            }
+            for name, w in self.engagement.items()
+        }
         return row
 
 
@@ -184,9 +264,95 @@ class Comparison:
     satellites: tuple[InfraredSatellite, ...]
     flights: tuple[ComparedFlight, ...]
     assumptions: tuple[str, ...] = field(default_factory=tuple)
+    constellations: tuple[WalkerConstellation, ...] = ()
+    layers: tuple[Any, ...] = ()
+    defence_site: tuple[float, float] | None = None
+
+    @property
+    def sensor_names(self) -> list[str]:
+        """Every sensor's name, in the order of the flights' timelines."""
+        return [s.name for s in (*self.radars, *self.satellites, *self.constellations)]
 
     def table(self) -> list[dict[str, Any]]:
         return [f.row() for f in self.flights]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Inputs, one row per flight, the plain-language summary and the assumptions."""
+        return {
+            "schema_version": 1,
+            "inputs": {
+                "launch_latitude_deg": self.launch[0],
+                "launch_longitude_deg": self.launch[1],
+                "range_m": self.range_m,
+                "azimuth_deg": self.azimuth_deg,
+                "target_latitude_deg": self.target[0],
+                "target_longitude_deg": self.target[1],
+                "defence_site_latitude_deg": (self.defence_site or self.target)[0],
+                "defence_site_longitude_deg": (self.defence_site or self.target)[1],
+                "sensors": self.sensor_names,
+                "layers": [ly.name for ly in self.layers],
+            },
+            "flights": self.table(),
+            "summary": self.plain_language(),
+            "assumptions": list(self.assumptions),
+        }
+
+    def plain_language(self) -> list[str]:
+        """For each flight: which defence layers have a window, how long, when, and what the
+        answer rests on; then the caveats. Words only; the figures come from the windows."""
+        lines = []
+        for f in self.flights:
+            if f.result is None:
+                lines.append(f"{f.contender.label}: not flown ({f.error}).")
+                continue
+            parts = []
+            for name, w in f.engagement.items():
+                rest = _rests_on(f.sensitivity.get(name, []))
+                if w.exists:
+                    alt = (w.first_opportunity_altitude_m or 0.0) / 1000
+                    spd = (w.first_opportunity_speed_m_s or 0.0) / 1000
+                    parts.append(
+                        f"{name} has a window of {w.window_s:,.0f} s (from "
+                        f"{w.first_opportunity_s:,.0f} s after launch, the missile then at "
+                        f"{alt:,.0f} km and {spd:.1f} km/s){rest}"
+                    )
+                else:
+                    parts.append(f"{name} has no window ({_lower_first(w.reason or '')}){rest}")
+            c = f.custody
+            seen = ""
+            if c is not None and c.first_detection_s is not None:
+                seen = (
+                    f" First seen {c.first_detection_s:,.0f} s after launch by "
+                    f"{c.first_detection_sensor}; in track {100 * c.custody_fraction:.0f} % "
+                    f"of its flight and {100 * c.custody_fraction_last_s:.0f} % of its last "
+                    f"{c.last_window_s / 60:.0f} min."
+                )
+            elif c is not None:
+                seen = " No sensor sees it."
+            lines.append(f"{f.contender.label}: " + "; ".join(parts) + "." + seen)
+        if self.layers:
+            lines.append(
+                "These are kinematic opportunities for generic, assumed defence layers at one "
+                "site, not kills: countermeasures, discrimination and kill probability are not "
+                "modelled. `hyperflight.defence.window_sensitivity` shows which assumption "
+                "each window rests on."
+            )
+        return lines
+
+
+def _intensity(res: FlightResult, band_um: tuple[float, float]) -> np.ndarray:
+    """The flight's in-band infrared intensity (W/sr) per row: plume, then hot body."""
+    payload = res.vehicle.payload
+    area = getattr(payload, "radiating_area_m2", None) or (
+        RADIATING_AREA_PER_REFERENCE_AREA * payload.reference_area_m2
+    )
+    return infrared_intensity_w_sr(
+        res.trajectory,
+        res.vehicle,
+        stagnation_temperature_k=res.heating["stagnation_temperature_k"],
+        band_um=band_um,
+        radiating_area_m2=area,
+    )
 
 
 def _check_geometry(launch: tuple[float, float], range_m: float, azimuth_deg: float) -> None:
@@ -216,6 +382,9 @@ def compare(
     contenders: Sequence[Contender] | None = None,
     radars: Sequence[Radar] | None = None,
     satellites: Sequence[InfraredSatellite] | None = None,
+    constellations: Sequence[WalkerConstellation] | None = None,
+    layers: Sequence[Any] | None = None,
+    defence_site: tuple[float, float] | None = None,
     rcs_m2: dict[str, float] | None = None,
     output_step_s: float = 1.0,
     progress: Callable[[str], None] | None = None,
@@ -223,14 +392,28 @@ def compare(
     """Fly every contender to the same target and run every sensor over each flight.
 
     A contender that cannot reach the target (or fails) is reported with its reason; the others
-    are still flown.
+    are still flown. Each flight gets every sensor's timeline, the network's custody (union of
+    tracks) and each defence layer's kinematic engagement window from ``defence_site``
+    (latitude, longitude in deg; default: the target, i.e. a defence of the target itself).
+    ``layers``: :class:`~hyperflight.defence.InterceptorLayer` objects (default: the built-in
+    generic layers); ``constellations``: default one generic LEO tracking layer.
     """
+    from hyperflight.defence import builtin_layers, engagement_windows, window_sensitivity
+
     _check_geometry(launch, range_m, azimuth_deg)
     target = destination(launch[0], launch[1], azimuth_deg, range_m)
     contenders = list(contenders or default_contenders())
     d_radars, d_sats = default_sensors(launch, target)
     radars = tuple(radars if radars is not None else d_radars)
     satellites = tuple(satellites if satellites is not None else d_sats)
+    constellations = tuple(
+        constellations if constellations is not None else default_constellations()
+    )
+    layers = tuple(layers if layers is not None else builtin_layers())
+    site = defence_site if defence_site is not None else target
+    names = [s.name for s in (*radars, *satellites, *constellations)]
+    if len(set(names)) != len(names):
+        raise ValueError(f"sensor names must differ (got {', '.join(names)})")
     rcs = {**DEFAULT_RCS_M2, **(rcs_m2 or {})}
     flights = []
     me_apogee = None
@@ -277,21 +460,51 @@ def compare(
                 timeline(tr, radar_view(tr, r, rcs_m2=rcs.get(c.kind, 0.1)), sensor_name=r.name)
             )
         for sat in satellites:
-            payload = res.vehicle.payload
-            area = getattr(payload, "radiating_area_m2", None) or (
-                RADIATING_AREA_PER_REFERENCE_AREA * payload.reference_area_m2
-            )
-            sig = infrared_intensity_w_sr(
-                tr,
-                res.vehicle,
-                stagnation_temperature_k=res.heating["stagnation_temperature_k"],
-                band_um=sat.band_um,
-                radiating_area_m2=area,
-            )
+            sig = _intensity(res, sat.band_um)
             tls.append(
                 timeline(tr, infrared_view(tr, sat, intensity_w_sr=sig), sensor_name=sat.name)
             )
-        flights.append(ComparedFlight(contender=c, result=res, timelines=tuple(tls)))
+        for con in constellations:
+            sig = _intensity(res, con.band_um)
+            view = constellation_view(tr, con, intensity_w_sr=sig)
+            tls.append(timeline(tr, view, sensor_name=con.name))
+        cust = custody(tls) if tls else None
+        windows = (
+            engagement_windows(
+                tr,
+                layers,
+                site_latitude_deg=site[0],
+                site_longitude_deg=site[1],
+                tracked_intervals_s=tls,
+            )
+            if tls
+            else {}
+        )
+        sens = (
+            {
+                ly.name: window_sensitivity(
+                    tr,
+                    ly,
+                    site_latitude_deg=site[0],
+                    site_longitude_deg=site[1],
+                    tracked_intervals_s=tls,
+                    rel_step=SENSITIVITY_STEP,
+                )
+                for ly in layers
+            }
+            if tls
+            else {}
+        )
+        flights.append(
+            ComparedFlight(
+                contender=c,
+                result=res,
+                timelines=tuple(tls),
+                custody=cust,
+                engagement=windows,
+                sensitivity=sens,
+            )
+        )
     assumptions = (
         "Launch point (Pyongyang area) and azimuth are assumptions; range from public reports.",
         "Radar cross sections (m^2): "
@@ -309,8 +522,23 @@ def compare(
                 f"{s.band_um[1]:g} um, line of sight above {s.cutoff_altitude_m / 1000:g} km"
                 for s in satellites
             ]
+            + [
+                f"{k.name}: Walker {k.n_satellites}/{k.planes}/{k.phasing} at "
+                f"{k.altitude_m / 1000:,.0f} km, {k.inclination_deg:g} deg, field of regard "
+                f"{k.field_of_regard_deg:g} deg off nadir, threshold {k.threshold_w_sr:g} W/sr"
+                for k in constellations
+            ]
         )
         + ".",
+        "Defence layers are generic (assumptions, none a fielded system): "
+        + "; ".join(
+            f"{ly.name}: {ly.min_altitude_m / 1000:g}-{ly.max_altitude_m / 1000:g} km, reach "
+            f"{ly.max_ground_range_m / 1000:,.0f} km, fly-out {ly.flyout_speed_m_s / 1000:g} "
+            f"km/s, reaction {ly.reaction_time_s:g} s after {ly.min_track_time_s:g} s of track"
+            for ly in layers
+        )
+        + f"; sited at {site[0]:.2f}N {site[1]:.2f}E. A window is a kinematic opportunity, "
+        "not a kill; no countermeasures, no kill probability.",
         "Infrared body temperature: stagnation radiative-equilibrium temperature over the whole "
         "radiating area (an upper bound); rocket plume 1e6 W/sr where no figure is given.",
     )
@@ -323,6 +551,9 @@ def compare(
         satellites=satellites,
         flights=tuple(flights),
         assumptions=assumptions,
+        constellations=constellations,
+        layers=layers,
+        defence_site=(float(site[0]), float(site[1])),
     )
 
 

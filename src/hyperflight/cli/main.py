@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import click
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -367,32 +368,34 @@ def compare(
             paths = write_comparison(comp, folder)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
-    rows = comp.table()
     if as_json:
-        print(json.dumps(rows, indent=2, default=float))
+        print(_strict_json(comp.as_dict()))
         return
-    from hyperflight.report.comparison import table_columns
+    from hyperflight.report.comparison import table_cells
 
-    cols = table_columns(comp)
-    table = Table(
-        title=f"Same target, four ways: {rng / 1000:,.0f} km from {lat:.2f}N "
-        f"{lon:.2f}E toward {azimuth:g} deg",
-        title_justify="left",
+    _, cells, not_flown = table_cells(comp)
+    console.print(
+        f"[bold]Same target, four ways:[/] {rng / 1000:,.0f} km from {lat:.2f}N {lon:.2f}E "
+        f"toward {azimuth:g} deg"
     )
-    table.add_column("flight (vehicle)")
-    for header, *_ in cols:
-        table.add_column(header, justify="right")
-    for f, row in zip(comp.flights, rows, strict=True):
-        name = f"{f.contender.label} ({f.contender.vehicle})"
-        if f.result is None:
-            table.add_row(name, f"[red]not flown: {f.error}[/]", *[""] * (len(cols) - 1))
-            continue
-        cells = []
-        for _, key, scale, digits in cols:
-            v = row.get(key)
-            cells.append("never" if v is None else f"{v * scale:,.{digits}f}")
-        table.add_row(name, *cells)
+    import textwrap
+
+    console.print(
+        "Vehicles: "
+        + ", ".join(f"{f.contender.label} {f.contender.vehicle}" for f in comp.flights),
+        style="dim",
+    )
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+    table.add_column("")
+    for f in comp.flights:
+        table.add_column("\n".join(textwrap.wrap(f.contender.label, 10)), justify="right")
+    for quantity, row in cells:
+        table.add_row(quantity, *row)
     console.print(table)
+    for line in not_flown:
+        console.print(f"[red]{escape(line)}[/]")
+    for line in comp.plain_language():
+        console.print(escape(line))
     for a in comp.assumptions:
         console.print(f"- {a}", style="dim")
     if paths:
@@ -400,6 +403,24 @@ def compare(
             f"Report: {paths['html']}  (also KML, CSV, JSON, Parquet and PNGs in "
             f"{paths['html'].parent}/)"
         )
+
+
+def _strict_json(obj: Any) -> str:
+    """JSON with NaN and infinities written as null (strict JSON, RFC 8259)."""
+    import math
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [clean(x) for x in v]
+        if hasattr(v, "item") and callable(v.item):  # numpy scalars
+            return clean(v.item())
+        return v
+
+    return json.dumps(clean(obj), indent=2, allow_nan=False)
 
 
 def _parse_launch(text: str) -> tuple[float, float]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from hyperflight.analysis.compare import Comparison, radar_coverage_outline
+from hyperflight.report.engagement import plot_engagement
 from hyperflight.report.html import write_html_report
 from hyperflight.report.plots import plot_ground_track, plot_profiles
 from hyperflight.report.timelines import plot_detection_timelines
@@ -20,21 +22,105 @@ def _fmt(v: Any, scale: float = 1.0, digits: int = 0) -> str:
     return f"{v * scale:,.{digits}f}"
 
 
-def table_columns(comp: Comparison) -> list[tuple[str, str, float, int]]:
-    """(header with unit, row key, scale, digits) for the summary table."""
-    cols = [
-        ("flight time (min)", "flight_time_s", 1 / 60, 1),
-        ("apogee (km)", "apogee_m", 1e-3, 0),
-        ("max Mach", "max_mach", 1.0, 1),
-        ("at altitude (km)", "max_mach_altitude_m", 1e-3, 0),
-        ("speed at impact (m/s)", "speed_at_impact_m_s", 1.0, 0),
-        ("time below 100 km (s)", "time_below_100_km_s", 1.0, 0),
-        ("peak temperature (K)", "peak_temperature_k", 1.0, 0),
+def _finite(v: Any) -> Any:
+    """NaN and infinities as None, so the JSON is strict (RFC 8259)."""
+    if isinstance(v, float):
+        return v if math.isfinite(v) else None
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_finite(x) for x in v]
+    return v
+
+
+def _get(row: dict[str, Any], path: tuple[str, ...]) -> Any:
+    v: Any = row
+    for key in path:
+        if not isinstance(v, dict) or key not in v:
+            return None
+        v = v[key]
+    return v
+
+
+def table_columns(comp: Comparison) -> list[tuple[str, tuple[str, ...], float, int]]:
+    """(label with unit, path of keys into a row, scale, digits) for the summary table."""
+    cols: list[tuple[str, tuple[str, ...], float, int]] = [
+        ("flight time (min)", ("flight_time_s",), 1 / 60, 1),
+        ("apogee (km)", ("apogee_m",), 1e-3, 0),
+        ("max Mach", ("max_mach",), 1.0, 1),
+        ("  at altitude (km)", ("max_mach_altitude_m",), 1e-3, 0),
+        ("speed at impact (m/s)", ("speed_at_impact_m_s",), 1.0, 0),
+        ("time below 100 km (s)", ("time_below_100_km_s",), 1.0, 0),
+        ("peak temperature (K)", ("peak_temperature_k",), 1.0, 0),
     ]
-    for s in [*comp.radars, *comp.satellites]:
-        cols.append((f"{s.name}: first detection (s)", f"{s.name}: first_detection_s", 1.0, 0))
-        cols.append((f"{s.name}: warning time (s)", f"{s.name}: warning_time_s", 1.0, 0))
+    for name in comp.sensor_names:
+        cols.append((f"{name}: first seen (s)", ("tracking", name, "first_detection_s"), 1.0, 0))
+        cols.append((f"{name}: warning (s)", ("tracking", name, "warning_time_s"), 1.0, 0))
+    cols.append(("in track, any sensor (%)", ("tracking_any_sensor", "custody_fraction"), 100, 0))
+    cols.append(
+        ("  in the last 5 min (%)", ("tracking_any_sensor", "custody_fraction_last_s"), 100, 0)
+    )
+    for layer in comp.layers:
+        cols.append((f"{layer.name} window (s)", ("engagement", layer.name, "window_s"), 1.0, 0))
     return cols
+
+
+def table_cells(comp: Comparison) -> tuple[list[str], list[tuple[str, list[str]]], list[str]]:
+    """The summary table transposed (quantities as rows, flights as columns): flight labels,
+    (quantity, one formatted cell per flight) rows, and the not-flown notes."""
+    rows = comp.table()
+    labels = [f"{f.contender.label} ({f.contender.vehicle})" for f in comp.flights]
+    out: list[tuple[str, list[str]]] = []
+    for label, path, scale, digits in table_columns(comp):
+        cells = []
+        for f, row in zip(comp.flights, rows, strict=True):
+            if f.result is None:
+                cells.append("not flown")
+                continue
+            v = _get(row, path)
+            if path[0] == "engagement" and (v is None or v == 0):
+                cells.append("none")
+            else:
+                cells.append(_fmt(v, scale, digits))
+        out.append((label, cells))
+    notes = [f"{f.contender.label}: not flown: {f.error}" for f in comp.flights if f.result is None]
+    return labels, out, notes
+
+
+def _sensitivity_table(comp: Comparison) -> tuple[str, list[str], list[list[str]]]:
+    """Per flight and layer: the window, and the window with each of its two most influential
+    assumptions moved down and up (the step is in the caption)."""
+    from hyperflight.analysis.compare import SENSITIVITY_STEP
+
+    step = f"{100 * SENSITIVITY_STEP:.0f} %"
+    rows = []
+    for f in comp.flights:
+        for name, sens in f.sensitivity.items():
+            w = f.engagement[name]
+            for r in sens[:2]:
+                rows.append(
+                    [
+                        f.contender.label,
+                        name,
+                        _fmt(w.window_s) if w.exists else "none",
+                        r["parameter"],
+                        _fmt(r["window_low_s"]),
+                        _fmt(r["window_high_s"]),
+                    ]
+                )
+    return (
+        f"What each window rests on: each layer assumption moved by -{step} and +{step}, "
+        "one at a time (the two most influential shown)",
+        [
+            "flight",
+            "layer",
+            "window (s)",
+            "assumption",
+            f"window at -{step} (s)",
+            f"window at +{step} (s)",
+        ],
+        rows,
+    )
 
 
 def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
@@ -71,9 +157,24 @@ def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
         ],
         out / "detection_timelines.png",
     )
+    windows = plot_engagement(
+        [
+            (
+                f"{f.contender.label} ({f.contender.vehicle})",
+                f.result.trajectory,
+                f.engagement,
+                f.custody.tracked_intervals_s if f.custody is not None else (),
+            )
+            for f in flown
+        ],
+        comp.layers,
+        out / "engagement_windows.png",
+    )
     rows = comp.table()
-    pd.DataFrame(rows).to_csv(out / "comparison.csv", index=False)
-    (out / "comparison.json").write_text(json.dumps(rows, indent=2, default=float))
+    pd.json_normalize(rows, sep=".").to_csv(out / "comparison.csv", index=False)
+    (out / "comparison.json").write_text(
+        json.dumps(_finite(comp.as_dict()), indent=2, allow_nan=False)
+    )
     for f in flown:
         df = f.result.trajectory.to_dataframe()
         for k, v in f.result.heating.items():
@@ -99,22 +200,8 @@ def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
     for label, (lat, lon) in (("launch", comp.launch), ("target", comp.target)):
         kml.newpoint(name=label, coords=[(lon, lat)])
     kml.save(str(out / "tracks.kml"))
-    cols = table_columns(comp)
-    table_rows = []
-    for f, row in zip(comp.flights, rows, strict=True):
-        if f.result is None:
-            table_rows.append(
-                [
-                    f"{f.contender.label} ({f.contender.vehicle})",
-                    f"not flown: {f.error}",
-                    *[""] * (len(cols) - 1),
-                ]
-            )
-            continue
-        table_rows.append(
-            [f"{f.contender.label} ({f.contender.vehicle})"]
-            + [_fmt(row.get(k), sc, d) for _, k, sc, d in cols]
-        )
+    labels, cells, not_flown = table_cells(comp)
+    table_rows = [[label, *row] for label, row in cells]
     sources = sorted(
         {s for f in flown for s in f.result.scenario.sources}
         | {
@@ -130,16 +217,23 @@ def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
             f"{comp.range_m / 1000:,.0f} km toward azimuth {comp.azimuth_deg:g}°; "
             "rotating WGS-84 Earth, US 1976 atmosphere."
         ),
-        columns=["flight (vehicle)"] + [c[0] for c in cols],
+        columns=["quantity", *labels],
         rows=table_rows,
         figures=[
             ("Altitude against downrange", figs[0]),
             ("Speed and Mach number against time", figs[1]),
             *([("Stagnation-point heat flux and temperature", figs[2])] if len(figs) > 2 else []),
             ("Detection timelines (bars: in track)", bars),
+            (
+                "Altitude against time with each generic defence layer's band shaded; thick: "
+                "the kinematic engagement windows (not kills); grey bar: in track by any sensor",
+                windows,
+            ),
             ("Ground tracks with the radar's coverage for a glider at 40 km", track),
         ],
-        notes=list(comp.assumptions),
+        extra_tables=[_sensitivity_table(comp)],
+        notes=[*not_flown, *comp.assumptions],
+        summary=comp.plain_language(),
         sources=sources,
     )
     paths.update(
@@ -148,5 +242,6 @@ def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
         json=out / "comparison.json",
         ground_tracks=track,
         timelines=bars,
+        engagement=windows,
     )
     return paths

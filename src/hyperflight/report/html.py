@@ -17,7 +17,8 @@ max-width:1150px;color:#1d2330;line-height:1.45;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;
 border-bottom:1px solid #d9dde5;padding-bottom:.2rem}
 .sub{color:#5a6272;margin-top:0}
-table{border-collapse:collapse;font-size:.88rem;margin:.6rem 0;width:100%}
+table{border-collapse:collapse;font-size:.88rem;margin:.6rem 0;width:100%;display:block;
+overflow-x:auto}
 th,td{border:1px solid #d9dde5;padding:.35rem .5rem;text-align:right;vertical-align:top}
 th{background:#f1f3f7;text-align:center}td:first-child,th:first-child{text-align:left}
 tr:nth-child(even) td{background:#fafbfc}
@@ -44,11 +45,14 @@ def write_html_report(
     notes: Sequence[str] = (),
     sources: Sequence[str] = (),
     extra_tables: Sequence[tuple[str, Sequence[str], Sequence[Sequence[str]]]] = (),
+    summary: Sequence[str] = (),
+    summary_title: str = "In plain words",
 ) -> Path:
     """Write the report; ``rows`` are already formatted strings (units in the headers)."""
     e = html.escape
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{e(title)}</h1><p class='sub'>{e(subtitle)}</p>",
         "<h2>Summary</h2><table><tr>",
@@ -58,6 +62,9 @@ def write_html_report(
     for r in rows:
         parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in r) + "</tr>")
     parts.append("</table>")
+    if summary:
+        parts.append(f"<h2>{e(summary_title)}</h2>")
+        parts += [f"<p>{e(p)}</p>" for p in summary]
     for caption, cols, trows in extra_tables:
         parts.append(f"<h2>{e(caption)}</h2><table><tr>")
         parts.append("".join(f"<th>{e(c)}</th>" for c in cols) + "</tr>")
