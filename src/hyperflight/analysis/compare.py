@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -340,6 +340,117 @@ class Comparison:
         return lines
 
 
+def _timelines(
+    res: FlightResult,
+    radars: Sequence[Radar],
+    satellites: Sequence[InfraredSatellite],
+    constellations: Sequence[WalkerConstellation],
+    rcs_m2: float,
+) -> list[SensorTimeline]:
+    """Every sensor's timeline of one flight, in the order radars, satellites, constellations."""
+    tr = res.trajectory
+    tls = [timeline(tr, radar_view(tr, r, rcs_m2=rcs_m2), sensor_name=r.name) for r in radars]
+    for sat in satellites:
+        sig = _intensity(res, sat.band_um)
+        view = infrared_view(tr, sat, intensity_w_sr=sig)
+        tls.append(timeline(tr, view, sensor_name=sat.name))
+    for con in constellations:
+        sig = _intensity(res, con.band_um)
+        view = constellation_view(tr, con, intensity_w_sr=sig)
+        tls.append(timeline(tr, view, sensor_name=con.name))
+    return tls
+
+
+def _sensor_variants(
+    radars: Sequence[Radar],
+    satellites: Sequence[InfraredSatellite],
+    constellations: Sequence[WalkerConstellation],
+) -> list[tuple[str, str, float, tuple[Any, ...], tuple[Any, ...]]]:
+    """(parameter, unit, value, less sensitive sensor set, more sensitive sensor set) for
+    each sensor: a radar's reference range and an infrared threshold moved by the step."""
+    step = SENSITIVITY_STEP
+    sets = (list(radars), list(satellites), list(constellations))
+    out = []
+    for g, group in enumerate(sets):
+        for i, sensor in enumerate(group):
+            field_name = "reference_range_m" if g == 0 else "threshold_w_sr"
+            v = getattr(sensor, field_name)
+            # Longer reach or a lower threshold is a more sensitive sensor.
+            less, more = (1 - step, 1 + step) if g == 0 else (1 + step, 1 - step)
+            variants = []
+            for f in (less, more):
+                changed = [list(x) for x in sets]
+                changed[g][i] = replace(sensor, **{field_name: v * f})
+                variants.append(tuple(tuple(x) for x in changed))
+            unit = "m" if g == 0 else "W/sr"
+            out.append((f"{sensor.name}: {field_name}", unit, v, variants[0], variants[1]))
+    return out
+
+
+def _sensitivity(
+    res: FlightResult,
+    radars: Sequence[Radar],
+    satellites: Sequence[InfraredSatellite],
+    constellations: Sequence[WalkerConstellation],
+    rcs_m2: float,
+    tls: list[SensorTimeline],
+    layers: Sequence[Any],
+    site: tuple[float, float],
+) -> dict[str, list[dict[str, Any]]]:
+    """Per layer: how its window moves when each layer assumption, and each sensor's
+    sensitivity (a radar's reference range, an infrared threshold), moves by -/+
+    ``SENSITIVITY_STEP``, one at a time; most influential first. For a sensor, "low" is the
+    less sensitive sensor."""
+    from hyperflight.defence import engagement_window, window_sensitivity
+
+    tr = res.trajectory
+
+    def window(ly: Any, tracks: list[SensorTimeline]) -> Any:
+        return engagement_window(
+            tr,
+            ly,
+            site_latitude_deg=site[0],
+            site_longitude_deg=site[1],
+            tracked_intervals_s=tracks,
+        )
+
+    out = {
+        ly.name: window_sensitivity(
+            tr,
+            ly,
+            site_latitude_deg=site[0],
+            site_longitude_deg=site[1],
+            tracked_intervals_s=tls,
+            rel_step=SENSITIVITY_STEP,
+        )
+        for ly in layers
+    }
+    nominal = {ly.name: window(ly, tls).window_s for ly in layers}
+    for name, unit, value, less, more in _sensor_variants(radars, satellites, constellations):
+        tl_lo, tl_hi = _timelines(res, *less, rcs_m2), _timelines(res, *more, rcs_m2)
+        for ly in layers:
+            w0 = nominal[ly.name]
+            w_lo, w_hi = window(ly, tl_lo), window(ly, tl_hi)
+            out[ly.name].append(
+                {
+                    "parameter": name,
+                    "unit": unit,
+                    "nominal_value": value,
+                    "window_nominal_s": w0,
+                    "window_low_s": w_lo.window_s,
+                    "exists_low": w_lo.exists,
+                    "window_high_s": w_hi.window_s,
+                    "exists_high": w_hi.exists,
+                    "change_s": w_hi.window_s - w_lo.window_s,
+                    "influence_s": max(abs(w_lo.window_s - w0), abs(w_hi.window_s - w0)),
+                    "note": "low: a less sensitive sensor; high: a more sensitive one",
+                }
+            )
+    for rows in out.values():
+        rows.sort(key=lambda r: -(r.get("influence_s") or 0.0))
+    return out
+
+
 def _intensity(res: FlightResult, band_um: tuple[float, float]) -> np.ndarray:
     """The flight's in-band infrared intensity (W/sr) per row: plume, then hot body."""
     payload = res.vehicle.payload
@@ -398,7 +509,7 @@ def compare(
     ``layers``: :class:`~hyperflight.defence.InterceptorLayer` objects (default: the built-in
     generic layers); ``constellations``: default one generic LEO tracking layer.
     """
-    from hyperflight.defence import builtin_layers, engagement_windows, window_sensitivity
+    from hyperflight.defence import builtin_layers, engagement_windows
 
     _check_geometry(launch, range_m, azimuth_deg)
     target = destination(launch[0], launch[1], azimuth_deg, range_m)
@@ -453,21 +564,8 @@ def compare(
                 continue
         if shape["type"] == "minimum-energy":
             me_apogee = res.summary()["apogee_m"]
-        tls = []
         tr = res.trajectory
-        for r in radars:
-            tls.append(
-                timeline(tr, radar_view(tr, r, rcs_m2=rcs.get(c.kind, 0.1)), sensor_name=r.name)
-            )
-        for sat in satellites:
-            sig = _intensity(res, sat.band_um)
-            tls.append(
-                timeline(tr, infrared_view(tr, sat, intensity_w_sr=sig), sensor_name=sat.name)
-            )
-        for con in constellations:
-            sig = _intensity(res, con.band_um)
-            view = constellation_view(tr, con, intensity_w_sr=sig)
-            tls.append(timeline(tr, view, sensor_name=con.name))
+        tls = _timelines(res, radars, satellites, constellations, rcs.get(c.kind, 0.1))
         cust = custody(tls) if tls else None
         windows = (
             engagement_windows(
@@ -481,17 +579,9 @@ def compare(
             else {}
         )
         sens = (
-            {
-                ly.name: window_sensitivity(
-                    tr,
-                    ly,
-                    site_latitude_deg=site[0],
-                    site_longitude_deg=site[1],
-                    tracked_intervals_s=tls,
-                    rel_step=SENSITIVITY_STEP,
-                )
-                for ly in layers
-            }
+            _sensitivity(
+                res, radars, satellites, constellations, rcs.get(c.kind, 0.1), tls, layers, site
+            )
             if tls
             else {}
         )
