@@ -44,6 +44,14 @@ _EXPORTS = {
     "footprint": "hyperflight.analysis.footprint",
     "run_sweep": "hyperflight.analysis.sweep",
     "load_sweep_spec": "hyperflight.analysis.sweep",
+    "InterceptorLayer": "hyperflight.defence",
+    "builtin_layers": "hyperflight.defence",
+    "load_layers": "hyperflight.defence",
+    "engagement_windows": "hyperflight.defence",
+    "window_sensitivity": "hyperflight.defence",
+    "defended_footprint": "hyperflight.defence",
+    "WalkerConstellation": "hyperflight.sensors.constellation",
+    "custody": "hyperflight.sensors.custody",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
