@@ -24,12 +24,32 @@ from hyperflight.cli.sweep import sweep as sweep_command
 from hyperflight.inputs import cut
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     help="hyperflight: the physics of hypersonic flight, checked against published references.",
 )
 console = Console()
 err_console = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from hyperflight import __version__
+
+        print(f"hyperflight {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """hyperflight: the physics of hypersonic flight, checked against published references."""
 
 
 EXIT_BAD_INPUT = 2  # the input was refused; the message says why
@@ -278,7 +298,7 @@ def fly(
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     if as_json:
-        print(json.dumps(summary, indent=2))
+        print(_strict_json(summary))
     else:
         table = Table(title=f"{sc.name}: {sc.title}", show_header=False, title_justify="left")
         table.add_column("quantity", style="bold")
@@ -416,8 +436,8 @@ def _strict_json(obj: Any) -> str:
             return {k: clean(x) for k, x in v.items()}
         if isinstance(v, list | tuple):
             return [clean(x) for x in v]
-        if hasattr(v, "item") and callable(v.item):  # numpy scalars
-            return clean(v.item())
+        if hasattr(v, "tolist") and callable(v.tolist):  # numpy arrays and scalars
+            return clean(v.tolist())
         return v
 
     return json.dumps(clean(obj), indent=2, allow_nan=False)
@@ -604,7 +624,7 @@ def check_claim_cmd(
         _fail(str(exc))
         return
     if as_json:
-        print(json.dumps(report.as_dict(), indent=2, default=float))
+        print(_strict_json(report.as_dict()))
         return
     console.print(f"[bold]{claim.name}[/]: {claim.source}")
     table = Table(
@@ -636,7 +656,7 @@ def validate(
 
     checks = run_validation()
     if as_json:
-        print(json.dumps([c.as_dict() for c in checks], indent=2))
+        print(_strict_json([c.as_dict() for c in checks]))
     else:
         table = Table(
             title="hyperflight validation against published references", title_justify="left"
