@@ -160,13 +160,18 @@ def solve_betts(
 
 
 def control_interpolant(sol: OptimalSolution):
-    """Piecewise-linear alpha and bank (rad) through the nodes and midpoints of a solution."""
-    t = sol.time_s
-    a = np.radians(sol.alpha_deg)
-    b = np.radians(sol.bank_deg)
+    """Alpha and bank (rad) against time: in each mesh interval the quadratic through the
+    controls at its two nodes and its midpoint (the Hermite-Simpson control model)."""
+    t = np.asarray(sol.time_s)
+    c = np.radians(np.vstack([sol.alpha_deg, sol.bank_deg]))
+    n = (t.size - 1) // 2
+    h = t[2] - t[0]
 
     def u(tt: float) -> np.ndarray:
-        return np.array([np.interp(tt, t, a), np.interp(tt, t, b)])
+        k = min(max(int((tt - t[0]) // h), 0), n - 1)
+        s = (tt - t[2 * k]) / h  # 0 .. 1 in the interval
+        c0, cm, c1 = c[:, 2 * k], c[:, 2 * k + 1], c[:, 2 * k + 2]
+        return c0 * (2 * s - 1) * (s - 1) + cm * 4 * s * (1 - s) + c1 * s * (2 * s - 1)
 
     return u
 

@@ -1,0 +1,248 @@
+"""Optimal glides of the package's gliders over US 1976, and their re-fly by the kernel.
+
+Frame: every glider problem is posed in the start-aligned frame (start at latitude 0,
+longitude 0, heading 90 deg, i.e. east along the equator). On a non-rotating sphere the
+dynamics are invariant under rotations, so downrange is the final longitude and crossrange
+the final latitude; :func:`to_geographic` maps points to the real start and heading.
+
+Aerodynamics: a glider with a CAV-H-style table uses :class:`~hyperflight.optimal.models.TableAero`
+(cubic B-spline through the table); a glider described by constant CL and CD (HTV-2-like)
+uses the parabolic polar that :func:`hyperflight.guidance.shapes.glider_aero` samples at
+three angles (CL linear in alpha, CD = CD0 + k CL^2 with its (L/D)max at the nominal angle),
+as exact polynomials. The re-fly flies a dense (0.25 deg, 0.5 Mach) tabulation of the
+optimiser's own model with the package's kernel, so the comparison measures the transcription
+and the control interpolation, not a model change.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hyperflight.optimal.models import (
+    PointMassVehicle,
+    PolynomialAero,
+    SphericalEarth,
+    SuttonGravesHeating,
+    TableAero,
+    US76Atmosphere,
+)
+from hyperflight.optimal.problem import (
+    Guess,
+    OptimalProblem,
+    OptimalSolution,
+    PathLimits,
+    StartState,
+    Terminal,
+    simulated_guess,
+    solve,
+)
+
+__all__ = [
+    "glider_problem",
+    "glider_vehicle",
+    "max_range",
+    "refly_kernel",
+    "to_geographic",
+]
+
+_ATMOSPHERE = US76Atmosphere()
+
+
+def _earth_model() -> Any:
+    from hyperflight.environment.earth import EarthModel
+
+    return EarthModel.sphere(rotating=False, gravity="inverse_square")
+
+
+def spherical_earth() -> SphericalEarth:
+    """The optimiser's Earth: the package's default sphere (``EarthModel.sphere()``)."""
+    e = _earth_model()
+    return SphericalEarth(radius_m=e.equatorial_radius_m, mu_m3_s2=e.mu_m3_s2)
+
+
+def glider_vehicle(vehicle: Any = "cav-h") -> PointMassVehicle:
+    """The glider of a built-in vehicle (name), a vehicle file, or a loaded ``Vehicle``."""
+    from hyperflight.vehicle.files import load_vehicle
+    from hyperflight.vehicle.model import Glider
+
+    veh = load_vehicle(vehicle) if isinstance(vehicle, str | Path) else vehicle
+    g = veh.payload
+    if not isinstance(g, Glider):
+        raise ValueError(
+            f"vehicle {veh.name!r} has no glider (payload {type(g).__name__}); "
+            "optimal glides need a boost-glide vehicle"
+        )
+    if g.aero is not None:
+        aero: PolynomialAero | TableAero = TableAero(g.aero)
+    else:
+        assert g.cl is not None and g.cd is not None
+        a0 = max(g.alpha_max_lift_to_drag_deg, 1.0)
+        cd0 = g.cd / 2.0
+        k = (g.cd - cd0) / g.cl**2
+        slope = g.cl / a0
+        aero = PolynomialAero(
+            cl=(0.0, slope),
+            cd=(cd0, 0.0, k * slope * slope),
+            source=f"parabolic polar of {veh.name} (L/D {g.cl / g.cd:.2f} at {a0:g} deg)",
+        )
+    return PointMassVehicle(
+        name=veh.name,
+        mass_kg=g.mass_kg,
+        reference_area_m2=g.reference_area_m2,
+        aero=aero,
+        alpha_bounds_deg=(0.0, g.alpha_max_deg),
+        bank_bounds_deg=(-89.0, 89.0),
+        heating=SuttonGravesHeating(nose_radius_m=g.nose_radius_m),
+        source=veh.name,
+    )
+
+
+def glider_problem(
+    vehicle: Any = "cav-h",
+    *,
+    altitude_m: float = 60_000.0,
+    speed_m_s: float = 6_000.0,
+    flight_path_angle_deg: float = 0.0,
+    objective: str = "max_final_longitude",
+    final_altitude_m: float = 0.0,
+    final_longitude_deg: float | None = None,
+    limits: PathLimits | None = None,
+) -> OptimalProblem:
+    """A glide from (altitude, speed, flight-path angle) in the start-aligned frame to the
+    ground (``final_altitude_m``), over US 1976 on the non-rotating sphere."""
+    pv = vehicle if isinstance(vehicle, PointMassVehicle) else glider_vehicle(vehicle)
+    if not (0 <= altitude_m <= 150_000):
+        raise ValueError(f"altitude = {altitude_m!r} m: must be in [0, 150 km]")
+    if not (100 <= speed_m_s <= 8_000):
+        raise ValueError(f"speed = {speed_m_s!r} m/s: must be in [100 m/s, 8 km/s]")
+    if not (-89 < flight_path_angle_deg < 89):
+        raise ValueError(f"flight-path angle = {flight_path_angle_deg!r} deg: must be in (-89, 89)")
+    return OptimalProblem(
+        name=f"optimal glide of {pv.name}",
+        vehicle=pv,
+        atmosphere=_ATMOSPHERE,
+        earth=spherical_earth(),
+        start=StartState(
+            altitude_m=altitude_m,
+            speed_m_s=speed_m_s,
+            flight_path_angle_deg=flight_path_angle_deg,
+        ),
+        final=Terminal(altitude_m=final_altitude_m, longitude_deg=final_longitude_deg),
+        objective=objective,  # type: ignore[arg-type]
+        limits=limits or PathLimits(),
+        altitude_bounds_m=(-100.0, 150_000.0),
+        speed_bounds_m_s=(50.0, 8_500.0),
+        flight_path_angle_bounds_deg=(-80.0, 80.0),
+        time_bounds_s=(10.0, 20_000.0),
+    )
+
+
+def glide_guess(problem: OptimalProblem, *, bank_deg: float = 0.0) -> Guess:
+    """A simulated glide at the (L/D)max angle (Mach 15) with a constant bank."""
+    from hyperflight.optimal.models import lift_to_drag_max
+
+    _, alpha = lift_to_drag_max(problem.vehicle, 15.0)
+    return simulated_guess(problem, alpha_deg=alpha, bank_deg=bank_deg)
+
+
+def max_range(
+    vehicle: Any = "cav-h",
+    *,
+    altitude_m: float = 60_000.0,
+    speed_m_s: float = 6_000.0,
+    flight_path_angle_deg: float = 0.0,
+    n_intervals: int = 50,
+    limits: PathLimits | None = None,
+) -> OptimalSolution:
+    """The maximum-range glide (largest downrange, ending on the ground)."""
+    prob = glider_problem(
+        vehicle,
+        altitude_m=altitude_m,
+        speed_m_s=speed_m_s,
+        flight_path_angle_deg=flight_path_angle_deg,
+        objective="max_final_longitude",
+        limits=limits,
+    )
+    return solve(prob, guess=glide_guess(prob), n_intervals=n_intervals)
+
+
+def to_geographic(
+    latitude_deg: Any, longitude_deg: Any, *, lat0_deg: float, lon0_deg: float, heading_deg: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Map points of the start-aligned frame (start at 0,0 heading east) to geographic
+    latitude/longitude (deg) of a start at (lat0, lon0) with ``heading_deg`` from north."""
+    p = np.radians(np.asarray(latitude_deg, dtype=float))
+    lam = np.radians(np.asarray(longitude_deg, dtype=float))
+    # unit vectors in the frame: x to the start, y along the initial heading, z to the left
+    v = np.stack([np.cos(p) * np.cos(lam), np.cos(p) * np.sin(lam), np.sin(p)])
+    p0, l0, az = math.radians(lat0_deg), math.radians(lon0_deg), math.radians(heading_deg)
+    up = np.array([math.cos(p0) * math.cos(l0), math.cos(p0) * math.sin(l0), math.sin(p0)])
+    east = np.array([-math.sin(l0), math.cos(l0), 0.0])
+    north = np.cross(up, east)
+    fwd = math.sin(az) * east + math.cos(az) * north
+    left = np.cross(up, fwd)
+    xyz = np.outer(up, v[0].ravel()) + np.outer(fwd, v[1].ravel()) + np.outer(left, v[2].ravel())
+    lat = np.degrees(np.arcsin(np.clip(xyz[2], -1, 1))).reshape(p.shape)
+    lon = np.degrees(np.arctan2(xyz[1], xyz[0])).reshape(p.shape)
+    return lat, lon
+
+
+def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[str, float]:
+    """Fly the solution's control history with :func:`hyperflight.fly` and compare ends.
+
+    The kernel flies the same start on ``EarthModel.sphere(rotating=False)`` over its own
+    US 1976, with a dense table of the optimiser's aerodynamics and a ``Controls`` schedule
+    (piecewise linear in time through the collocation nodes and midpoints), to the solution's
+    final time (or the ground, if it gets there first). Returns the kernel's end state and
+    its differences from the optimiser's (``delta_*``; ``position_error_km`` is the
+    great-circle distance between the two end points).
+    """
+    from hyperflight.core.flight import InitialState, fly
+    from hyperflight.core.phases import Aerodynamics, Controls, Event, Phase
+
+    p = sol.problem
+    st = p.start
+    table = p.vehicle.aero.as_table(p.vehicle.alpha_max_deg)
+    t = np.asarray(sol.time_s)
+    phase = Phase(
+        name="optimal glide",
+        aerodynamics=Aerodynamics(reference_area_m2=p.vehicle.reference_area_m2, table=table),
+        controls=Controls(
+            schedule_time_s=tuple(float(x) for x in t),
+            alpha_schedule_deg=tuple(float(x) for x in np.clip(sol.alpha_deg, 0.0, 89.9)),
+            bank_schedule_deg=tuple(float(x) for x in sol.bank_deg),
+        ),
+        events=(Event(kind="time", value=float(t[-1])), Event(kind="impact")),
+    )
+    start = InitialState(
+        latitude_deg=st.latitude_deg,
+        longitude_deg=st.longitude_deg,
+        altitude_m=max(st.altitude_m, 1.0),
+        mass_kg=p.vehicle.mass_kg,
+        speed_m_s=st.speed_m_s,
+        flight_path_angle_deg=st.flight_path_angle_deg,
+        heading_deg=st.heading_deg,
+    )
+    traj = fly(start, [phase], earth=_earth_model(), output_step_s=output_step_s)
+    s = traj.summary()
+    end = {
+        "time_s": float(s["flight_time_s"]),
+        "latitude_deg": float(traj["latitude_deg"][-1]),
+        "longitude_deg": float(traj["longitude_deg"][-1]),
+        "altitude_m": float(traj["altitude_m"][-1]),
+        "speed_m_s": float(traj["speed_m_s"][-1]),
+    }
+    out = dict(end)
+    for k in ("latitude_deg", "longitude_deg", "altitude_m", "speed_m_s"):
+        out[f"delta_{k}"] = end[k] - sol.final(k)
+    out["delta_time_s"] = end["time_s"] - sol.final_time_s
+    p1, l1 = math.radians(end["latitude_deg"]), math.radians(end["longitude_deg"])
+    p2, l2 = math.radians(sol.final_latitude_deg), math.radians(sol.final("longitude_deg"))
+    c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(l1 - l2)
+    out["position_error_km"] = p.earth.radius_m * math.acos(min(1.0, max(-1.0, c))) / 1000.0
+    out["range_km"] = sol.range_km
+    return out
