@@ -142,18 +142,19 @@ class Footprint:
 
     def geojson(self) -> dict[str, Any]:
         """GeoJSON FeatureCollection (RFC 7946, [longitude, latitude] in deg, WGS-84): the
-        footprint polygon, the start point and the impact points."""
-        ring = [
-            [round(float(lo), 7), round(float(la), 7)]
-            for lo, la in zip(self.boundary_longitude_deg, self.boundary_latitude_deg, strict=True)
-        ]
+        footprint polygon (cut at the antimeridian, closed around a pole: a MultiPolygon when
+        cut), the start point and the impact points."""
+        from hyperflight.report.exports import geojson_polygon
+
         ok = self.impacts[self.impacts["ok"]]
         return {
             "type": "FeatureCollection",
             "features": [
                 {
                     "type": "Feature",
-                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    "geometry": geojson_polygon(
+                        self.boundary_latitude_deg, self.boundary_longitude_deg
+                    ),
                     "properties": {
                         "name": "glide footprint",
                         "area_km2": self.area_km2,
@@ -196,36 +197,30 @@ class Footprint:
         return path
 
     def to_kml(self, path: str | Path) -> Path:
-        """Write the footprint polygon, the start and the impact points as KML (simplekml)."""
-        import simplekml
+        """Write the footprint polygon (cut at the antimeridian as in :meth:`geojson`), the
+        start and the impact points as KML 2.2
+        (:func:`hyperflight.report.exports.footprint_kml`)."""
+        from hyperflight.report.exports import footprint_kml
 
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        kml = simplekml.Kml(name="glide footprint")
-        poly = kml.newpolygon(
+        ok = self.impacts[self.impacts["ok"]]
+        return footprint_kml(
+            path,
+            latitude_deg=self.boundary_latitude_deg,
+            longitude_deg=self.boundary_longitude_deg,
             name="glide footprint",
-            outerboundaryis=[
-                (float(lo), float(la))
-                for lo, la in zip(
-                    self.boundary_longitude_deg, self.boundary_latitude_deg, strict=True
-                )
-            ],
             description=(
                 f"convex hull of {len(self.impacts)} impact points, {self.area_km2:,.0f} km^2"
             ),
+            points=[("start", self.start.latitude_deg, self.start.longitude_deg)],
+            point_folders={
+                "impact points": [
+                    (f"bank {b:g} deg", float(la), float(lo))
+                    for b, la, lo in zip(
+                        ok["bank_deg"], ok["latitude_deg"], ok["longitude_deg"], strict=True
+                    )
+                ]
+            },
         )
-        poly.style.polystyle.color = simplekml.Color.changealphaint(90, simplekml.Color.orange)
-        poly.style.linestyle.color = simplekml.Color.red
-        poly.style.linestyle.width = 2
-        kml.newpoint(name="start", coords=[(self.start.longitude_deg, self.start.latitude_deg)])
-        folder = kml.newfolder(name="impact points")
-        for _, r in self.impacts[self.impacts["ok"]].iterrows():
-            folder.newpoint(
-                name=f"bank {r['bank_deg']:g} deg",
-                coords=[(float(r["longitude_deg"]), float(r["latitude_deg"]))],
-            )
-        kml.save(str(path))
-        return path
 
     def plot(self, path: str | Path, *, title: str | None = None) -> Path:
         """Map of the footprint (see :func:`hyperflight.report.dispersion.plot_footprint`)."""

@@ -130,18 +130,16 @@ class DefendedFootprint:
                 for lo, la in zip(rows["longitude_deg"], rows["latitude_deg"], strict=True)
             ]
 
+        from hyperflight.report.exports import geojson_polygon  # cut at the antimeridian
+
         features: list[dict[str, Any]] = []
         if self.boundary_east_km.size:
-            ring = [
-                [round(float(lo), 7), round(float(la), 7)]
-                for lo, la in zip(
-                    self.boundary_longitude_deg, self.boundary_latitude_deg, strict=True
-                )
-            ]
             features.append(
                 {
                     "type": "Feature",
-                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    "geometry": geojson_polygon(
+                        self.boundary_latitude_deg, self.boundary_longitude_deg
+                    ),
                     "properties": {
                         "name": f"defended footprint of layer {self.layer.name}",
                         "layer": self.layer.name,
