@@ -587,12 +587,23 @@ def check_claim_cmd(
             )
         base = PRESETS.get(preset)
         figures = dict(base.figures) if base and not any(given.values()) else {}
+        options = {
+            "range_m": "--range",
+            "apogee_m": "--apogee",
+            "second_apogee_m": "--second-apogee",
+            "max_speed_m_s": "--max-speed",
+            "max_mach": "--max-mach",
+            "flight_time_s": "--flight-time",
+            "lateral_m": "--lateral",
+        }
         for key, text in given.items():
+            if text is not None and not text.strip():
+                raise ValueError(f"{options[key]} '': give a figure, e.g. '1500 +- 75 km'")
             if text:
-                v, u = _parse_figure(
-                    "--" + key.rsplit("_", 1)[0].replace("_", "-"), text, _FIGURE_UNITS[key]
-                )
+                v, u = _parse_figure(options[key], text, _FIGURE_UNITS[key])
                 figures[key] = Figure(value=v, uncertainty=u)
+        if max_mach_altitude is not None and not max_mach_altitude.strip():
+            raise ValueError("--max-mach-altitude '': give an altitude, e.g. '40 km'")
         if launch:
             lat, lon = _parse_launch(launch)
         elif base:
@@ -617,7 +628,13 @@ def check_claim_cmd(
             figures=figures,
             max_mach_altitude_m=mma,
         )
-        if base and claim.figures == base.figures and launch is None and azimuth is None:
+        if (
+            base
+            and claim.figures == base.figures
+            and launch is None
+            and azimuth is None
+            and max_mach_altitude is None
+        ):
             claim = replace(base)
         report = check_claim(claim)
     except ValueError as exc:

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hyperflight.inputs import cut
+
 __all__ = ["sweep", "sweep_report"]
 
 
@@ -104,8 +106,14 @@ def sweep(
         result = run_sweep(
             spec, scheduler=scheduler, progress=not as_json, output=out, max_chunks=max_chunks
         )
-    except (SweepError, ValueError, OSError) as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
+    except (SweepError, ValueError) as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(cut(str(exc), 4_000))}")
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        where = f"{cut(str(exc.filename), 200)}: " if exc.filename else ""
+        Console(stderr=True).print(
+            f"[bold red]error:[/] {escape(where + str(exc.strerror or cut(str(exc), 300)))}"
+        )
         raise typer.Exit(2) from None
     report = sweep_report(result)
     if as_json:

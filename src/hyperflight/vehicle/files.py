@@ -282,7 +282,9 @@ class VehicleFile(_FileModel):
 # Errors
 
 
-_NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
+# Unambiguous (no nested repetition that can match the same digits two ways), so a long
+# string fails in linear time; long strings are not tried at all (see _problem).
+_NUMBER_TEXT = re.compile(r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$")
 
 
 def _short(v: Any) -> str:
@@ -313,7 +315,7 @@ def _problem(err: Mapping[str, Any]) -> str:
         return f"{path}: required key is missing"
     if kind in ("float_type", "float_parsing", "int_type"):
         hint = ""
-        if isinstance(value, str) and _NUMBER_TEXT.match(value):
+        if isinstance(value, str) and len(value) < 100 and _NUMBER_TEXT.match(value):
             hint = " (YAML read it as text: write 1000 or 1.0e+3, not 1e3, and no quotes)"
         return f"{path} = {_short(value)}: must be a number{hint}"
     if kind == "finite_number":
