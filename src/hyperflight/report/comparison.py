@@ -125,7 +125,7 @@ def _sensitivity_table(comp: Comparison) -> tuple[str, list[str], list[list[str]
 
 def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
     """Write everything into ``out``; returns the paths by role."""
-    import simplekml
+    from hyperflight.report.exports import trajectories_czml, trajectories_kml, trajectory_parquet
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -176,30 +176,18 @@ def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
         json.dumps(_finite(comp.as_dict()), indent=2, allow_nan=False)
     )
     for f in flown:
-        df = f.result.trajectory.to_dataframe()
-        for k, v in f.result.heating.items():
-            df[k] = v
-        df.to_parquet(out / f"{f.contender.label.replace(' ', '-')}.parquet", index=False)
-    kml = simplekml.Kml(name="hyperflight comparison")
-    colors = ["ff0072b2", "ff009e73", "ff00a5e6", "ffcc79a7"]  # aabbggrr
-    for i, (label, tr) in enumerate(pairs):
-        ls = kml.newlinestring(name=label)
-        step = max(1, len(tr) // 2000)
-        ls.coords = list(
-            zip(
-                tr["longitude_deg"][::step],
-                tr["latitude_deg"][::step],
-                tr["altitude_m"][::step],
-                strict=True,
-            )
+        trajectory_parquet(
+            f.result.trajectory,
+            out / f"{f.contender.label.replace(' ', '-')}.parquet",
+            extra=f.result.heating,
+            sources=f.result.scenario.sources,
         )
-        ls.altitudemode = simplekml.AltitudeMode.absolute
-        ls.extrude = 0
-        ls.style.linestyle.width = 3
-        ls.style.linestyle.color = colors[i % len(colors)]
-    for label, (lat, lon) in (("launch", comp.launch), ("target", comp.target)):
-        kml.newpoint(name=label, coords=[(lon, lat)])
-    kml.save(str(out / "tracks.kml"))
+    marks = [("launch", *comp.launch), ("target", *comp.target)]
+    trajectories_kml(pairs, out / "tracks.kml", points=marks, name="hyperflight comparison")
+    if pairs:
+        paths["czml"] = trajectories_czml(
+            pairs, out / "tracks.czml", points=marks, name="hyperflight comparison"
+        )
     labels, cells, not_flown = table_cells(comp)
     table_rows = [[label, *row] for label, row in cells]
     sources = sorted(
