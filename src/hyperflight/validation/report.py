@@ -32,6 +32,9 @@ class Check:
     unit: str
     passed: bool
     note: str = ""
+    value: float | None = None
+    reference: float | None = None
+    solve_time_s: float | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -181,6 +184,37 @@ def kepler_checks() -> list[Check]:
     ]
 
 
+def optimal_checks() -> list[Check]:
+    """Betts (2010) Example 6.1, shuttle maximum crossrange, without and with the heating
+    limit: final latitude (0.05 %) and final time (0.5 %) against the book."""
+    from hyperflight.optimal.betts import solve_betts
+
+    checks = []
+    for case in ("unconstrained", "heating"):
+        r = solve_betts(case)
+        name = "Betts shuttle re-entry" + (" (q <= 70 BTU/ft^2/s)" if case == "heating" else "")
+        for quantity, value, ref, dev, allowed in (
+            ("final latitude (deg)", r.final_latitude_deg, r.reference_latitude_deg,
+             r.latitude_deviation, 5e-4),
+            ("final time (s)", r.final_time_s, r.reference_time_s, r.time_deviation, 5e-3),
+        ):  # fmt: skip
+            checks.append(
+                Check(
+                    case=name,
+                    quantity=quantity,
+                    max_deviation=dev,
+                    allowed=allowed,
+                    unit="relative",
+                    passed=dev <= allowed,
+                    note=f"{value:.4f} against {ref:g} (Betts 2010, Example 6.1)",
+                    value=value,
+                    reference=ref,
+                    solve_time_s=r.solution.solve_time_s,
+                )
+            )
+    return checks
+
+
 def run_validation() -> list[Check]:
     """All reference comparisons, in report order."""
-    return us76_checks() + nesc_checks() + kepler_checks()
+    return us76_checks() + nesc_checks() + kepler_checks() + optimal_checks()
