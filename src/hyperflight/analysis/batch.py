@@ -1335,8 +1335,13 @@ def _summary_frame(
 def _series_dataset(members: np.ndarray, grids: np.ndarray, step: float) -> xr.Dataset:
     """The grids (member x time x column, SI and radians) as a Dataset; ``grids`` is taken
     over: its angles are turned into degrees in place and every variable is a view into it
-    (no copy, so the series cost their own size in memory and no more)."""
+    (no copy, so the series cost their own size in memory and no more). Every variable
+    carries its CF attributes (units, long_name, frame) from the column dictionary."""
+    import json
+
     import xarray as xr
+
+    from hyperflight.report.exports import FRAMES, column_attrs
 
     alive = np.isfinite(grids[:, :, 0]).any(axis=0)
     n_t = int(np.flatnonzero(alive)[-1]) + 1 if alive.any() else 0
@@ -1351,8 +1356,20 @@ def _series_dataset(members: np.ndarray, grids: np.ndarray, step: float) -> xr.D
                 col += 180.0
                 np.remainder(col, 360.0, out=col)
                 col -= 180.0
-        data[name] = (("member", "time_s"), col)
-    return xr.Dataset(data, coords={"member": members, "time_s": t})
+        data[name] = (("member", "time_s"), col, column_attrs(name))
+    coords = {
+        "member": ("member", members, {"long_name": "batch member index"}),
+        "time_s": ("time_s", t, {**column_attrs("time_s"), "axis": "T"}),
+    }
+    attrs = {
+        "Conventions": "CF-1.10",
+        "title": "hyperflight batch: time series of every member on a common grid",
+        "source": "hyperflight: point-mass (3-DOF) flight over a rotating Earth, compiled "
+        "adaptive Dormand-Prince integration",
+        "comment": f"every {step:g} s after each member's start; NaN after a member's end",
+        "hyperflight_frames": json.dumps(FRAMES),
+    }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
 def fly_members(
