@@ -1099,6 +1099,7 @@ def run_sweep(
     in the result).
     """
     t0 = time.perf_counter()
+    spec_path = spec if isinstance(spec, str | Path) else None
     if isinstance(spec, str | Path):
         spec = load_sweep_spec(spec)
     elif isinstance(spec, Mapping):
@@ -1110,7 +1111,12 @@ def run_sweep(
             raise SweepError(f"output = {shorten(str(output))}: a folder name cannot hold a NUL")
         spec = spec.model_copy(update={"output": str(Path(output).resolve())})
     plan = SweepPlan.from_spec(spec)
-    inputs = resolve_inputs(spec)
+    try:
+        inputs = resolve_inputs(spec)
+    except SweepError as exc:
+        if spec_path is None:
+            raise
+        raise SweepError(f"{cut(str(spec_path))}: {exc}") from None
     folder = spec.output_dir()
     _make_folder(folder)
     computed: list[int] = []
