@@ -4,3 +4,45 @@ Point mass over a non-rotating spherical Earth; Betts's shuttle benchmark; the m
 range and the reachable footprint of the package's gliders. Layer: may import environment,
 vehicle, core and analysis; never cli or report.
 """
+
+from hyperflight.optimal.betts import BETTS_PUBLISHED, betts_problem, refly_scipy, solve_betts
+from hyperflight.optimal.footprint import (
+    OptimalFootprint,
+    optimal_footprint,
+    plot_optimal_footprint,
+)
+from hyperflight.optimal.glider import glider_problem, glider_vehicle, max_range, refly_kernel
+from hyperflight.optimal.problem import (
+    Guess,
+    OptimalControlError,
+    OptimalProblem,
+    OptimalSolution,
+    PathLimits,
+    StartState,
+    Terminal,
+    simulated_guess,
+    solve,
+)
+
+__all__ = [
+    "BETTS_PUBLISHED",
+    "Guess",
+    "OptimalControlError",
+    "OptimalFootprint",
+    "OptimalProblem",
+    "OptimalSolution",
+    "PathLimits",
+    "StartState",
+    "Terminal",
+    "betts_problem",
+    "glider_problem",
+    "glider_vehicle",
+    "max_range",
+    "optimal_footprint",
+    "plot_optimal_footprint",
+    "refly_kernel",
+    "refly_scipy",
+    "simulated_guess",
+    "solve",
+    "solve_betts",
+]
