@@ -233,6 +233,7 @@ def vehicles(
 
 
 def _write_outputs(result, out: Path) -> list[Path]:
+    from hyperflight.report import exports
     from hyperflight.report.plots import plot_ground_track, plot_profiles
 
     out.mkdir(parents=True, exist_ok=True)
@@ -242,9 +243,21 @@ def _write_outputs(result, out: Path) -> list[Path]:
         df[k] = v
     written = [out / "trajectory.csv", out / "trajectory.parquet", out / "summary.json"]
     df.to_csv(written[0], index=False)
-    df.to_parquet(written[1], index=False)
+    sources = result.scenario.sources
+    exports.trajectory_parquet(traj, written[1], extra=result.heating, sources=sources)
     written[2].write_text(json.dumps(result.summary(), indent=2))
     label = f"{result.scenario.name} ({result.vehicle.name})"
+    marks = [
+        ("launch", float(traj["latitude_deg"][0]), float(traj["longitude_deg"][0])),
+        ("target", *result.scenario.target_point()),
+    ]
+    written += [
+        exports.trajectory_netcdf(
+            traj, out / "trajectory.nc", extra=result.heating, sources=sources, title=label
+        ),
+        exports.trajectories_kml([(label, traj)], out / "trajectory.kml", points=marks),
+        exports.trajectories_czml([(label, traj)], out / "trajectory.czml", points=marks),
+    ]
     written += plot_profiles([(label, traj)], out, extra=[result.heating])
     tlat, tlon = result.scenario.target_point()
     written.append(

@@ -725,7 +725,7 @@ def geojson_polygon(
     """
     import antimeridian
     import shapely
-    from shapely.geometry import MultiPolygon, Polygon, mapping
+    from shapely.geometry import Polygon
     from shapely.geometry.polygon import orient
 
     lat = np.asarray(latitude_deg, dtype=float)
@@ -750,7 +750,14 @@ def geojson_polygon(
             "the polygon ring could not be made valid across the antimeridian: "
             + shapely.is_valid_reason(fixed)
         )
-    fixed = shapely.set_precision(fixed, 1e-7)
     parts = [orient(p, sign=1.0) for p in getattr(fixed, "geoms", [fixed])]
-    geom = mapping(parts[0] if len(parts) == 1 else MultiPolygon(parts))
-    return json.loads(json.dumps(geom))  # tuples -> lists, plain floats
+
+    def rings(p: Polygon) -> list[list[list[float]]]:
+        return [
+            [[round(float(x), 7), round(float(y), 7)] for x, y in r.coords]
+            for r in (p.exterior, *p.interiors)
+        ]
+
+    if len(parts) == 1:
+        return {"type": "Polygon", "coordinates": rings(parts[0])}
+    return {"type": "MultiPolygon", "coordinates": [rings(p) for p in parts]}
