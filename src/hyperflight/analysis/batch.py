@@ -1341,7 +1341,7 @@ def _series_dataset(members: np.ndarray, grids: np.ndarray, step: float) -> xr.D
 
     import xarray as xr
 
-    from hyperflight.report.exports import FRAMES, column_attrs
+    from hyperflight.core.columns import FRAMES, column_attrs
 
     alive = np.isfinite(grids[:, :, 0]).any(axis=0)
     n_t = int(np.flatnonzero(alive)[-1]) + 1 if alive.any() else 0

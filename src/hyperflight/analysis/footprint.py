@@ -144,7 +144,7 @@ class Footprint:
         """GeoJSON FeatureCollection (RFC 7946, [longitude, latitude] in deg, WGS-84): the
         footprint polygon (cut at the antimeridian, closed around a pole: a MultiPolygon when
         cut), the start point and the impact points."""
-        from hyperflight.report.exports import geojson_polygon
+        from hyperflight.environment.polygons import geojson_polygon
 
         ok = self.impacts[self.impacts["ok"]]
         return {

@@ -130,7 +130,7 @@ class DefendedFootprint:
                 for lo, la in zip(rows["longitude_deg"], rows["latitude_deg"], strict=True)
             ]
 
-        from hyperflight.report.exports import geojson_polygon  # cut at the antimeridian
+        from hyperflight.environment.polygons import geojson_polygon  # cut at the antimeridian
 
         features: list[dict[str, Any]] = []
         if self.boundary_east_km.size:

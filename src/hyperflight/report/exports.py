@@ -30,11 +30,13 @@ import json
 import math
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from hyperflight.core.columns import _UNKNOWN, COLUMN_INFO, FRAMES, ColumnInfo, column_attrs
+from hyperflight.environment.polygons import geojson_polygon
 
 if TYPE_CHECKING:
     from hyperflight.core.trajectory import Trajectory
@@ -66,175 +68,6 @@ DEFAULT_EPOCH = dt.datetime(2000, 1, 1, 12, 0, 0, tzinfo=dt.UTC)
 PALETTE_RGB = ("0072b2", "009e73", "e69f00", "cc79a7", "d55e00", "56b4e9", "f0e442", "000000")
 
 # ------------------------------------------------------------------------ column dictionary
-
-#: The frames the columns are given in.
-FRAMES: dict[str, str] = {
-    "ECI": (
-        "Earth-centred inertial: origin at the Earth's centre, z along the rotation axis, x and "
-        "y fixed in inertial space and aligned with ECEF at time 0 of the flight; the Earth "
-        "turns about z at its model's constant rate (no precession or nutation), so this is "
-        "not J2000/GCRF."
-    ),
-    "ECEF": (
-        "Earth-centred Earth-fixed (the trajectory's Earth model, WGS-84 by default): x toward "
-        "latitude 0 deg, longitude 0 deg; z toward the north pole. Velocities are relative to "
-        "the rotating Earth, in ECEF axes."
-    ),
-    "geodetic": (
-        "Geodetic latitude, longitude and height above the reference ellipsoid of the "
-        "trajectory's Earth model (WGS-84 by default); longitude in [-180, 180)."
-    ),
-    "NED": (
-        "Local north-east-down axes at the vehicle's point (geodetic vertical); velocity "
-        "relative to the rotating Earth."
-    ),
-    "range": (
-        "Measured from the start point: along and across the great circle of the initial "
-        "heading (downrange, crossrange positive to the right), or along the ellipsoid surface "
-        "(ground range)."
-    ),
-    "air": "The atmosphere model at the vehicle's point (US Standard Atmosphere 1976 default).",
-    "body": (
-        "Aerodynamic angles and coefficients of the point-mass model: angle of attack, bank "
-        "angle about the air-relative velocity (positive turns right), lift and drag "
-        "coefficients on the vehicle's reference area."
-    ),
-}
-
-
-@dataclass(frozen=True)
-class ColumnInfo:
-    """What a column is: its unit (UDUNITS, as CF wants; "1" dimensionless, "" text), what it
-    means, the frame it is given in (a key of :data:`FRAMES`, or ""), its CF standard name
-    where one exists, and where it appears."""
-
-    unit: str
-    description: str
-    frame: str = ""
-    standard_name: str = ""
-    appears_in: str = "trajectory"
-
-
-_T = "trajectory"
-_H = "heating (fly, compare)"
-_B = "batch series only"
-
-#: The column dictionary: one entry per column of a trajectory (``Trajectory.to_dataframe``),
-#: of the heating columns added by ``fly`` and ``compare``, and of a batch's time series.
-COLUMN_INFO: dict[str, ColumnInfo] = {
-    "time_s": ColumnInfo("s", "time after the start of the flight"),
-    "phase": ColumnInfo("1", "index of the flight phase (0 is the first) in phase_name order"),
-    "eci_x_m": ColumnInfo("m", "position, x component", "ECI"),
-    "eci_y_m": ColumnInfo("m", "position, y component", "ECI"),
-    "eci_z_m": ColumnInfo("m", "position, z component", "ECI"),
-    "eci_vx_m_s": ColumnInfo("m s-1", "inertial velocity, x component", "ECI"),
-    "eci_vy_m_s": ColumnInfo("m s-1", "inertial velocity, y component", "ECI"),
-    "eci_vz_m_s": ColumnInfo("m s-1", "inertial velocity, z component", "ECI"),
-    "mass_kg": ColumnInfo("kg", "vehicle mass"),
-    "ecef_x_m": ColumnInfo("m", "position, x component", "ECEF"),
-    "ecef_y_m": ColumnInfo("m", "position, y component", "ECEF"),
-    "ecef_z_m": ColumnInfo("m", "position, z component", "ECEF"),
-    "ecef_vx_m_s": ColumnInfo("m s-1", "Earth-relative velocity, x component", "ECEF"),
-    "ecef_vy_m_s": ColumnInfo("m s-1", "Earth-relative velocity, y component", "ECEF"),
-    "ecef_vz_m_s": ColumnInfo("m s-1", "Earth-relative velocity, z component", "ECEF"),
-    "latitude_deg": ColumnInfo("degrees_north", "geodetic latitude", "geodetic", "latitude"),
-    "longitude_deg": ColumnInfo("degrees_east", "longitude", "geodetic", "longitude"),
-    "altitude_m": ColumnInfo(
-        "m",
-        "geodetic altitude above the reference ellipsoid",
-        "geodetic",
-        "height_above_reference_ellipsoid",
-    ),
-    "v_north_m_s": ColumnInfo("m s-1", "Earth-relative velocity, north component", "NED"),
-    "v_east_m_s": ColumnInfo("m s-1", "Earth-relative velocity, east component", "NED"),
-    "v_down_m_s": ColumnInfo("m s-1", "Earth-relative velocity, down component", "NED"),
-    "speed_m_s": ColumnInfo(
-        "m s-1", "speed relative to the rotating Earth", "NED", "platform_speed_wrt_ground"
-    ),
-    "mach": ColumnInfo("1", "Mach number: air-relative speed over the local speed of sound", "air"),
-    "dynamic_pressure_pa": ColumnInfo(
-        "Pa", "dynamic pressure, half the density times the air-relative speed squared", "air"
-    ),
-    "flight_path_angle_deg": ColumnInfo(
-        "degree",
-        "flight-path angle of the Earth-relative velocity above the local geodetic horizon",
-        "NED",
-    ),
-    "heading_deg": ColumnInfo(
-        "degree",
-        "heading of the Earth-relative velocity, clockwise from true north, in [0, 360)",
-        "NED",
-    ),
-    "ground_range_m": ColumnInfo(
-        "m", "distance from the start point along the ellipsoid surface", "range"
-    ),
-    "downrange_m": ColumnInfo(
-        "m", "distance along the great circle of the initial heading from the start", "range"
-    ),
-    "crossrange_m": ColumnInfo(
-        "m",
-        "distance off the great circle of the initial heading, positive to the right",
-        "range",
-    ),
-    "load_factor_g": ColumnInfo(
-        "1",
-        "load factor: sensed (non-gravitational) acceleration in units of standard gravity "
-        "g0 = 9.80665 m s-2",
-    ),
-    "alpha_deg": ColumnInfo("degree", "angle of attack", "body"),
-    "bank_deg": ColumnInfo("degree", "bank angle, positive turns right", "body"),
-    "cl": ColumnInfo("1", "lift coefficient", "body"),
-    "cd": ColumnInfo("1", "drag coefficient", "body"),
-    "thrust_n": ColumnInfo("N", "thrust magnitude"),
-    "density_kg_m3": ColumnInfo("kg m-3", "air density", "air", "air_density"),
-    "pressure_pa": ColumnInfo("Pa", "static air pressure", "air", "air_pressure"),
-    "temperature_k": ColumnInfo("K", "air temperature", "air", "air_temperature"),
-    "speed_of_sound_m_s": ColumnInfo(
-        "m s-1", "local speed of sound", "air", "speed_of_sound_in_air"
-    ),
-    "phase_name": ColumnInfo("", "name of the flight phase (text)"),
-    "heat_flux_w_m2": ColumnInfo(
-        "W m-2",
-        "stagnation-point convective heat flux (Sutton-Graves) on the vehicle's nose radius",
-        appears_in=_H,
-    ),
-    "stagnation_temperature_k": ColumnInfo(
-        "K",
-        "radiative-equilibrium temperature of the stagnation point for the vehicle's emissivity",
-        appears_in=_H,
-    ),
-    "heat_load_j_m2": ColumnInfo(
-        "J m-2", "stagnation-point heat load: heat flux integrated over time", appears_in=_H
-    ),
-    "altitude_rate_m_s": ColumnInfo(
-        "m s-1",
-        "altitude rate: Earth-relative velocity along the geodetic up",
-        "NED",
-        appears_in=_B,
-    ),
-    "throttle": ColumnInfo("1", "throttle (0..1) of a table thrust model", appears_in=_B),
-    "target_distance_m": ColumnInfo(
-        "m",
-        "ground distance to the phase's target point (sphere of mean radius)",
-        appears_in=_B,
-    ),
-}
-
-_UNKNOWN = ColumnInfo("", "not in the column dictionary")
-
-
-def column_attrs(name: str) -> dict[str, str]:
-    """CF attributes of a column (``units``, ``long_name``, ``standard_name`` where one
-    exists, ``comment`` with its frame), for xarray variables and NetCDF."""
-    info = COLUMN_INFO.get(name, _UNKNOWN)
-    attrs = {"long_name": info.description}
-    if info.unit:
-        attrs["units"] = info.unit
-    if info.standard_name:
-        attrs["standard_name"] = info.standard_name
-    if info.frame:
-        attrs["comment"] = f"frame {info.frame}: {FRAMES[info.frame]}"
-    return attrs
 
 
 def columns_markdown() -> str:
@@ -709,55 +542,3 @@ def trajectories_czml(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(Document(packets=[document, *packets]).dumps(), encoding="utf-8")
     return path
-
-
-# ------------------------------------------------------------------------ GeoJSON
-def geojson_polygon(
-    latitude_deg: Sequence[float] | np.ndarray, longitude_deg: Sequence[float] | np.ndarray
-) -> dict[str, Any]:
-    """A GeoJSON geometry (RFC 7946) for a closed ring given in deg: a Polygon, or a
-    MultiPolygon when the ring crosses the antimeridian (cut there, RFC 7946 section 3.1.9);
-    a ring around a pole is closed along the map edge through the pole. Exterior rings are
-    counter-clockwise; coordinates [longitude, latitude], 7 decimals (about 1 cm).
-
-    The cut is :func:`antimeridian.fix_polygon` (crossings on the great circle between two
-    vertices); the ring should be densified so that its edges are short.
-    """
-    import antimeridian
-    import shapely
-    from shapely.geometry import Polygon
-    from shapely.geometry.polygon import orient
-
-    lat = np.asarray(latitude_deg, dtype=float)
-    lon = (np.asarray(longitude_deg, dtype=float) + 180.0) % 360.0 - 180.0
-    if lat.shape != lon.shape or lat.ndim != 1 or lat.size < 4:
-        raise ValueError(
-            f"a polygon ring needs at least 4 points (closed) and as many latitudes as "
-            f"longitudes; got {lat.size} and {lon.size}"
-        )
-    if not (np.all(np.isfinite(lat)) and np.all(np.isfinite(lon))):
-        raise ValueError("the polygon ring has non-finite coordinates")
-    if np.any(np.abs(lat) > 90.0):
-        raise ValueError("a latitude of the polygon ring is outside [-90, 90] deg")
-    ring = Polygon(np.column_stack([lon, lat]))
-    fixed = None
-    for great_circle in (True, False):
-        fixed = antimeridian.fix_polygon(ring, fix_winding=True, great_circle=great_circle)
-        if shapely.is_valid(fixed):
-            break
-    else:
-        raise ValueError(
-            "the polygon ring could not be made valid across the antimeridian: "
-            + shapely.is_valid_reason(fixed)
-        )
-    parts = [orient(p, sign=1.0) for p in getattr(fixed, "geoms", [fixed])]
-
-    def rings(p: Polygon) -> list[list[list[float]]]:
-        return [
-            [[round(float(x), 7), round(float(y), 7)] for x, y in r.coords]
-            for r in (p.exterior, *p.interiors)
-        ]
-
-    if len(parts) == 1:
-        return {"type": "Polygon", "coordinates": rings(parts[0])}
-    return {"type": "MultiPolygon", "coordinates": [rings(p) for p in parts]}
