@@ -289,7 +289,7 @@ D = "monte_carlo.dispersions.aero_scale"
         (D, {"normal": {"mean": 1, "std": -1}}, ".normal: std = -1.0 must be >= 0"),
         (D, {"normal": {"mean": True, "std": 1}}, ".normal.mean = True: must be a number"),
         (D, {"uniform": {"low": 1, "high": "x"}}, ".uniform.high: Input should be a valid number"),
-        (D, {"gauss": {"mean": 1, "std": 1}}, ".gauss: is not a known field"),
+        (D, {"gauss": {"mean": 1, "std": 1}}, ": no distribution kind: give dist (one of normal"),
         (D, {"dist": "beta", "a": 1}, ": dist = 'beta' is not a known distribution"),
         (D, {}, ": give exactly one distribution (got 0)"),
         ("monte_carlo.dispersions", [1, 2], ": Input should be a valid dictionary"),

@@ -310,6 +310,13 @@ class DistributionSpec(InputModel):
                     f"{', '.join(cls.model_fields)}"
                 )
             return {kind: {k: v for k, v in data.items() if k != "dist"}}
+        known = set(cls.model_fields)
+        if data and not (set(data) & known):
+            # Parameters without their kind ({low: .., high: ..}): say what is missing.
+            raise ValueError(
+                f"no distribution kind: give dist (one of {', '.join(cls.model_fields)}) "
+                f"or nest the parameters under it; got only {', '.join(map(str, data))}"
+            )
         return data
 
     @model_validator(mode="after")

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from hyperflight.cli.optimal import footprint as footprint_command
 from hyperflight.cli.sweep import sweep as sweep_command
 from hyperflight.inputs import cut
 
@@ -531,6 +532,10 @@ def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
     except ValueError as exc:
         detail = str(exc).split(": ", 1)[-1]
         raise ValueError(f"{option} {shown!r}: {detail}") from None
+    import math
+
+    if not (math.isfinite(value) and math.isfinite(unc)):
+        raise ValueError(f"{option} {shown!r}: the value and its uncertainty must be finite")
     if unc <= 0:
         raise ValueError(f"{option} {shown!r}: the uncertainty must be > 0")
     return value, unc
@@ -717,6 +722,7 @@ def validate(
 
 # The sweep command lives in its own module (it is the largest); registered here.
 app.command("sweep")(_guard(sweep_command))
+app.command("footprint")(_guard(footprint_command))
 
 
 def main() -> None:  # pragma: no cover - console entry

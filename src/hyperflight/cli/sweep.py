@@ -64,7 +64,7 @@ def sweep_report(result: Any) -> dict[str, Any]:
 
 def sweep(
     spec: Annotated[
-        Path,
+        str,
         typer.Argument(
             help="Sweep spec (YAML): base flight, grid and/or Monte Carlo, chunks, output."
         ),
@@ -107,10 +107,15 @@ def sweep(
             spec, scheduler=scheduler, progress=not as_json, output=out, max_chunks=max_chunks
         )
     except (SweepError, ValueError) as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(cut(str(exc), 4_000))}")
+        text = str(exc)
+        if out is not None and text.startswith(str(Path(out).resolve())[:40]):
+            text = f"--out {text}"
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(cut(text, 4_000))}")
         raise typer.Exit(2) from None
     except OSError as exc:
         where = f"{cut(str(exc.filename), 200)}: " if exc.filename else ""
+        if out is not None:
+            where = f"--out {where}"
         Console(stderr=True).print(
             f"[bold red]error:[/] {escape(where + str(exc.strerror or cut(str(exc), 300)))}"
         )
