@@ -90,6 +90,79 @@ class Trajectory:
         pq.write_table(table.replace_schema_metadata(meta), path)
         return path
 
+    def _headline(self) -> dict[str, str]:
+        """A few figures as text for the short repr and the notebook table."""
+        if len(self) == 0:
+            return {"phases": " -> ".join(self.phase_names), "samples": "0", "status": "empty"}
+        c = self.columns
+        return {
+            "phases": _shorten(" -> ".join(self.phase_names), 120),
+            "duration": f"{float(c['time_s'][-1] - c['time_s'][0]):,.1f} s",
+            "ground range": f"{float(c['ground_range_m'][-1]) / 1000:,.1f} km",
+            "apogee": f"{float(np.max(c['altitude_m'])) / 1000:,.1f} km",
+            "max Mach": f"{float(np.max(c['mach'])):.1f}",
+            "samples": f"{len(self):,}",
+            "status": _shorten(self.status_text, 90),
+        }
+
+    def __repr__(self) -> str:
+        """A few lines: phases, duration, ground range, apogee, status (never the arrays)."""
+        h = self._headline()
+        figures = ", ".join(f"{k} {v}" for k, v in h.items() if k not in ("phases", "status"))
+        return f"<Trajectory {h['phases']}\n  {figures}\n  status: {h['status']}>"
+
+    def _repr_html_(self) -> str:
+        return html_table("Trajectory", self._headline())
+
+    def plot(self) -> Any:
+        """A two-panel matplotlib Figure: altitude (km) against downrange (km), and speed
+        (km/s) with Mach against time (s). Nothing is written; ``fig.savefig(...)`` to keep it.
+        """
+        from matplotlib.figure import Figure
+
+        c = self.columns
+        fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+        ax1, ax2 = fig.subplots(1, 2)
+        ax1.plot(c["downrange_m"] / 1000, c["altitude_m"] / 1000, color="C0")
+        ax1.set(xlabel="downrange (km)", ylabel="altitude (km)", title="Altitude vs downrange")
+        ax2.plot(c["time_s"], c["speed_m_s"] / 1000, color="C0", label="speed")
+        ax2.set(xlabel="time (s)", ylabel="speed (km/s)", title="Speed and Mach vs time")
+        mach = ax2.twinx()
+        mach.plot(c["time_s"], c["mach"], color="C1", label="Mach")
+        mach.set_ylabel("Mach")
+        ax2.legend(handles=[*ax2.get_lines(), *mach.get_lines()], loc="upper right", frameon=False)
+        for ax in (ax1, ax2):
+            ax.grid(alpha=0.3)
+        return fig
+
+    def to_xarray(self) -> Any:
+        """The flight as an xarray Dataset on the ``time_s`` coordinate (s after the start);
+        every variable carries ``units`` and ``long_name`` (and its frame) from
+        :func:`hyperflight.core.columns.column_attrs`; ``phase`` lists the phase names in
+        ``flag_meanings``. Dataset attrs: status and phase names. Event rows share the time of
+        the event, so ``time_s`` may repeat a value."""
+        import xarray as xr
+
+        from hyperflight.core.columns import column_attrs
+
+        data = {
+            name: ("time_s", np.asarray(values), column_attrs(name))
+            for name, values in self.columns.items()
+            if name != "time_s"
+        }
+        t = np.asarray(self.columns["time_s"])
+        ds = xr.Dataset(data, coords={"time_s": ("time_s", t, column_attrs("time_s"))})
+        ds["phase"].attrs.update(
+            flag_values=np.arange(len(self.phase_names)),
+            flag_meanings=" ".join(n.replace(" ", "_") for n in self.phase_names),
+        )
+        ds.attrs = {
+            "status": self.status_text,
+            "ok": int(self.ok),
+            "phase_names": ", ".join(self.phase_names),
+        }
+        return ds
+
     def summary(self) -> dict[str, Any]:
         """Key figures, SI units, named with their unit."""
         c = self.columns
@@ -133,6 +206,22 @@ class Trajectory:
             ],
         }
         return out
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def html_table(title: str, rows: Mapping[str, str]) -> str:
+    """A small HTML table (for notebooks' ``_repr_html_``): a caption and one row per item."""
+    import html
+
+    body = "".join(
+        f"<tr><th style='text-align:left'>{html.escape(str(k))}</th>"
+        f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>"
+        for k, v in rows.items()
+    )
+    return f"<table><caption>{html.escape(title)}</caption>{body}</table>"
 
 
 def _wrap180(deg: np.ndarray) -> np.ndarray:
