@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -1039,12 +1040,98 @@ class TrajectoryBatch:
         cols = [*self.parameters, "status", "reason"]
         return self.summary.loc[~self.summary["ok"], cols]
 
+    def _headline(self) -> dict[str, str]:
+        """A few figures as text for the short repr and the notebook table."""
+        s = self.summary
+        ok = s.loc[s["ok"]] if len(s) else s
+        out = {
+            "phases": _short(" -> ".join(self.base.phase_names), 100),
+            "members": f"{len(s):,} ({self.n_failed:,} failed), backend {self.backend}",
+            "varied": _short(", ".join(self.parameters) or "nothing", 100),
+        }
+        for col, label, scale, unit in (
+            ("flight_time_s", "duration", 1.0, "s"),
+            ("ground_range_m", "ground range", 1000.0, "km"),
+            ("apogee_m", "apogee", 1000.0, "km"),
+        ):
+            if col in ok and len(ok):
+                x = ok[col].to_numpy(dtype=float) / scale
+                out[label] = f"{np.nanmin(x):,.1f} to {np.nanmax(x):,.1f} {unit}"
+        return out
+
+    def __repr__(self) -> str:
+        """A few lines: phases, members and failures, varied parameters, figure ranges."""
+        h = self._headline()
+        lines = [f"<TrajectoryBatch {h['phases']}", f"  members {h['members']}"]
+        lines.append(f"  varied: {h['varied']}")
+        figures = [f"{k} {v}" for k, v in h.items() if k in ("duration", "ground range", "apogee")]
+        if figures:
+            lines.append("  " + "; ".join(figures))
+        return "\n".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        from hyperflight.core.trajectory import html_table
+
+        return html_table("TrajectoryBatch", self._headline())
+
+    def plot(self) -> Any:
+        """A matplotlib Figure: each member's end point (longitude, latitude deg; completed
+        members coloured by flight time, failed ones as grey crosses) and, when the batch kept
+        its series, the altitude envelope (min, median, max km) against time. Nothing is
+        written; ``fig.savefig(...)`` to keep it."""
+        from matplotlib.figure import Figure
+
+        s = self.summary
+        envelope = self.series is not None and "altitude_m" in self.series
+        fig = Figure(figsize=(11.0 if envelope else 6.0, 4.5), layout="constrained")
+        axes = fig.subplots(1, 2 if envelope else 1, squeeze=False)[0]
+        ax = axes[0]
+        ok = s.loc[s["ok"]]
+        bad = s.loc[~s["ok"]]
+        if len(ok):
+            pts = ax.scatter(
+                ok["final_longitude_deg"],
+                ok["final_latitude_deg"],
+                c=ok["flight_time_s"],
+                s=12,
+                cmap="viridis",
+            )
+            fig.colorbar(pts, ax=ax, label="flight time (s)")
+        if len(bad):
+            lon = bad["final_longitude_deg"].to_numpy(dtype=float)
+            lat = bad["final_latitude_deg"].to_numpy(dtype=float)
+            ax.scatter(lon, lat, marker="x", color="0.5", s=16, label=f"failed ({len(bad)})")
+            ax.legend(loc="best", frameon=False)
+        ax.set(
+            xlabel="longitude (deg)",
+            ylabel="latitude (deg)",
+            title=f"End points of {len(s):,} members",
+        )
+        ax.grid(alpha=0.3)
+        if envelope:
+            alt = self.series["altitude_m"].to_numpy() / 1000
+            t = self.series["time_s"].to_numpy()
+            ax2 = axes[1]
+            with warnings.catch_warnings():  # times after every member has ended: all NaN
+                warnings.simplefilter("ignore", RuntimeWarning)
+                lo, mid, hi = (np.nanpercentile(alt, q, axis=0) for q in (0, 50, 100))
+            ax2.fill_between(t, lo, hi, color="C0", alpha=0.3, label="min to max")
+            ax2.plot(t, mid, color="C0", label="median")
+            ax2.set(xlabel="time (s)", ylabel="altitude (km)", title="Altitude envelope")
+            ax2.legend(loc="best", frameon=False)
+            ax2.grid(alpha=0.3)
+        return fig
+
     def to_parquet(self, path: str | Path) -> Path:
         """Write the summary table to Parquet (the series, if any, are not written)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         self.summary.to_parquet(path)
         return path
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # ------------------------------------------------------------------------------------- running
