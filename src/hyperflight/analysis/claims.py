@@ -135,6 +135,41 @@ PRESETS: dict[str, Claim] = {
     ),
 }
 
+#: Other names of the presets: the names of the built-in scenarios of the same reports.
+PRESET_ALIASES: dict[str, str] = {
+    "nk-2025-kcna": "kcna-2025",
+    "nk-2025-rok-japan": "rok-japan-2025",
+}
+
+
+class _Presets(dict):
+    """The presets by name; a lookup (``[]``, ``in``, ``get``) also takes an alias from
+    :data:`PRESET_ALIASES`. Iterating lists the preset names only."""
+
+    def __missing__(self, key: object) -> Claim:
+        if isinstance(key, str) and key in PRESET_ALIASES:
+            return dict.__getitem__(self, PRESET_ALIASES[key])
+        raise KeyError(key)
+
+    def __contains__(self, key: object) -> bool:
+        return dict.__contains__(self, key) or (isinstance(key, str) and key in PRESET_ALIASES)
+
+    def get(self, key: object, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+
+PRESETS = _Presets(PRESETS)
+
+
+def resolve_preset(name: str) -> Claim:
+    """The preset claim of this name (``kcna-2025``, ``rok-japan-2025``) or of its scenario's
+    name (``nk-2025-kcna``, ``nk-2025-rok-japan``); unknown names raise ``KeyError`` naming
+    what is allowed."""
+    if name in PRESETS:
+        return PRESETS[name]
+    allowed = ", ".join([*PRESETS, *PRESET_ALIASES])
+    raise KeyError(f"no claim preset {name!r}; allowed: {allowed}")
+
 
 @dataclass(frozen=True)
 class FamilyResult:
@@ -171,6 +206,37 @@ class ClaimReport:
             "types": self.per_type,
             "verdict": self.verdict,
         }
+
+    def _headline(self) -> dict[str, str]:
+        """A few lines as text for the short repr and the notebook table."""
+        figures = ", ".join(
+            f"{LABELS.get(k, k)} {format_figure(k, f.value)}" for k, f in self.claim.figures.items()
+        )
+        out = {"claim": self.claim.name, "reported": _short(figures, 140)}
+        for kind, t in self.per_type.items():
+            out[kind] = (
+                f"{t['vehicle']}: matches all? {'yes' if t['can_match_all'] else 'no'} "
+                f"({t['members_matching_all']:,} of {t['members']:,} members)"
+            )
+        return out
+
+    def __repr__(self) -> str:
+        """A few lines: the claim, its figures, and which types can match them jointly."""
+        h = self._headline()
+        types = [k for k, t in self.per_type.items() if t["can_match_all"]]
+        return (
+            f"<ClaimReport {h['claim']}\n  reported: {h['reported']}\n"
+            f"  types that match every figure: {', '.join(types) or 'none'}>"
+        )
+
+    def _repr_html_(self) -> str:
+        from hyperflight.core.trajectory import html_table
+
+        return html_table(f"ClaimReport: {self.claim.name}", self._headline())
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _members(kind: str) -> list[dict[str, float]]:
