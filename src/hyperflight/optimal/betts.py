@@ -160,10 +160,13 @@ def solve_betts(
 
 
 def control_interpolant(sol: OptimalSolution):
-    """Alpha and bank (rad) against time: in each mesh interval the quadratic through the
-    controls at its two nodes and its midpoint (the Hermite-Simpson control model)."""
+    """Alpha and bank (rad), and the throttle of a powered vehicle, against time: in each
+    mesh interval the quadratic through the controls at its two nodes and its midpoint (the
+    Hermite-Simpson control model)."""
     t = np.asarray(sol.time_s)
     c = np.radians(np.vstack([sol.alpha_deg, sol.bank_deg]))
+    if sol.throttle is not None:
+        c = np.vstack([c, sol.throttle])
     n = (t.size - 1) // 2
     h = t[2] - t[0]
 
@@ -181,23 +184,26 @@ def refly_scipy(
 ) -> dict[str, float]:
     """Integrate the solution's equations with SciPy DOP853 under its control history.
 
-    Controls: piecewise linear through the collocation nodes and midpoints. Returns the
-    re-flown end state (units of STATE_NAMES) and its difference from the optimiser's.
+    Controls: quadratic in each mesh interval through the collocation nodes and midpoint
+    (:func:`control_interpolant`). Returns the re-flown end state (units of STATE_NAMES, and
+    mass_kg for a powered vehicle) and its difference from the optimiser's.
     """
     from scipy.integrate import solve_ivp
 
     p = sol.problem
     f = dynamics_function(p.vehicle, p.atmosphere, p.earth)
     u = control_interpolant(sol)
+    names = tuple(sol.states)  # STATE_NAMES, then mass_kg for a powered vehicle
     x0 = np.array(
-        [
-            math.radians(sol.states[n][0]) if n.endswith("_deg") else sol.states[n][0]
-            for n in STATE_NAMES
-        ]
+        [math.radians(sol.states[n][0]) if n.endswith("_deg") else sol.states[n][0] for n in names]
     )
+    powered = sol.throttle is not None
 
     def rhs(t: float, x: np.ndarray) -> np.ndarray:
-        return np.asarray(f(x, u(t))[0]).ravel()
+        c = u(t)
+        if powered:
+            c[2] = min(max(c[2], 0.0), 1.0)  # the quadratic may overshoot [0, 1] slightly
+        return np.asarray(f(x, c)[0]).ravel()
 
     out = solve_ivp(
         rhs,
@@ -210,7 +216,7 @@ def refly_scipy(
     )
     end = out.y[:, -1]
     result: dict[str, float] = {}
-    for i, n in enumerate(STATE_NAMES):
+    for i, n in enumerate(names):
         v = math.degrees(end[i]) if n.endswith("_deg") else float(end[i])
         result[n] = v
         result[f"delta_{n}"] = v - sol.final(n)

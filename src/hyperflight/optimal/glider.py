@@ -52,16 +52,21 @@ __all__ = [
 _ATMOSPHERE = US76Atmosphere()
 
 
-def _earth_model() -> Any:
+def _earth_model(rotating: bool = False) -> Any:
     from hyperflight.environment.earth import EarthModel
 
-    return EarthModel.sphere(rotating=False, gravity="inverse_square")
+    return EarthModel.sphere(rotating=rotating, gravity="inverse_square")
 
 
-def spherical_earth() -> SphericalEarth:
-    """The optimiser's Earth: the package's default sphere (``EarthModel.sphere()``)."""
-    e = _earth_model()
-    return SphericalEarth(radius_m=e.equatorial_radius_m, mu_m3_s2=e.mu_m3_s2)
+def spherical_earth(*, rotating: bool = False) -> SphericalEarth:
+    """The optimiser's Earth: the package's default sphere (``EarthModel.sphere()``), and with
+    ``rotating`` its rotation rate (``EarthModel.sphere(rotating=True)``, WGS-84's Omega)."""
+    e = _earth_model(rotating)
+    return SphericalEarth(
+        radius_m=e.equatorial_radius_m,
+        mu_m3_s2=e.mu_m3_s2,
+        rotation_rate_rad_s=e.rotation_rate_rad_s,
+    )
 
 
 def glider_vehicle(vehicle: Any = "cav-h") -> PointMassVehicle:
@@ -111,9 +116,15 @@ def glider_problem(
     final_altitude_m: float = 0.0,
     final_longitude_deg: float | None = None,
     limits: PathLimits | None = None,
+    rotating: bool = False,
+    latitude_deg: float = 0.0,
+    longitude_deg: float = 0.0,
+    heading_deg: float = 90.0,
 ) -> OptimalProblem:
-    """A glide from (altitude, speed, flight-path angle) in the start-aligned frame to the
-    ground (``final_altitude_m``), over US 1976 on the non-rotating sphere."""
+    """A glide from (altitude, speed, flight-path angle) to the ground (``final_altitude_m``)
+    over US 1976. Non-rotating sphere: pose it in the start-aligned frame (the defaults).
+    ``rotating``: the rotating sphere; the Earth-relative start then matters (latitude,
+    longitude, heading clockwise from north, deg)."""
     pv = vehicle if isinstance(vehicle, PointMassVehicle) else glider_vehicle(vehicle)
     if not (0 <= altitude_m <= 150_000):
         raise ValueError(f"altitude = {altitude_m!r} m: must be in [0, 150 km]")
@@ -125,11 +136,14 @@ def glider_problem(
         name=f"optimal glide of {pv.name}",
         vehicle=pv,
         atmosphere=_ATMOSPHERE,
-        earth=spherical_earth(),
+        earth=spherical_earth(rotating=rotating),
         start=StartState(
             altitude_m=altitude_m,
             speed_m_s=speed_m_s,
             flight_path_angle_deg=flight_path_angle_deg,
+            latitude_deg=latitude_deg,
+            longitude_deg=longitude_deg,
+            heading_deg=heading_deg,
         ),
         final=Terminal(altitude_m=final_altitude_m, longitude_deg=final_longitude_deg),
         objective=objective,  # type: ignore[arg-type]
@@ -157,15 +171,26 @@ def max_range(
     flight_path_angle_deg: float = 0.0,
     n_intervals: int = 50,
     limits: PathLimits | None = None,
+    rotating: bool = False,
+    latitude_deg: float = 0.0,
+    longitude_deg: float = 0.0,
+    heading_deg: float = 90.0,
 ) -> OptimalSolution:
-    """The maximum-range glide (largest downrange, ending on the ground)."""
+    """The maximum-range glide, ending on the ground: the largest final longitude from the
+    start-aligned frame's default start, else (another start, or ``rotating``) the largest
+    great-circle distance from the start."""
+    aligned = (latitude_deg, longitude_deg, heading_deg) == (0.0, 0.0, 90.0)
     prob = glider_problem(
         vehicle,
         altitude_m=altitude_m,
         speed_m_s=speed_m_s,
         flight_path_angle_deg=flight_path_angle_deg,
-        objective="max_final_longitude",
+        objective="max_final_longitude" if aligned and not rotating else "max_range",
         limits=limits,
+        rotating=rotating,
+        latitude_deg=latitude_deg,
+        longitude_deg=longitude_deg,
+        heading_deg=heading_deg,
     )
     return solve(prob, guess=glide_guess(prob), n_intervals=n_intervals)
 
@@ -194,7 +219,8 @@ def to_geographic(
 def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[str, float]:
     """Fly the solution's control history with :func:`hyperflight.fly` and compare ends.
 
-    The kernel flies the same start on ``EarthModel.sphere(rotating=False)`` over its own
+    The kernel flies the same start on ``EarthModel.sphere(rotating=...)`` (rotating when the
+    problem's sphere rotates) over its own
     US 1976, with a dense table of the optimiser's aerodynamics and a ``Controls`` schedule
     (piecewise linear in time through the collocation nodes and midpoints), to the solution's
     final time (or the ground, if it gets there first). Returns the kernel's end state and
@@ -227,7 +253,8 @@ def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[st
         flight_path_angle_deg=st.flight_path_angle_deg,
         heading_deg=st.heading_deg,
     )
-    traj = fly(start, [phase], earth=_earth_model(), output_step_s=output_step_s)
+    rotating = p.earth.rotation_rate_rad_s != 0.0
+    traj = fly(start, [phase], earth=_earth_model(rotating), output_step_s=output_step_s)
     s = traj.summary()
     end = {
         "time_s": float(s["flight_time_s"]),

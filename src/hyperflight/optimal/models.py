@@ -38,6 +38,7 @@ __all__ = [
     "SphericalEarth",
     "SuttonGravesHeating",
     "TableAero",
+    "TableEngine",
     "US76Atmosphere",
 ]
 
@@ -51,10 +52,13 @@ SLUG_FT3_KG_M3 = SLUG_KG / FT_M**3  # 515.378818 kg/m^3 per slug/ft^3
 
 @dataclass(frozen=True)
 class SphericalEarth:
-    """Non-rotating spherical Earth with inverse-square gravity (m, m^3/s^2)."""
+    """Spherical Earth with inverse-square gravity (m, m^3/s^2), rotating at
+    ``rotation_rate_rad_s`` about its polar axis (0: non-rotating, Betts's frame; the
+    package's rotating sphere uses ``OMEGA_EARTH_RAD_S``, 7.292115e-5 rad/s, WGS-84)."""
 
     radius_m: float
     mu_m3_s2: float
+    rotation_rate_rad_s: float = 0.0
 
     def gravity(self, altitude_m: Any) -> Any:
         """Gravitational acceleration (m/s^2) at an altitude above the sphere."""
@@ -259,9 +263,70 @@ class SuttonGravesHeating:
 
 
 @dataclass(frozen=True)
+class TableEngine:
+    """An air-breather's thrust table, as the flight kernel's ``TableThrust`` holds it.
+
+    Thrust = throttle x T(Mach, h) x w(Mach) along the body axis (the air-relative velocity
+    tilted up by the angle of attack, as in the kernel); fuel flow = thrust / (Isp(Mach) g0).
+    T: cubic B-spline through the table (``max_thrust_n``, rows altitudes, columns Mach), Mach
+    clamped to the table; below the table's lowest altitude clamped (as the kernel); above its
+    highest altitude T(Mach, h_top) x rho(h) / rho(h_top), the table's own stated scaling with
+    air density (captured air flow) -- the kernel clamps there, which would give a climbing
+    optimiser full thrust in thin air. Isp: linear in Mach, clamped.
+
+    Operating band: w(Mach) is a smooth window, the product of two logistic steps of width
+    ``band_width_mach`` at ``mach_min`` and ``mach_max`` (the kernel cuts the thrust off
+    sharply there). Choice: a Mach constraint "only while thrusting" is a complementarity
+    condition (throttle x (Mach - mach_min) >= 0) that IPOPT handles badly (no constraint
+    qualification where the throttle is 0), and a hard band on the whole flight would forbid
+    the unpowered end of the flight below mach_min; the window forces the thrust to zero
+    outside the band and leaves the optimiser a smooth problem.
+    """
+
+    mach: tuple[float, ...]
+    altitude_m: tuple[float, ...]
+    max_thrust_n: tuple[tuple[float, ...], ...]
+    isp_s: tuple[float, ...]
+    mach_min: float
+    mach_max: float
+    fuel_mass_kg: float
+    band_width_mach: float = 0.05
+    source: str = ""
+
+    @cached_property
+    def _functions(self) -> tuple[ca.Function, ca.Function]:
+        grid = [list(self.mach), list(self.altitude_m)]
+        t = np.asarray(self.max_thrust_n, dtype=float).ravel(order="C")  # mach fastest
+        thrust = ca.interpolant("thrust", "bspline", grid, t)
+        isp = ca.interpolant("isp", "linear", [list(self.mach)], list(self.isp_s))
+        return thrust, isp
+
+    def window(self, mach: Any) -> Any:
+        k = 1.0 / self.band_width_mach
+        return 1.0 / (
+            (1.0 + ca.exp(-k * (mach - self.mach_min)))
+            * (1.0 + ca.exp(-k * (self.mach_max - mach)))
+        )
+
+    def thrust_and_flow(
+        self, throttle: Any, mach: Any, altitude_m: Any, atmosphere: Any
+    ) -> tuple[Any, Any]:
+        """(thrust N, fuel flow kg/s) at a throttle in [0, 1]."""
+        f_t, f_isp = self._functions
+        m = ca.fmin(ca.fmax(mach, self.mach[0]), self.mach[-1])
+        top = self.altitude_m[-1]
+        h = ca.fmin(ca.fmax(altitude_m, self.altitude_m[0]), top)
+        above = atmosphere.density(ca.fmax(altitude_m, top)) / atmosphere.density(top)
+        thrust = throttle * f_t(ca.vertcat(m, h)) * above * self.window(mach)
+        return thrust, thrust / (f_isp(m) * STANDARD_GRAVITY_M_S2)
+
+
+@dataclass(frozen=True)
 class PointMassVehicle:
-    """An unpowered point mass: mass (kg), reference area (m^2), aerodynamics, heating model,
-    and the bounds of its controls (angle of attack and bank, deg; bank positive right)."""
+    """A point mass: mass (kg; with an engine, the full mass at the start), reference area
+    (m^2), aerodynamics, heating model, the bounds of its controls (angle of attack and bank,
+    deg; bank positive right) and optionally an air-breathing engine (then the mass is a state
+    and the throttle a third control)."""
 
     name: str
     mass_kg: float
@@ -271,6 +336,7 @@ class PointMassVehicle:
     bank_bounds_deg: tuple[float, float]
     heating: BettsHeating | SuttonGravesHeating | None = None
     source: str = ""
+    engine: TableEngine | None = None
 
     @property
     def alpha_max_deg(self) -> float:

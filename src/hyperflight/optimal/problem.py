@@ -13,6 +13,22 @@ Equations of motion (non-rotating spherical Earth, inverse-square gravity; Betts
 with r = R + h, g = mu / r^2, heading psi clockwise from north, bank positive to the right
 (it turns the heading clockwise), L = q S CL, D = q S CD, q = rho v^2 / 2.
 
+Rotating Earth (``SphericalEarth.rotation_rate_rad_s`` = Omega > 0): v, gamma and psi are
+Earth-relative and the Coriolis and centripetal terms are added (Vinh, Busemann & Culp,
+Hypersonic and Planetary Entry Flight Mechanics, 1980, eq. 2.39 with the heading from north,
+as in Lu, J. Guid. Control Dyn. 37(4), 2014):
+
+    v'     += Omega^2 r cos(lat) (sin(gamma) cos(lat) - cos(gamma) sin(lat) cos(psi))
+    gamma' += 2 Omega cos(lat) sin(psi)
+              + Omega^2 r cos(lat) (cos(gamma) cos(lat) + sin(gamma) sin(lat) cos(psi)) / v
+    psi'   += -2 Omega (tan(gamma) cos(psi) cos(lat) - sin(lat))
+              + Omega^2 r sin(psi) sin(lat) cos(lat) / (v cos(gamma))
+
+Powered vehicle (``PointMassVehicle.engine``): the mass m is a seventh state and the throttle
+a third control in [0, 1]; thrust T along the body axis adds T cos(alpha) / m to v',
+T sin(alpha) cos(sigma) / (m v) to gamma', T sin(alpha) sin(sigma) / (m v cos(gamma)) to psi',
+and m' = -T / (Isp g0).
+
 Transcription: Hermite-Simpson (separated form) on a uniform mesh of ``n_intervals``
 intervals, states and controls at the mesh nodes and the interval midpoints, free final
 time; defects scaled by the state's typical size. Optional mesh refinement doubles the mesh
@@ -63,6 +79,12 @@ STATE_NAMES = (
     "heading_deg",
 )
 _ANGLE = (False, True, True, False, True, True)
+MASS_NAME = "mass_kg"  # the seventh state of a powered vehicle
+
+
+def _sizes(vehicle: PointMassVehicle) -> tuple[int, int]:
+    """(number of states, number of controls): 7 and 3 with an engine, else 6 and 2."""
+    return (7, 3) if vehicle.engine is not None else (6, 2)
 
 
 def _to_internal(values: np.ndarray) -> np.ndarray:
@@ -94,7 +116,10 @@ class StartState:
         if self.speed_m_s <= 0:
             raise ValueError(f"start state: speed_m_s = {self.speed_m_s!r} must be > 0")
 
-    def vector(self) -> np.ndarray:
+    def vector(self, vehicle: PointMassVehicle | None = None) -> np.ndarray:
+        """SI/rad state vector; with a powered ``vehicle``, its full mass appended."""
+        if vehicle is not None and vehicle.engine is not None:
+            return np.append(self.vector(), vehicle.mass_kg)
         return _to_internal(np.array([[getattr(self, n)] for n in STATE_NAMES]))[:, 0]
 
 
@@ -171,13 +196,14 @@ class OptimalProblem:
 
 @dataclass(frozen=True)
 class Guess:
-    """An initial guess: times (s) and states (6, n) in the units of STATE_NAMES, controls
-    (deg) at those times."""
+    """An initial guess: times (s) and states (6 or 7, n) in the units of STATE_NAMES (then
+    the mass, kg, for a powered vehicle), controls (deg, throttle 0-1) at those times."""
 
     time_s: np.ndarray
     states: np.ndarray
     alpha_deg: np.ndarray
     bank_deg: np.ndarray
+    throttle: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,7 +211,8 @@ class OptimalSolution:
     """A solved problem: the trajectory at the mesh nodes and midpoints (2N+1 points).
 
     ``states`` maps each of STATE_NAMES to an array; ``alpha_deg`` and ``bank_deg`` are the
-    controls; ``path`` holds heat_flux (the heating model's unit, if any), dynamic_pressure_pa
+    controls (``throttle`` too for a powered vehicle, with ``states["mass_kg"]``); ``path``
+    holds heat_flux (the heating model's unit, if any), dynamic_pressure_pa
     and load_factor_g. ``discretisation_error``: change of the objective at the last mesh
     doubling (None without refinement). ``solve_time_s``: wall time of the whole solve
     (building the NLP, IPOPT, every refinement).
@@ -203,6 +230,7 @@ class OptimalSolution:
     solve_time_s: float
     n_intervals: int
     discretisation_error: float | None = None
+    throttle: np.ndarray | None = None
 
     def final(self, name: str) -> float:
         return float(self.states[name][-1])
@@ -229,9 +257,10 @@ class OptimalSolution:
     def as_guess(self) -> Guess:
         return Guess(
             self.time_s,
-            np.array([self.states[n] for n in STATE_NAMES]),
+            np.array([self.states[n] for n in self.states]),
             self.alpha_deg,
             self.bank_deg,
+            self.throttle,
         )
 
 
@@ -273,12 +302,15 @@ def dynamics_function(
     atmosphere: ExponentialAtmosphere | US76Atmosphere,
     earth: SphericalEarth,
 ) -> ca.Function:
-    """CasADi function (x[6], u[2]) -> (xdot[6], path[3]); SI and radians.
+    """CasADi function (x, u) -> (xdot, path); SI and radians.
 
-    path = (heat flux in the heating model's unit or 0, dynamic pressure Pa, load factor g).
+    x = (h, lon, lat, v, gamma, psi[, m]), u = (alpha, bank[, throttle]): the bracketed ones
+    for a powered vehicle. path = (heat flux in the heating model's unit or 0, dynamic
+    pressure Pa, load factor g). Earth rotation terms when ``earth.rotation_rate_rad_s`` != 0.
     """
-    x = ca.SX.sym("x", 6)
-    u = ca.SX.sym("u", 2)
+    nx, nu = _sizes(vehicle)
+    x = ca.SX.sym("x", nx)
+    u = ca.SX.sym("u", nu)
     h, _lon, lat, v, gam, psi = (x[i] for i in range(6))
     alpha, bank = u[0], u[1]
     alpha_deg = alpha * (180.0 / math.pi)
@@ -288,21 +320,54 @@ def dynamics_function(
     qdyn = 0.5 * rho * v * v
     mach = v / atmosphere.speed_of_sound(h)
     cl, cd = vehicle.aero.coefficients(mach, alpha_deg)
-    m = vehicle.mass_kg
+    m = x[6] if vehicle.engine is not None else vehicle.mass_kg
     lift = qdyn * vehicle.reference_area_m2 * cl
     drag = qdyn * vehicle.reference_area_m2 * cd
     cg, sg = ca.cos(gam), ca.sin(gam)
-    xdot = ca.vertcat(
+    thrust, flow = 0.0, 0.0
+    if vehicle.engine is not None:
+        thrust, flow = vehicle.engine.thrust_and_flow(u[2], mach, h, atmosphere)
+    # thrust along the body axis: T cos(alpha) along v, T sin(alpha) along the lift
+    t_along = thrust * ca.cos(alpha)
+    normal = lift + thrust * ca.sin(alpha)
+    dv = (t_along - drag) / m - g * sg
+    dgam = normal * ca.cos(bank) / (m * v) + cg * (v / r - g / v)
+    dpsi = normal * ca.sin(bank) / (m * v * cg) + v * cg * ca.sin(psi) * ca.tan(lat) / r
+    om = earth.rotation_rate_rad_s
+    if om != 0.0:
+        cl_, sl_ = ca.cos(lat), ca.sin(lat)
+        cp, sp = ca.cos(psi), ca.sin(psi)
+        dv += om * om * r * cl_ * (sg * cl_ - cg * sl_ * cp)
+        dgam += 2 * om * cl_ * sp + om * om * r * cl_ * (cg * cl_ + sg * sl_ * cp) / v
+        dpsi += -2 * om * (ca.tan(gam) * cp * cl_ - sl_) + om * om * r * sp * sl_ * cl_ / (v * cg)
+    rows = [
         v * sg,
         v * cg * ca.sin(psi) / (r * ca.cos(lat)),
         v * cg * ca.cos(psi) / r,
-        -drag / m - g * sg,
-        lift * ca.cos(bank) / (m * v) + cg * (v / r - g / v),
-        lift * ca.sin(bank) / (m * v * cg) + v * cg * ca.sin(psi) * ca.tan(lat) / r,
-    )
+        dv,
+        dgam,
+        dpsi,
+    ]
+    if vehicle.engine is not None:
+        rows.append(-flow)
+    xdot = ca.vertcat(*rows)
     heat = vehicle.heating.flux(rho, v, alpha_deg) if vehicle.heating is not None else 0.0 * h
     load = ca.sqrt(lift * lift + drag * drag) / (m * STANDARD_GRAVITY_M_S2)
     return ca.Function("f", [x, u], [xdot, ca.vertcat(heat, qdyn, load)])
+
+
+def thrust_function(
+    vehicle: PointMassVehicle, atmosphere: ExponentialAtmosphere | US76Atmosphere
+) -> ca.Function:
+    """CasADi function (x, u) -> thrust (N) of a powered vehicle (0 without an engine)."""
+    nx, nu = _sizes(vehicle)
+    x = ca.SX.sym("x", nx)
+    u = ca.SX.sym("u", nu)
+    if vehicle.engine is None:
+        return ca.Function("thrust", [x, u], [0.0 * x[0]])
+    mach = x[3] / atmosphere.speed_of_sound(x[0])
+    thrust, _ = vehicle.engine.thrust_and_flow(u[2], mach, x[0], atmosphere)
+    return ca.Function("thrust", [x, u], [thrust])
 
 
 # ----------------------------------------------------------------------------- transcription
@@ -314,6 +379,8 @@ class _Nlp:
     t_scale: float
     n_g: int
     path_rows: tuple[int, ...]
+    nx: int
+    nu: int
 
 
 @lru_cache(maxsize=32)
@@ -330,11 +397,12 @@ def _build(
     ipopt_key: tuple[tuple[str, Any], ...],
 ) -> _Nlp:
     f = dynamics_function(vehicle, atmosphere, earth)
+    nx, nu = _sizes(vehicle)
     npts = 2 * n + 1
-    w = ca.SX.sym("w", 8 * npts + 1)
+    w = ca.SX.sym("w", (nx + nu) * npts + 1)
     sc = ca.DM(scale)
-    xs = ca.reshape(w[: 6 * npts], 6, npts)
-    us = ca.reshape(w[6 * npts : 8 * npts], 2, npts)
+    xs = ca.reshape(w[: nx * npts], nx, npts)
+    us = ca.reshape(w[nx * npts : (nx + nu) * npts], nu, npts)
     tf = w[-1] * t_scale
     xx = xs * ca.repmat(sc, 1, npts)
     fm = f.map(npts)
@@ -369,17 +437,25 @@ def _build(
         "print_time": False,
     }
     solver = ca.nlpsol("optimal", "ipopt", {"x": w, "f": obj, "g": gg}, opts)
-    return _Nlp(solver, n, np.asarray(scale), t_scale, int(gg.shape[0]), path_rows)
+    return _Nlp(solver, n, np.asarray(scale), t_scale, int(gg.shape[0]), path_rows, nx, nu)
 
 
-def _interp_guess(guess: Guess, tf: float, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """States (SI/rad, 6 x 2n+1) and controls (rad, 2 x 2n+1) on the mesh from a guess."""
+def _interp_guess(
+    guess: Guess, tf: float, n: int, vehicle: PointMassVehicle
+) -> tuple[np.ndarray, np.ndarray]:
+    """States (SI/rad, nx x 2n+1) and controls (rad, throttle; nu x 2n+1) on the mesh."""
+    nx, nu = _sizes(vehicle)
     t_src = np.asarray(guess.time_s, dtype=float)
     tau_src = (t_src - t_src[0]) / (t_src[-1] - t_src[0])
     tau = np.linspace(0.0, 1.0, 2 * n + 1)
-    states = _to_internal(
-        np.array([np.interp(tau, tau_src, np.asarray(row)) for row in guess.states])
-    )
+    rows = [np.interp(tau, tau_src, np.asarray(row, dtype=float)) for row in guess.states[:6]]
+    states = _to_internal(np.array(rows))
+    if nx == 7:
+        if len(guess.states) > 6:
+            mass = np.interp(tau, tau_src, np.asarray(guess.states[6], dtype=float))
+        else:
+            mass = np.full(tau.size, vehicle.mass_kg)
+        states = np.vstack([states, mass])
     controls = np.radians(
         np.array(
             [
@@ -388,6 +464,9 @@ def _interp_guess(guess: Guess, tf: float, n: int) -> tuple[np.ndarray, np.ndarr
             ]
         )
     )
+    if nu == 3:
+        thr = guess.throttle if guess.throttle is not None else np.full(t_src.size, 1.0)
+        controls = np.vstack([controls, np.interp(tau, tau_src, np.asarray(thr, dtype=float))])
     return states, controls
 
 
@@ -425,16 +504,18 @@ def _solve_once(
     n: int,
     ipopt: dict[str, Any],
 ) -> tuple[np.ndarray, dict[str, Any], _Nlp]:
-    x0 = problem.start.vector()
+    veh = problem.vehicle
+    nx, nu = _sizes(veh)
+    x0 = problem.start.vector(veh)
     tf_guess = float(guess.time_s[-1] - guess.time_s[0])
-    scale = (
+    scale: tuple[float, ...] = (
         max(abs(problem.start.altitude_m), 10_000.0),
         1.0,
         1.0,
         max(problem.start.speed_m_s, 100.0),
         1.0,
         1.0,
-    )
+    ) + ((veh.mass_kg,) if nx == 7 else ())
     t_scale = max(tf_guess, 1.0)
     lim = problem.limits
     rows: list[int] = []
@@ -459,7 +540,7 @@ def _solve_once(
         tuple(sorted(ipopt.items())),
     )
     npts = 2 * n + 1
-    xg, ug = _interp_guess(guess, tf_guess, n)
+    xg, ug = _interp_guess(guess, tf_guess, n, veh)
     sc = np.asarray(scale)[:, None]
     w0 = np.concatenate([(xg / sc).ravel(order="F"), ug.ravel(order="F"), [tf_guess / t_scale]])
     # Bounds on the scaled variables.
@@ -484,20 +565,24 @@ def _solve_once(
             4 * math.pi,
         ]
     )
+    if nx == 7:
+        assert veh.engine is not None
+        xlo = np.append(xlo, veh.mass_kg - veh.engine.fuel_mass_kg)
+        xhi = np.append(xhi, veh.mass_kg)
     lbx_x = np.repeat((xlo / np.asarray(scale))[:, None], npts, axis=1)
     ubx_x = np.repeat((xhi / np.asarray(scale))[:, None], npts, axis=1)
-    for i in range(6):
-        if STATE_NAMES[i] not in problem.initial_free:
+    for i in range(nx):
+        if i == 6 or STATE_NAMES[i] not in problem.initial_free:
             lbx_x[i, 0] = ubx_x[i, 0] = x0[i] / scale[i]
     a_lo, a_hi = np.radians(problem.vehicle.alpha_bounds_deg)
     b_lo, b_hi = np.radians(problem.vehicle.bank_bounds_deg)
-    lbu = np.repeat(np.array([[a_lo], [b_lo]]), npts, axis=1)
-    ubu = np.repeat(np.array([[a_hi], [b_hi]]), npts, axis=1)
+    lbu = np.repeat(np.array([[a_lo], [b_lo], [0.0]][:nu]), npts, axis=1)
+    ubu = np.repeat(np.array([[a_hi], [b_hi], [1.0]][:nu]), npts, axis=1)
     t_lo, t_hi = problem.time_bounds_s
     lbx = np.concatenate([lbx_x.ravel(order="F"), lbu.ravel(order="F"), [t_lo / t_scale]])
     ubx = np.concatenate([ubx_x.ravel(order="F"), ubu.ravel(order="F"), [t_hi / t_scale]])
     w0 = np.clip(w0, lbx, ubx)
-    n_def = 12 * n
+    n_def = 2 * nx * n
     lbg = [np.zeros(n_def)]
     ubg = [np.zeros(n_def)]
     for value in ub_path:
@@ -511,10 +596,10 @@ def _solve_once(
 
 
 def _unpack(problem: OptimalProblem, wopt: np.ndarray, nlp: _Nlp) -> dict[str, Any]:
-    n = nlp.n
+    n, nx, nu = nlp.n, nlp.nx, nlp.nu
     npts = 2 * n + 1
-    xs = wopt[: 6 * npts].reshape(6, npts, order="F") * nlp.scale[:, None]
-    us = wopt[6 * npts : 8 * npts].reshape(2, npts, order="F")
+    xs = wopt[: nx * npts].reshape(nx, npts, order="F") * nlp.scale[:, None]
+    us = wopt[nx * npts : (nx + nu) * npts].reshape(nu, npts, order="F")
     tf = float(wopt[-1] * nlp.t_scale)
     f = dynamics_function(problem.vehicle, problem.atmosphere, problem.earth)
     _, path = f.map(npts)(xs, us)
@@ -522,7 +607,10 @@ def _unpack(problem: OptimalProblem, wopt: np.ndarray, nlp: _Nlp) -> dict[str, A
     states = {}
     for i, nm in enumerate(STATE_NAMES):
         states[nm] = np.degrees(xs[i]) if _ANGLE[i] else xs[i].copy()
+    if nx == 7:
+        states[MASS_NAME] = xs[6].copy()
     return {
+        "throttle": us[2].copy() if nu == 3 else None,
         "time_s": np.linspace(0.0, tf, npts),
         "states": states,
         "alpha_deg": np.degrees(us[0]),
@@ -589,9 +677,10 @@ def solve(
         prev_obj = obj
         guess = Guess(
             out["time_s"],
-            np.array([out["states"][nm] for nm in STATE_NAMES]),
+            np.array([out["states"][nm] for nm in out["states"]]),
             out["alpha_deg"],
             out["bank_deg"],
+            out["throttle"],
         )
         n *= 2
     return OptimalSolution(
@@ -612,16 +701,23 @@ def simulated_guess(
     *,
     alpha_deg: float,
     bank_deg: float = 0.0,
+    throttle: float = 1.0,
     max_time_s: float = 10_000.0,
 ) -> Guess:
     """Fly the problem's own model with constant controls (scipy RK45) until the terminal
-    altitude (or the ground) is crossed downwards or the terminal speed is reached."""
+    altitude (or the ground) is crossed downwards or the terminal speed is reached. A powered
+    vehicle flies ``throttle`` until its fuel is gone, then glides."""
     from scipy.integrate import solve_ivp
 
-    f = dynamics_function(problem.vehicle, problem.atmosphere, problem.earth)
+    veh = problem.vehicle
+    f = dynamics_function(veh, problem.atmosphere, problem.earth)
+    nx, nu = _sizes(veh)
     u = np.radians([alpha_deg, bank_deg])
+    dry = veh.mass_kg - veh.engine.fuel_mass_kg if veh.engine is not None else 0.0
 
     def rhs(_t: float, x: np.ndarray) -> np.ndarray:
+        if nu == 3:
+            return np.asarray(f(x, np.append(u, throttle if x[6] > dry else 0.0))[0]).ravel()
         return np.asarray(f(x, u)[0]).ravel()
 
     h_end = problem.final.altitude_m if problem.final.altitude_m is not None else 0.0
@@ -640,11 +736,14 @@ def simulated_guess(
         slow.terminal = True  # type: ignore[attr-defined]
         events.append(slow)
     sol = solve_ivp(
-        rhs, (0.0, max_time_s), problem.start.vector(), events=events, rtol=1e-6, max_step=20.0
+        rhs, (0.0, max_time_s), problem.start.vector(veh), events=events, rtol=1e-6, max_step=20.0
     )
     t = sol.t
     states = np.array(sol.y)
     for i, is_angle in enumerate(_ANGLE):
         if is_angle:
             states[i] = np.degrees(states[i])
-    return Guess(t, states, np.full(t.size, alpha_deg), np.full(t.size, bank_deg))
+    thr = None
+    if nu == 3:
+        thr = np.where(states[6] > dry + 1e-6, throttle, 0.0)
+    return Guess(t, states, np.full(t.size, alpha_deg), np.full(t.size, bank_deg), thr)
