@@ -264,7 +264,7 @@ class Stage:
                 "a dry mass",
             )
         _set(self, "propellant_mass_kg", p)
-        _set(self, "thrust_n", _number(c, "thrust_n", self.thrust_n, gt=0.0, le=1e8))
+        _set(self, "thrust_n", _number(c, "thrust_n", self.thrust_n, ge=1.0, le=1e8))
         _set(self, "isp_s", _number(c, "isp_s", self.isp_s, ge=ROCKET_ISP_S[0], le=ROCKET_ISP_S[1]))
         _set(self, "reference_area_m2", _area(c, "reference_area_m2", self.reference_area_m2))
         _set(self, "cd", _number(c, "cd", self.cd, ge=0.0, le=10.0))
