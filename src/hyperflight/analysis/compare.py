@@ -276,6 +276,40 @@ class Comparison:
     def table(self) -> list[dict[str, Any]]:
         return [f.row() for f in self.flights]
 
+    def _headline(self) -> dict[str, str]:
+        """A few lines as text for the short repr and the notebook table."""
+        out = {
+            "geometry": (
+                f"{self.range_m / 1000:,.0f} km at azimuth {self.azimuth_deg:g} deg from "
+                f"({self.launch[0]:.2f}, {self.launch[1]:.2f}) deg"
+            ),
+            "sensors": f"{len(self.sensor_names)}, defence layers {len(self.layers)}",
+        }
+        for f in self.flights:
+            label = f.contender.label[:40]
+            if f.result is None:
+                out[label] = "not flown"
+                continue
+            t = f.result.trajectory
+            out[label] = (
+                f"{t['time_s'][-1] - t['time_s'][0]:,.0f} s, "
+                f"apogee {float(np.max(t['altitude_m'])) / 1000:,.0f} km"
+            )
+        return out
+
+    def __repr__(self) -> str:
+        """A few lines: the geometry, the sensors and each flight's time and apogee."""
+        h = self._headline()
+        flights = "; ".join(f"{k} {v}" for k, v in list(h.items())[2:])
+        if len(flights) > 220:
+            flights = flights[:217] + "..."
+        return f"<Comparison {h['geometry']}\n  sensors {h['sensors']}\n  {flights}>"
+
+    def _repr_html_(self) -> str:
+        from hyperflight.core.trajectory import html_table
+
+        return html_table("Comparison", self._headline())
+
     def as_dict(self) -> dict[str, Any]:
         """Inputs, one row per flight, the plain-language summary and the assumptions."""
         return {
