@@ -246,6 +246,33 @@ class MonteCarloResult:
     def summary(self) -> pd.DataFrame:
         return self.batch.summary
 
+    def _headline(self) -> dict[str, str]:
+        """A few lines as text for the short repr and the notebook table."""
+        s = self.summary
+        out = {
+            "members": f"{len(s):,} ({self.batch.n_failed:,} failed), seed {self.seed}",
+            "dispersed": ", ".join(self.dispersions)[:120] or "nothing",
+        }
+        ok = s.loc[s["ok"]]
+        if len(ok):
+            t = np.percentile(ok["flight_time_s"].to_numpy(dtype=float), [5, 50, 95])
+            out["flight time p5/p50/p95"] = f"{t[0]:,.0f} / {t[1]:,.0f} / {t[2]:,.0f} s"
+            r = ok["ground_range_m"].to_numpy(dtype=float) / 1000
+            out["ground range"] = f"{np.min(r):,.1f} to {np.max(r):,.1f} km"
+        return out
+
+    def __repr__(self) -> str:
+        """A few lines: members, failures, seed, what was dispersed, flight-time percentiles."""
+        h = self._headline()
+        lines = [f"<MonteCarloResult {h['members']}", f"  dispersed: {h['dispersed']}"]
+        lines += [f"  {k} {v}" for k, v in list(h.items())[2:]]
+        return "\n".join(lines) + ">"
+
+    def _repr_html_(self) -> str:
+        from hyperflight.core.trajectory import html_table
+
+        return html_table("MonteCarloResult", self._headline())
+
     def statistics(
         self,
         quantities: Sequence[str] = STAT_QUANTITIES,
