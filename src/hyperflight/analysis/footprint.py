@@ -140,6 +140,29 @@ class Footprint:
     def _centre(self) -> tuple[float, float]:
         return self.start.latitude_deg, self.start.longitude_deg
 
+    def _headline(self) -> dict[str, str]:
+        """A few lines as text for the short repr and the notebook table."""
+        st = self.start
+        ok = self.impacts["ok"].to_numpy(dtype=bool)
+        return {
+            "start": (
+                f"({st.latitude_deg:.2f}, {st.longitude_deg:.2f}) deg, "
+                f"{st.altitude_m / 1000:,.1f} km, {st.speed_m_s:,.0f} m/s"
+            ),
+            "members": f"{ok.size:,} ({int((~ok).sum()):,} failed)",
+            "area": f"{self.area_km2:,.0f} km^2",
+        }
+
+    def __repr__(self) -> str:
+        """A few lines: the start, the members and the footprint's area."""
+        h = self._headline()
+        return f"<Footprint from {h['start']}\n  members {h['members']}, area {h['area']}>"
+
+    def _repr_html_(self) -> str:
+        from hyperflight.core.trajectory import html_table
+
+        return html_table("Footprint", self._headline())
+
     def geojson(self) -> dict[str, Any]:
         """GeoJSON FeatureCollection (RFC 7946, [longitude, latitude] in deg, WGS-84): the
         footprint polygon (cut at the antimeridian, closed around a pole: a MultiPolygon when
