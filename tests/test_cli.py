@@ -76,13 +76,13 @@ def test_scenarios_and_vehicles_list_one_line_each() -> None:
     assert "nk-2025-kcna" in res.output and "x51a-flight4" in res.output
     res = runner.invoke(app, ["vehicles", "--json"])
     assert res.exit_code == 0
-    kinds = {v["kind"] for v in json.loads(res.stdout)}
+    kinds = {v["kind"] for v in json.loads(res.stdout)["vehicles"]}
     assert kinds == {"ballistic", "boost-glide", "cruise"}
 
 
 def test_validate_json_all_pass() -> None:
     res = runner.invoke(app, ["validate", "--json"])
     assert res.exit_code == 0, res.output
-    checks = json.loads(res.stdout)
+    checks = json.loads(res.stdout)["checks"]
     assert all(c["passed"] for c in checks)
     assert {c["case"] for c in checks} >= {"NESC 1", "NESC 4", "NESC 6", "NESC 9", "US 1976"}

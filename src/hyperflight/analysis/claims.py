@@ -196,15 +196,30 @@ class ClaimReport:
     verdict: str
 
     def as_dict(self) -> dict[str, Any]:
+        """The claim, each type's assessment (SI units, unit in each figure's key), the
+        verdict and the assumptions behind it."""
+        c = self.claim
         return {
-            "claim": self.claim.name,
-            "source": self.claim.source,
+            "claim": c.name,
+            "source": c.source,
+            "launch_latitude_deg": c.launch_latitude_deg,
+            "launch_longitude_deg": c.launch_longitude_deg,
+            "azimuth_deg": c.azimuth_deg,
+            "max_mach_altitude_m": c.max_mach_altitude_m,
             "figures": {
-                k: {"value": f.value, "uncertainty": f.uncertainty}
-                for k, f in self.claim.figures.items()
+                k: {"value": f.value, "uncertainty": f.uncertainty} for k, f in c.figures.items()
             },
             "types": self.per_type,
             "verdict": self.verdict,
+            "assumptions": [
+                f"a figure is matched when the model lies within {MATCH_SIGMA:g} uncertainties "
+                "of it; a type matches all when one member matches every figure jointly",
+                f"a figure a trajectory type cannot produce counts as a misfit of "
+                f"{MISSING_PENALTY:g} uncertainties",
+                "the vehicles are generic and partly sized by assumption (see their files): "
+                "a match shows that the figures are physically consistent for such a vehicle, "
+                "not that the claim is true",
+            ],
         }
 
     def _headline(self) -> dict[str, str]:

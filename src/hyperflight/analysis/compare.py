@@ -312,8 +312,15 @@ class Comparison:
 
     def as_dict(self) -> dict[str, Any]:
         """Inputs, one row per flight, the plain-language summary and the assumptions."""
+        # One quantity has one name in every command's JSON (fly's summary, sweep's Parquet);
+        # the terminal and HTML table columns (report.comparison) still read row()'s keys.
+        json_names = {
+            "speed_at_impact_m_s": "final_speed_m_s",
+            "peak_temperature_k": "peak_stagnation_temperature_k",
+        }
         return {
             "schema_version": 1,
+            "command": "compare",
             "inputs": {
                 "launch_latitude_deg": self.launch[0],
                 "launch_longitude_deg": self.launch[1],
@@ -326,7 +333,9 @@ class Comparison:
                 "sensors": self.sensor_names,
                 "layers": [ly.name for ly in self.layers],
             },
-            "flights": self.table(),
+            "flights": [
+                {json_names.get(k, k): v for k, v in row.items()} for row in self.table()
+            ],
             "summary": self.plain_language(),
             "assumptions": list(self.assumptions),
         }

@@ -133,6 +133,71 @@ def _output_folder(out: str | None, default: Path, *, overwrite: bool) -> Path:
     return folder
 
 
+SCHEMA_VERSION = 1  # of every command's JSON output (docs/json.md, data/schemas/)
+FORMATS = ("table", "csv", "json")
+FORMAT_HELP = "Output: table (default), csv (the main table) or json (one object, SI units)."
+JSON_HELP = "Same as --format json."
+
+
+def output_format(fmt: str, as_json: bool) -> str:
+    """The output format asked for: ``--format`` (table, csv, json), ``--json`` its alias."""
+    f = str(fmt).strip().lower()
+    if f not in FORMATS:
+        raise ValueError(f"--format {cut(str(fmt), 30)!r}: allowed table, csv or json")
+    if as_json and f == "csv":
+        raise ValueError("--json and --format csv: give one of them")
+    return "json" if as_json else f
+
+
+def envelope(
+    command: str,
+    inputs: dict[str, Any],
+    results: dict[str, Any],
+    assumptions: list[str] | None = None,
+) -> dict[str, Any]:
+    """One command's JSON document: schema_version, command, inputs, results, assumptions."""
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "command": command, "inputs": inputs}
+    doc.update(results)
+    if assumptions is not None:
+        doc["assumptions"] = list(assumptions)
+    return doc
+
+
+def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A nested dict as one flat row: ``a.b`` keys; a list of plain values joined by '; ',
+    any other list written as JSON."""
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flatten(v, f"{key}."))
+        elif isinstance(v, list | tuple):
+            if all(isinstance(x, str | int | float | bool) or x is None for x in v):
+                out[key] = "; ".join("" if x is None else str(x) for x in v)
+            else:
+                out[key] = strict_json(v, indent=None)
+        else:
+            out[key] = v
+    return out
+
+
+def print_csv(rows: list[dict[str, Any]]) -> None:
+    """Rows (flattened) as CSV on stdout; the columns are the union of the rows' keys."""
+    import csv
+    import math
+
+    flat = [flatten(r) for r in rows]
+    columns: dict[str, None] = {}
+    for r in flat:
+        columns.update(dict.fromkeys(r))
+    w = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
+    w.writeheader()
+    for r in flat:
+        w.writerow(
+            {k: "" if isinstance(v, float) and not math.isfinite(v) else v for k, v in r.items()}
+        )
+
+
 DEFAULT_SCENARIO = "tw-glide-8000"
 
 
@@ -188,49 +253,56 @@ def _summary_rows(s: dict) -> list[tuple[str, str]]:
     ]
 
 
+FormatOption = Annotated[str, typer.Option("--format", help=FORMAT_HELP)]
+JsonOption = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+
+
 @_command()
-def scenarios(
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-) -> None:
+def scenarios(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
     """List the built-in scenarios, one line each."""
     from hyperflight.mission.scenario import builtin_scenarios, load_scenario
 
+    fmt = output_format(fmt, as_json)
     items = [load_scenario(n) for n in builtin_scenarios()]
-    if as_json:
-        rows = [
-            {
-                "name": s.name,
-                "title": s.title,
-                "vehicle": s.vehicle,
-                "shape": s.shape.type,
-                "sources": list(s.sources),
-            }
-            for s in items
-        ]
-        print(json.dumps(rows, indent=2))
-        return
-    for s in items:
-        mark = " (default)" if s.name == DEFAULT_SCENARIO else ""
-        console.print(f"[bold]{s.name}[/]{mark}: {s.title}")
+    rows = [
+        {
+            "name": s.name,
+            "title": s.title,
+            "vehicle": s.vehicle,
+            "shape": s.shape.type,
+            "default": s.name == DEFAULT_SCENARIO,
+            "sources": list(s.sources),
+        }
+        for s in items
+    ]
+    if fmt == "json":
+        print(strict_json(envelope("scenarios", {}, {"scenarios": rows})))
+    elif fmt == "csv":
+        print_csv(rows)
+    else:
+        for s in items:
+            mark = " (default)" if s.name == DEFAULT_SCENARIO else ""
+            console.print(f"[bold]{s.name}[/]{mark}: {s.title}")
 
 
 @_command()
-def vehicles(
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-) -> None:
+def vehicles(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
     """List the built-in vehicles, one line each."""
     from hyperflight.vehicle.files import builtin_vehicles, load_vehicle
 
+    fmt = output_format(fmt, as_json)
     items = [load_vehicle(n) for n in builtin_vehicles()]
-    if as_json:
-        rows = [
-            {"name": v.name, "kind": v.kind, "title": v.title, "launch_mass_kg": v.launch_mass_kg}
-            for v in items
-        ]
-        print(json.dumps(rows, indent=2))
-        return
-    for v in items:
-        console.print(f"[bold]{v.name}[/] ({v.kind}, {v.launch_mass_kg:,.0f} kg): {v.title}")
+    rows = [
+        {"name": v.name, "kind": v.kind, "title": v.title, "launch_mass_kg": v.launch_mass_kg}
+        for v in items
+    ]
+    if fmt == "json":
+        print(strict_json(envelope("vehicles", {}, {"vehicles": rows})))
+    elif fmt == "csv":
+        print_csv(rows)
+    else:
+        for v in items:
+            console.print(f"[bold]{v.name}[/] ({v.kind}, {v.launch_mass_kg:,.0f} kg): {v.title}")
 
 
 def _write_outputs(result, out: Path) -> list[Path]:
@@ -277,9 +349,8 @@ def fly(
     scenario: Annotated[
         str, typer.Argument(help="A built-in scenario (see `scenarios`) or a scenario YAML file.")
     ] = DEFAULT_SCENARIO,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the summary as one JSON object (SI units).")
-    ] = False,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
     out: Annotated[
         str | None,
         typer.Option(
@@ -298,6 +369,7 @@ def fly(
     from hyperflight.mission.run import run_scenario
     from hyperflight.mission.scenario import load_scenario
 
+    fmt = output_format(fmt, as_json)
     sc = load_scenario(scenario)
     folder = None
     if not no_files:
@@ -311,8 +383,16 @@ def fly(
             written = _write_outputs(result, folder)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
-    if as_json:
-        print(_strict_json(summary))
+    if fmt == "json":
+        inputs = {
+            "scenario": scenario,
+            "out": None if folder is None else str(folder),
+            "write_files": folder is not None,
+        }
+        results = {**summary, "written": [str(w) for w in written]}
+        print(strict_json(envelope("fly", inputs, results)))
+    elif fmt == "csv":
+        print_csv([{k: v for k, v in summary.items() if k != "events"}])
     else:
         table = Table(title=f"{sc.name}: {sc.title}", show_header=False, title_justify="left")
         table.add_column("quantity", style="bold")
@@ -363,7 +443,8 @@ def compare(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the table as JSON.")] = False,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
 ) -> None:
     """Fly four kinds of missile to one target; table, offline HTML report, KML and data.
 
@@ -374,6 +455,7 @@ def compare(
     from hyperflight.analysis.compare import compare as run_compare
     from hyperflight.mission.scenario import to_field_unit
 
+    fmt = output_format(fmt, as_json)
     lat, lon = _parse_launch(launch) if launch else DEFAULT_LAUNCH
     try:
         rng = float(to_field_unit(range_, "range_m"))
@@ -386,7 +468,7 @@ def compare(
     folder = None
     if not no_files:
         folder = _output_folder(out, Path("hyperflight-out") / "compare", overwrite=overwrite)
-    with console.status("flying...") as status:
+    with err_console.status("flying...") as status:
         comp = run_compare(
             launch=(lat, lon),
             range_m=rng,
@@ -402,8 +484,23 @@ def compare(
             paths = write_comparison(comp, folder)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
-    if as_json:
-        print(_strict_json(comp.as_dict()))
+    not_done = any(f.result is None for f in comp.flights)
+    if fmt != "table":
+        doc = comp.as_dict()
+        if fmt == "csv":
+            print_csv(doc["flights"])
+        else:
+            doc["inputs"].update(
+                ballistic_vehicle=ballistic,
+                glider_vehicle=glider,
+                cruise_vehicle=cruise,
+                out=None if folder is None else str(folder),
+                write_files=folder is not None,
+            )
+            doc["written"] = [str(v) for v in paths.values()]
+            print(strict_json(doc))
+        if not_done:
+            raise typer.Exit(1)
         return
     from hyperflight.report.comparison import table_cells
 
@@ -437,9 +534,11 @@ def compare(
             f"Report: {paths['html']}  (also KML, CSV, JSON, Parquet and PNGs in "
             f"{paths['html'].parent}/)"
         )
+    if not_done:
+        raise typer.Exit(1)
 
 
-def _strict_json(obj: Any) -> str:
+def strict_json(obj: Any, indent: int | None = 2) -> str:
     """JSON with NaN and infinities written as null (strict JSON, RFC 8259)."""
     import math
 
@@ -454,7 +553,10 @@ def _strict_json(obj: Any) -> str:
             return clean(v.tolist())
         return v
 
-    return json.dumps(clean(obj), indent=2, allow_nan=False)
+    return json.dumps(clean(obj), indent=indent, allow_nan=False)
+
+
+_strict_json = strict_json
 
 
 def _parse_launch(text: str) -> tuple[float, float]:
@@ -570,7 +672,8 @@ def check_claim_cmd(
     ] = None,
     launch: Annotated[str | None, typer.Option("--launch", help="LAT,LON in degrees")] = None,
     azimuth: Annotated[float | None, typer.Option("--azimuth", help="deg from north")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
 ) -> None:
     """Check reported figures against trajectory families of each vehicle type."""
     from dataclasses import replace
@@ -594,6 +697,7 @@ def check_claim_cmd(
         "lateral_m": lateral,
     }
     try:
+        fmt = output_format(fmt, as_json)
         if preset != "custom" and preset not in PRESETS:
             import difflib
 
@@ -658,8 +762,26 @@ def check_claim_cmd(
     except ValueError as exc:
         _fail(str(exc))
         return
-    if as_json:
-        print(_strict_json(report.as_dict()))
+    doc = report.as_dict()
+    if fmt == "json":
+        inputs = {  # as typed (text with its unit); None where not given
+            "preset": preset,
+            "range": range_,
+            "apogee": apogee,
+            "second_apogee": second_apogee,
+            "max_speed": max_speed,
+            "max_mach": max_mach,
+            "max_mach_altitude": max_mach_altitude,
+            "flight_time": flight_time,
+            "lateral": lateral,
+            "launch": launch,
+            "azimuth_deg": azimuth,
+        }
+        assumptions = doc.pop("assumptions")
+        print(strict_json(envelope("check-claim", inputs, doc, assumptions)))
+        return
+    if fmt == "csv":
+        print_csv([{"type": kind, **v} for kind, v in report.per_type.items()])
         return
     console.print(f"[bold]{claim.name}[/]: {claim.source}")
     table = Table(
@@ -683,15 +805,19 @@ def check_claim_cmd(
 
 
 @_command()
-def validate(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the checks as JSON.")] = False,
-) -> None:
+def validate(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
     """Run every reference comparison shipped with the package; exit 1 if any fails."""
     from hyperflight.validation.report import run_validation
 
+    fmt = output_format(fmt, as_json)
     checks = run_validation()
-    if as_json:
-        print(_strict_json([c.as_dict() for c in checks]))
+    rows = [c.as_dict() for c in checks]
+    if fmt == "json":
+        n_fail = sum(not c.passed for c in checks)
+        results = {"checks": rows, "checks_passed": len(checks) - n_fail, "checks_failed": n_fail}
+        print(strict_json(envelope("validate", {}, results)))
+    elif fmt == "csv":
+        print_csv(rows)
     else:
         table = Table(
             title="hyperflight validation against published references", title_justify="left"

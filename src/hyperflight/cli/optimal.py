@@ -8,7 +8,6 @@ the main app with ``app.command("footprint")(footprint)``.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated, Any
@@ -63,15 +62,16 @@ def _inputs(at: str, altitude: str, speed: str, heading: str) -> dict[str, float
     }
 
 
-def _run(
-    vehicle: str, args: dict[str, float], optimal: bool, out: str | None, as_json: bool
-) -> None:
+def _run(vehicle: str, args: dict[str, float], optimal: bool, out: str | None, fmt: str) -> None:
+    from hyperflight.cli.main import envelope, print_csv, strict_json
+
     if optimal:
         from hyperflight.optimal.footprint import optimal_footprint, plot_optimal_footprint
 
         fp = optimal_footprint(vehicle, **args)
         result: dict[str, Any] = fp.as_dict()
         result["earth"] = "non-rotating sphere (the optimiser's and the sweep's)"
+        result["boundary_latitude_longitude_deg"] = result.pop("boundary")
         fig = plot_optimal_footprint(fp)
     else:
         from hyperflight.analysis.footprint import footprint as sweep_footprint
@@ -98,7 +98,7 @@ def _run(
             "max_range_km": float((ok["east_km"] ** 2 + ok["north_km"] ** 2).max() ** 0.5),
             "members": int(len(sf.impacts)),
             "earth": "rotating WGS-84",
-            "boundary": [
+            "boundary_latitude_longitude_deg": [
                 [round(float(la), 6), round(float(lo), 6)]
                 for la, lo in zip(sf.boundary_latitude_deg, sf.boundary_longitude_deg, strict=True)
             ],
@@ -110,7 +110,7 @@ def _run(
             raise ValueError("--out is empty; give a folder name")
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "footprint.json").write_text(json.dumps(result, indent=1))
+        (folder / "footprint.json").write_text(strict_json(result, indent=1))
         written.append(str(folder / "footprint.json"))
         if fig is not None:
             fig.savefig(folder / "footprint.png", dpi=120)
@@ -118,8 +118,17 @@ def _run(
         elif not optimal:
             sf.plot(folder / "footprint.png")
             written.append(str(folder / "footprint.png"))
-    if as_json:
-        print(json.dumps({**result, "written": written}, allow_nan=False))
+    if fmt == "json":
+        inputs = {"vehicle": vehicle, **args, "optimal": optimal, "out": out}
+        results = {k: v for k, v in result.items() if k != "start"}
+        assumptions = [f"earth: {result['earth']}", "horizontal flight at the start"]
+        if not optimal:
+            assumptions.append("constant-bank sweep: the reachable set of constant bank angles")
+        results["written"] = written
+        print(strict_json(envelope("footprint", inputs, results, assumptions)))
+        return
+    if fmt == "csv":
+        print_csv([{k: v for k, v in result.items() if k != "boundary_latitude_longitude_deg"}])
         return
     s = result["start"]
     console.print(
@@ -161,14 +170,22 @@ def footprint(
         bool, typer.Option("--optimal", help="Reachable set from optimal control (CasADi/IPOPT).")
     ] = False,
     out: Annotated[str | None, typer.Option("--out", help="Folder for footprint.json/png.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="Output: table (default), csv (the summary, one row) or json."
+        ),
+    ] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
 ) -> None:
     """The ground a glider can reach from one state (horizontal flight at the start)."""
+    from hyperflight.cli.main import output_format
     from hyperflight.optimal.problem import OptimalControlError
 
     try:
+        fmt = output_format(fmt, as_json)
         args = _inputs(at, altitude, speed, heading)
-        _run(vehicle, args, optimal, out, as_json)
+        _run(vehicle, args, optimal, out, fmt)
     except OptimalControlError as exc:
         err_console.print(f"[bold red]error:[/] the optimiser failed: {escape(str(exc))}")
         raise typer.Exit(EXIT_SOLVER) from None

@@ -6,7 +6,6 @@ what was done. Register it on the main app with ``app.command("sweep")(sweep)``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +24,7 @@ def sweep_report(result: Any) -> dict[str, Any]:
     """JSON-ready account of a sweep run: chunks, members, failures, key percentiles (SI)."""
     out: dict[str, Any] = {
         "name": result.name,
-        "output": str(result.folder),
+        "output_folder": str(result.folder),
         "scheduler": result.scheduler,
         "members": result.n_members,
         "chunks": result.n_chunks,
@@ -76,9 +75,14 @@ def sweep(
             help="Dask scheduler address (e.g. tcp://host:8786); default: the local cores.",
         ),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the run's account as one JSON object.")
-    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="Output: table (default), csv (the run's account, one row) or json (one object).",
+        ),
+    ] = "table",
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
     out: Annotated[
         str | None, typer.Option("--out", help="Output folder (overrides the spec's).")
     ] = None,
@@ -94,7 +98,14 @@ def sweep(
     are removed and parts that do not read back are set aside (``.corrupt``) and flown again.
     """
     from hyperflight.analysis.sweep import SweepError, run_sweep
+    from hyperflight.cli.main import envelope, output_format, print_csv, strict_json
 
+    try:
+        fmt = output_format(fmt, as_json)
+    except ValueError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+    as_json = fmt != "table"
     console = Console(stderr=as_json)
     if out is not None and (not out.strip() or "\x00" in out):
         Console(stderr=True).print(
@@ -121,11 +132,19 @@ def sweep(
         )
         raise typer.Exit(2) from None
     report = sweep_report(result)
+    # Not all asked for was done: chunks are missing although --max-chunks did not stop the run.
+    not_done = not report["complete"] and max_chunks is None
+    if fmt == "json":
+        inputs = {"spec": spec, "scheduler": scheduler, "out": out, "max_chunks": max_chunks}
+        print(strict_json(envelope("sweep", inputs, report)))
+    elif fmt == "csv":
+        print_csv([report])
     if as_json:
-        print(json.dumps(report))
+        if not_done:
+            raise typer.Exit(1)
         return
     t = Table(title=f"sweep {escape(report['name'])}", show_header=False)
-    t.add_row("output", escape(report["output"]))
+    t.add_row("output", escape(report["output_folder"]))
     t.add_row("ran on", escape(report["scheduler"]))
     t.add_row(
         "chunks",
@@ -155,3 +174,5 @@ def sweep(
             t.add_row(label, f"p5 {p5:,.1f}, median {p50:,.1f}, p95 {p95:,.1f} {unit}")
     t.add_row("time", f"{report['elapsed_s']:,.1f} s (including solving the base flight)")
     console.print(t)
+    if not_done:
+        raise typer.Exit(1)
