@@ -4,7 +4,9 @@ Release state: 60 km, 6 km/s, horizontal (the HTV-2-like glider of ``tw-glide-80
 at 60.0 km and 6,076 m/s). Both on the same non-rotating sphere over US 1976: the optimum
 (CasADi/IPOPT, angle of attack and bank free) and the package's glide shape (the kernel at a
 constant (L/D)max angle of attack, no bank, phugoid left alone), flown to the ground.
-Cruise vehicles are not covered: the optimal layer has no thrust model yet.
+Cruise vehicles: from their stated release states (``hyperflight.optimal.cruise.CRUISE_RELEASE``)
+the optimum with throttle, angle of attack and bank free against the package's cruise shape
+(the kernel's cruise law at the scenario's altitude and Mach, then gliding), both to the ground.
 
     python benchmarks/optimal_reach.py
 """
@@ -15,7 +17,10 @@ import math
 
 from hyperflight.analysis.footprint import glide_phases
 from hyperflight.core.flight import InitialState, fly
+from hyperflight.optimal.cruise import CRUISE_RELEASE, cruise_max_range
+from hyperflight.optimal.cruise import shape_range_km as cruise_shape_range_km
 from hyperflight.optimal.glider import _earth_model, max_range
+from hyperflight.optimal.problem import OptimalControlError
 from hyperflight.vehicle import builtin_vehicles, load_vehicle
 from hyperflight.vehicle.model import Glider
 
@@ -45,6 +50,15 @@ def main() -> None:
         sol = max_range(name, altitude_m=ALTITUDE_M, speed_m_s=SPEED_M_S)
         shape = shape_range_km(name)
         rows.append((name, sol.range_km, shape, sol.final_time_s, sol.solve_time_s))
+    cruise_rows = []
+    for name in CRUISE_RELEASE:
+        shape = cruise_shape_range_km(name)
+        try:
+            sol = cruise_max_range(name)
+        except OptimalControlError as err:
+            cruise_rows.append((name, math.nan, shape, math.nan, math.nan, err.status))
+            continue
+        cruise_rows.append((name, sol.range_km, shape, sol.final_time_s, sol.solve_time_s, ""))
     print(
         f"Maximum range from {ALTITUDE_M / 1000:g} km, {SPEED_M_S / 1000:g} km/s, horizontal "
         "(non-rotating sphere, US 1976)"
@@ -54,6 +68,14 @@ def main() -> None:
     for name, opt, shape, tf, ts in rows:
         ratio = opt / shape if shape > 0 else math.nan
         print(f"{name:<12} {opt:>11,.0f} {shape:>9,.0f} {ratio:>6.3f} {tf:>7,.0f} {ts:>8.2f}")
+    print("Cruise vehicles from their release states (non-rotating sphere, US 1976)")
+    for name, opt, shape, tf, ts, status in cruise_rows:
+        h, m = CRUISE_RELEASE[name][:2]
+        ratio = opt / shape if shape > 0 else math.nan
+        label = f"{name} ({h / 1000:g} km, M{m:g})"
+        print(
+            f"{label:<26} {opt:>9,.0f} {shape:>9,.0f} {ratio:>6.3f} {tf:>7,.0f} {ts:>8.2f} {status}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,219 @@
+"""Maximum range of the package's air-breathing cruise vehicles by optimal control.
+
+The scramjet cruiser from its release state (the scramjet start after the boost) to the
+ground, over US 1976 on the non-rotating sphere, in the start-aligned frame (see
+:mod:`hyperflight.optimal.glider`): states (h, lon, lat, v, gamma, psi, m), controls angle of
+attack, bank and throttle in [0, 1]; thrust from the vehicle's own table
+(:class:`~hyperflight.optimal.models.TableEngine`: B-spline, smooth operating-band window).
+Aerodynamics: the file's parabolic polar, CL = cl_alpha a, CD = cd0 + k CL^2, exactly (the
+kernel tabulates the same polynomials). Angle of attack within +-12 deg, the bounds of the
+package's cruise and glide laws.
+
+Release states (assumptions, stated with their sources): zircon-like 28 km at Mach 6,
+horizontal (the vehicle file's booster "to about Mach 6", the zircon-1000 scenario's 28 km
+cruise altitude); x51a-like 18 km at Mach 4.8, horizontal (AFRL flight 4: "rocket boost to
+Mach 4.8", scramjet at about 18 km).
+
+The kernel's schedule law (``Controls`` in :mod:`hyperflight.core.phases`) carries angle of
+attack, bank and thrust direction but no throttle (laws other than "cruise" fly full
+throttle), so the optimal cruise is re-flown with SciPy DOP853 on the same equations
+(:func:`hyperflight.optimal.betts.refly_scipy`), not by :func:`hyperflight.fly`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+from typing import Any
+
+from hyperflight.optimal.glider import _ATMOSPHERE, _earth_model, spherical_earth
+from hyperflight.optimal.models import (
+    PointMassVehicle,
+    PolynomialAero,
+    SuttonGravesHeating,
+    TableEngine,
+)
+from hyperflight.optimal.problem import (
+    OptimalProblem,
+    OptimalSolution,
+    PathLimits,
+    StartState,
+    Terminal,
+    simulated_guess,
+    solve,
+)
+
+__all__ = [
+    "CRUISE_RELEASE",
+    "cruise_max_range",
+    "cruise_problem",
+    "cruise_vehicle",
+    "shape_range_km",
+]
+
+ALPHA_LIMIT_DEG = 12.0  # the package's cruise and glide laws (guidance.shapes)
+# vehicle -> (altitude m, Mach, cruise-shape altitude m, cruise-shape Mach, source)
+CRUISE_RELEASE = {
+    "zircon-like": (
+        28_000.0,
+        6.0,
+        28_000.0,
+        8.0,
+        "vehicle file: booster to about Mach 6; zircon-1000 scenario: cruise at 28 km, Mach 8",
+    ),
+    "x51a-like": (
+        18_000.0,
+        4.8,
+        18_000.0,
+        5.1,
+        "AFRL X-51A flight 4: boost to Mach 4.8, scramjet to Mach 5.1 at about 18 km "
+        "(x51a-flight4 scenario)",
+    ),
+}
+
+
+def _scramjet(vehicle: Any) -> tuple[Any, Any]:
+    from hyperflight.vehicle.files import load_vehicle
+    from hyperflight.vehicle.model import Scramjet
+
+    veh = load_vehicle(vehicle) if isinstance(vehicle, str | Path) else vehicle
+    s = veh.payload
+    if not isinstance(s, Scramjet):
+        raise ValueError(
+            f"vehicle {veh.name!r} has no scramjet (payload {type(s).__name__}); "
+            "the optimal cruise needs a cruise vehicle"
+        )
+    return veh, s
+
+
+def cruise_vehicle(vehicle: Any = "zircon-like") -> PointMassVehicle:
+    """The scramjet cruiser of a built-in vehicle (name), a vehicle file or a ``Vehicle``,
+    full of fuel, with its thrust table as a :class:`TableEngine`."""
+    veh, s = _scramjet(vehicle)
+    return PointMassVehicle(
+        name=veh.name,
+        mass_kg=s.dry_mass_kg + s.fuel_mass_kg,
+        reference_area_m2=s.reference_area_m2,
+        aero=PolynomialAero(
+            cl=(0.0, s.cl_alpha_per_deg),
+            cd=(s.cd0, 0.0, s.k_induced * s.cl_alpha_per_deg**2),
+            source=f"parabolic polar of {veh.name}",
+        ),
+        alpha_bounds_deg=(-ALPHA_LIMIT_DEG, ALPHA_LIMIT_DEG),
+        bank_bounds_deg=(-89.0, 89.0),
+        heating=SuttonGravesHeating(nose_radius_m=s.nose_radius_m),
+        source=veh.name,
+        engine=TableEngine(
+            mach=s.thrust_mach,
+            altitude_m=s.thrust_altitude_m,
+            max_thrust_n=s.max_thrust_n,
+            isp_s=s.isp_s,
+            mach_min=s.mach_min,
+            mach_max=s.mach_max,
+            fuel_mass_kg=s.fuel_mass_kg,
+            source=veh.name,
+        ),
+    )
+
+
+def _speed(altitude_m: float, mach: float) -> float:
+    from hyperflight.environment.atmosphere import us76
+
+    return float(mach * us76(altitude_m).speed_of_sound_m_s)
+
+
+def cruise_problem(
+    vehicle: Any = "zircon-like",
+    *,
+    altitude_m: float | None = None,
+    mach: float | None = None,
+    limits: PathLimits | None = None,
+) -> OptimalProblem:
+    """Maximum range (final longitude in the start-aligned frame) of the cruiser from a
+    horizontal release at ``altitude_m`` and ``mach`` (default: :data:`CRUISE_RELEASE`) to
+    the ground."""
+    pv = vehicle if isinstance(vehicle, PointMassVehicle) else cruise_vehicle(vehicle)
+    rel = CRUISE_RELEASE.get(pv.name)
+    if altitude_m is None or mach is None:
+        if rel is None:
+            raise ValueError(
+                f"vehicle {pv.name!r}: no stated release state; give altitude_m and mach"
+            )
+        altitude_m = rel[0] if altitude_m is None else altitude_m
+        mach = rel[1] if mach is None else mach
+    return OptimalProblem(
+        name=f"optimal cruise of {pv.name}",
+        vehicle=pv,
+        atmosphere=_ATMOSPHERE,
+        earth=spherical_earth(),
+        start=StartState(altitude_m=altitude_m, speed_m_s=_speed(altitude_m, mach)),
+        final=Terminal(altitude_m=0.0),
+        objective="max_final_longitude",
+        limits=limits or PathLimits(),
+        altitude_bounds_m=(-100.0, 100_000.0),
+        speed_bounds_m_s=(50.0, 5_000.0),
+        flight_path_angle_bounds_deg=(-80.0, 80.0),
+        time_bounds_s=(10.0, 20_000.0),
+    )
+
+
+def cruise_max_range(
+    vehicle: Any = "zircon-like",
+    *,
+    altitude_m: float | None = None,
+    mach: float | None = None,
+    n_intervals: int = 60,
+) -> OptimalSolution:
+    """The maximum-range cruise and glide to the ground (throttle, alpha and bank free).
+
+    Guess: the problem's own model at 3 deg angle of attack and full throttle until the fuel
+    is gone, then gliding.
+    """
+    prob = cruise_problem(vehicle, altitude_m=altitude_m, mach=mach)
+    guess = simulated_guess(prob, alpha_deg=3.0, throttle=1.0)
+    return solve(prob, guess=guess, n_intervals=n_intervals)
+
+
+def shape_range_km(
+    vehicle: Any = "zircon-like",
+    *,
+    altitude_m: float | None = None,
+    mach: float | None = None,
+    cruise_altitude_m: float | None = None,
+    cruise_mach: float | None = None,
+) -> float:
+    """Ground range (km) of the package's cruise shape from the same release, by the kernel.
+
+    The scramjet-cruise and glide phases of :func:`hyperflight.guidance.shapes.flight_phases`
+    (cruise law holding ``cruise_altitude_m`` and ``cruise_mach``, default the scenario's;
+    glide at the shape's angle of attack after burnout), the target 15,000 km ahead so that
+    the terminal dive never starts, on the same non-rotating sphere, to the ground.
+    """
+    from hyperflight.core.flight import InitialState, fly
+    from hyperflight.guidance.shapes import BoostShape, CruiseShape, flight_phases
+
+    veh, s = _scramjet(vehicle)
+    rel = CRUISE_RELEASE[veh.name]
+    h0 = rel[0] if altitude_m is None else altitude_m
+    m0 = rel[1] if mach is None else mach
+    shape = CruiseShape(
+        altitude_m=rel[2] if cruise_altitude_m is None else cruise_altitude_m,
+        mach=rel[3] if cruise_mach is None else cruise_mach,
+    )
+    far_deg = math.degrees(15_000_000.0 / spherical_earth().radius_m)
+    phases = flight_phases(
+        veh, BoostShape(azimuth_deg=90.0), target_lat_lon_deg=(0.0, far_deg), cruise=shape
+    )
+    i = next(k for k, p in enumerate(phases) if p.name == "scramjet cruise")
+    phases = [dataclasses.replace(phases[i], jettison_mass_kg=0.0), *phases[i + 1 :]]
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=h0,
+        mass_kg=s.dry_mass_kg + s.fuel_mass_kg,
+        speed_m_s=_speed(h0, m0),
+        heading_deg=90.0,
+    )
+    traj = fly(start, phases, earth=_earth_model(), output_step_s=5.0)
+    return float(traj.summary()["ground_range_m"]) / 1000.0
