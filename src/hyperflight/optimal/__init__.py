@@ -1,11 +1,18 @@
-"""Optimal control of unpowered hypersonic flight (CasADi + IPOPT, Hermite-Simpson).
+"""Optimal control of hypersonic flight (CasADi + IPOPT, Hermite-Simpson).
 
-Point mass over a non-rotating spherical Earth; Betts's shuttle benchmark; the maximum
-range and the reachable footprint of the package's gliders. Layer: may import environment,
+Point mass over a spherical Earth, non-rotating or rotating; Betts's shuttle benchmark; the
+maximum range and the reachable footprint of the package's gliders; the maximum range of the
+scramjet cruisers (throttle a control, mass a state). Layer: may import environment,
 vehicle, core and analysis; never cli or report.
 """
 
 from hyperflight.optimal.betts import BETTS_PUBLISHED, betts_problem, refly_scipy, solve_betts
+from hyperflight.optimal.cruise import (
+    CRUISE_RELEASE,
+    cruise_max_range,
+    cruise_problem,
+    cruise_vehicle,
+)
 from hyperflight.optimal.footprint import (
     OptimalFootprint,
     optimal_footprint,
@@ -26,6 +33,7 @@ from hyperflight.optimal.problem import (
 
 __all__ = [
     "BETTS_PUBLISHED",
+    "CRUISE_RELEASE",
     "Guess",
     "OptimalControlError",
     "OptimalFootprint",
@@ -35,6 +43,9 @@ __all__ = [
     "StartState",
     "Terminal",
     "betts_problem",
+    "cruise_max_range",
+    "cruise_problem",
+    "cruise_vehicle",
     "glider_problem",
     "glider_vehicle",
     "max_range",
