@@ -227,7 +227,7 @@ class ClaimReport:
         figures = ", ".join(
             f"{LABELS.get(k, k)} {format_figure(k, f.value)}" for k, f in self.claim.figures.items()
         )
-        out = {"claim": self.claim.name, "reported": _short(figures, 140)}
+        out = {"claim": _short(self.claim.name, 60), "reported": _short(figures, 140)}
         for kind, t in self.per_type.items():
             out[kind] = (
                 f"{t['vehicle']}: matches all? {'yes' if t['can_match_all'] else 'no'} "
