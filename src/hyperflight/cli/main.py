@@ -400,7 +400,7 @@ def fly(
         for k, v in _summary_rows(summary):
             table.add_row(k, v)
         console.print(table)
-        ev = Table(title="events", title_justify="left")
+        ev = Table(title="events", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
         for col in ("event", "phase", "time (s)", "altitude (km)", "speed (m/s)"):
             ev.add_column(col)
         for e in result.trajectory.events:
@@ -784,22 +784,31 @@ def check_claim_cmd(
         print_csv([{"type": kind, **v} for kind, v in report.per_type.items()])
         return
     console.print(f"[bold]{claim.name}[/]: {claim.source}")
+    # Transposed (figures as rows, types as columns) so that it fits 80 columns for any
+    # number of figures; each cell on two lines: model value, then misfit in uncertainties.
     table = Table(
         title="best match per vehicle type (model value, misfit in uncertainties)",
         title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
     )
-    table.add_column("type")
-    table.add_column("matches all?")
-    for k in claim.figures:
-        table.add_column(f"{LABELS[k]} (claimed {format_figure(k, claim.figures[k].value)})")
+    table.add_column("")
+    table.add_column("claimed", justify="right")
     for kind, v in report.per_type.items():
-        b = v["best_match"]
+        table.add_column(f"{kind}\n({v['vehicle']})", justify="right")
+    table.add_row(
+        "matches all?",
+        "",
+        *("yes" if v["can_match_all"] else "no" for v in report.per_type.values()),
+    )
+    for k in claim.figures:
         cells = []
-        for k in claim.figures:
-            val = b["values"][k]
-            r = b["residuals_sigma"][k]
-            cells.append("n/a" if val != val else f"{format_figure(k, val)} ({r:+.1f})")
-        table.add_row(f"{kind} ({v['vehicle']})", "yes" if v["can_match_all"] else "no", *cells)
+        for v in report.per_type.values():
+            val = v["best_match"]["values"][k]
+            r = v["best_match"]["residuals_sigma"][k]
+            cells.append("n/a" if val != val else f"{format_figure(k, val)}\n({r:+.1f})")
+        table.add_row(LABELS[k], format_figure(k, claim.figures[k].value), *cells)
     console.print(table)
     console.print(report.verdict)
 
@@ -820,10 +829,16 @@ def validate(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
         print_csv(rows)
     else:
         table = Table(
-            title="hyperflight validation against published references", title_justify="left"
+            title="hyperflight validation against published references",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            padding=(0, 1),
         )
-        for col in ("case", "quantity", "max deviation", "allowed", "unit", "result"):
-            table.add_column(col)
+        table.add_column("case", overflow="fold")
+        table.add_column("quantity", overflow="fold")
+        for col in ("max deviation", "allowed", "unit", "result"):  # numbers never wrap
+            table.add_column(col.replace(" ", "\n"), no_wrap=True)
         for c in checks:
             table.add_row(
                 c.case,
