@@ -210,9 +210,9 @@ class ComparedFlight:
             "apogee_m": s["apogee_m"],
             "max_mach": s["max_mach"],
             "max_mach_altitude_m": s["max_mach_altitude_m"],
-            "speed_at_impact_m_s": s["final_speed_m_s"],
+            "final_speed_m_s": s["final_speed_m_s"],
             "time_below_100_km_s": s["time_below_100_km_s"],
-            "peak_temperature_k": s["peak_stagnation_temperature_k"],
+            "peak_stagnation_temperature_k": s["peak_stagnation_temperature_k"],
             "miss_distance_m": s["miss_distance_m"],
         }
         per = self.custody.per_sensor if self.custody is not None else {}
@@ -312,12 +312,6 @@ class Comparison:
 
     def as_dict(self) -> dict[str, Any]:
         """Inputs, one row per flight, the plain-language summary and the assumptions."""
-        # One quantity has one name in every command's JSON (fly's summary, sweep's Parquet);
-        # the terminal and HTML table columns (report.comparison) still read row()'s keys.
-        json_names = {
-            "speed_at_impact_m_s": "final_speed_m_s",
-            "peak_temperature_k": "peak_stagnation_temperature_k",
-        }
         return {
             "schema_version": 1,
             "command": "compare",
@@ -333,9 +327,7 @@ class Comparison:
                 "sensors": self.sensor_names,
                 "layers": [ly.name for ly in self.layers],
             },
-            "flights": [
-                {json_names.get(k, k): v for k, v in row.items()} for row in self.table()
-            ],
+            "flights": self.table(),
             "summary": self.plain_language(),
             "assumptions": list(self.assumptions),
         }

@@ -49,9 +49,9 @@ def table_columns(comp: Comparison) -> list[tuple[str, tuple[str, ...], float, i
         ("apogee (km)", ("apogee_m",), 1e-3, 0),
         ("max Mach", ("max_mach",), 1.0, 1),
         ("  at altitude (km)", ("max_mach_altitude_m",), 1e-3, 0),
-        ("speed at impact (m/s)", ("speed_at_impact_m_s",), 1.0, 0),
+        ("speed at impact (m/s)", ("final_speed_m_s",), 1.0, 0),
         ("time below 100 km (s)", ("time_below_100_km_s",), 1.0, 0),
-        ("peak temperature (K)", ("peak_temperature_k",), 1.0, 0),
+        ("peak temperature (K)", ("peak_stagnation_temperature_k",), 1.0, 0),
     ]
     for name in comp.sensor_names:
         cols.append((f"{name}: first seen (s)", ("tracking", name, "first_detection_s"), 1.0, 0))
