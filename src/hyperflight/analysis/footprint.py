@@ -245,15 +245,16 @@ class Footprint:
             },
         )
 
-    def plot(self, path: str | Path, *, title: str | None = None) -> Path:
-        """Map of the footprint (see :func:`hyperflight.report.dispersion.plot_footprint`)."""
-        from hyperflight.report.dispersion import plot_footprint
+    def plot(self, path: str | Path | None = None, *, title: str | None = None) -> Any:
+        """Map of the footprint (:func:`hyperflight.report.dispersion.footprint_figure`).
+
+        Without ``path``: returns the matplotlib Figure and writes nothing. With ``path``:
+        writes it there as PNG and returns the path written (as before).
+        """
+        from hyperflight.report.dispersion import footprint_figure
 
         ok = self.impacts[self.impacts["ok"]]
-        return plot_footprint(
-            self.boundary_latitude_deg,
-            self.boundary_longitude_deg,
-            path,
+        kwargs: dict[str, Any] = dict(
             impacts_lat_deg=ok["latitude_deg"].to_numpy(),
             impacts_lon_deg=ok["longitude_deg"].to_numpy(),
             impact_values=ok["bank_deg"].to_numpy(),
@@ -264,6 +265,9 @@ class Footprint:
                 f"{self.start.speed_m_s / 1000:,.1f} km/s ({self.area_km2:,.0f} km²)"
             ),
         )
+        blat, blon = self.boundary_latitude_deg, self.boundary_longitude_deg
+        fig = footprint_figure(blat, blon, path, **kwargs)
+        return fig if path is None else Path(path)
 
 
 def footprint(

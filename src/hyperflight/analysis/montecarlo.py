@@ -323,6 +323,18 @@ class MonteCarloResult:
             "cep_km": float(np.median(r)) if r.size else float("nan"),
         }
 
+    def plot(self, path: str | Path | None = None, *, title: str | None = None) -> Any:
+        """Impact dispersion of the completed members (east/north km about their mean point,
+        1- and 2-sigma ellipses) as a matplotlib Figure; written as PNG only when ``path`` is
+        given (see :func:`hyperflight.report.dispersion.impact_dispersion_figure`)."""
+        from hyperflight.report.dispersion import impact_dispersion_figure
+
+        pts = self.impact_points()
+        name = title or f"{self.batch.base.name}: impact dispersion ({len(pts):,} members)"
+        return impact_dispersion_figure(
+            pts["east_km"].to_numpy(), pts["north_km"].to_numpy(), path, title=name
+        )
+
     def write_plots(self, out_dir: str | Path, *, title: str | None = None) -> list[Path]:
         """Impact dispersion (1- and 2-sigma ellipses) and histograms of flight time and speed
         at impact, as PNG files in ``out_dir``; returns the paths."""

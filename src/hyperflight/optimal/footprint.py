@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,16 @@ class OptimalFootprint:
         if not self.sweep_area_km2:
             return None
         return self.area_km2 / self.sweep_area_km2
+
+    def plot(self, path: str | Path | None = None, *, title: str | None = None) -> Any:
+        """:func:`plot_optimal_footprint` as a matplotlib Figure; written as PNG only when
+        ``path`` is given."""
+        fig = plot_optimal_footprint(self, title=title)
+        if path is not None:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(path, dpi=120)
+        return fig
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -2,7 +2,8 @@
 
 Like :mod:`hyperflight.report.plots`, these functions draw numbers they are given (and the
 covariance ellipse of the points they draw); they fly nothing. Private matplotlib figures on
-the Agg canvas, no pyplot. Every function returns the path it wrote.
+the Agg canvas, no pyplot. Every ``plot_*`` function returns the path it wrote; the
+``*_figure`` functions return the Figure and write nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Polygon
 from matplotlib.ticker import FuncFormatter, MultipleLocator
@@ -37,7 +39,13 @@ from hyperflight.report.plots import (
     align_longitudes,
 )
 
-__all__ = ["plot_footprint", "plot_histograms", "plot_impact_dispersion"]
+__all__ = [
+    "footprint_figure",
+    "impact_dispersion_figure",
+    "plot_footprint",
+    "plot_histograms",
+    "plot_impact_dispersion",
+]
 
 # Share of a 2-D normal distribution inside its k-sigma ellipse: 1 - exp(-k^2 / 2).
 _INSIDE = {1: 0.393, 2: 0.865, 3: 0.989}
@@ -52,7 +60,24 @@ def plot_impact_dispersion(
     sigmas: Sequence[int] = (1, 2),
     reference_label: str = "mean impact point",
 ) -> Path:
-    """Impact points on a local east/north plane (km) with covariance ellipses.
+    """Write :func:`impact_dispersion_figure` as a PNG file at ``path``; returns the path."""
+    impact_dispersion_figure(
+        east_km, north_km, path, title=title, sigmas=sigmas, reference_label=reference_label
+    )
+    return Path(path)
+
+
+def impact_dispersion_figure(
+    east_km: np.ndarray,
+    north_km: np.ndarray,
+    path: str | Path | None = None,
+    *,
+    title: str = "Impact dispersion",
+    sigmas: Sequence[int] = (1, 2),
+    reference_label: str = "mean impact point",
+) -> Figure:
+    """Impact points on a local east/north plane (km) with covariance ellipses, as a Figure
+    (also written as PNG when ``path`` is given; nothing is written otherwise).
 
     The ellipses are drawn at ``sigmas`` standard deviations of the points' covariance,
     centred on their mean; the legend gives the share of a normal distribution each holds
@@ -137,7 +162,9 @@ def plot_impact_dispersion(
             fontsize=9,
             color="0.35",
         )
-        return _save(fig, Path(path))
+        if path is not None:
+            _save(fig, Path(path))
+    return fig
 
 
 def plot_histograms(
@@ -195,7 +222,35 @@ def plot_footprint(
     start: tuple[float, float] | None = None,
     title: str = "Glide footprint",
 ) -> Path:
-    """Map of a footprint: its boundary polygon (deg), the impact points (coloured by
+    """Write :func:`footprint_figure` as a PNG file at ``path``; returns the path."""
+    footprint_figure(
+        boundary_lat_deg,
+        boundary_lon_deg,
+        path,
+        impacts_lat_deg=impacts_lat_deg,
+        impacts_lon_deg=impacts_lon_deg,
+        impact_values=impact_values,
+        value_label=value_label,
+        start=start,
+        title=title,
+    )
+    return Path(path)
+
+
+def footprint_figure(
+    boundary_lat_deg: np.ndarray,
+    boundary_lon_deg: np.ndarray,
+    path: str | Path | None = None,
+    *,
+    impacts_lat_deg: np.ndarray | None = None,
+    impacts_lon_deg: np.ndarray | None = None,
+    impact_values: np.ndarray | None = None,
+    value_label: str = "bank (deg)",
+    start: tuple[float, float] | None = None,
+    title: str = "Glide footprint",
+) -> Figure:
+    """Map of a footprint, as a Figure (also written as PNG when ``path`` is given; nothing is
+    written otherwise): its boundary polygon (deg), the impact points (coloured by
     ``impact_values``, e.g. bank angle) and the start point, over coastlines.
 
     Same map as :func:`hyperflight.report.plots.plot_ground_track`: equirectangular, aspect
@@ -283,4 +338,6 @@ def plot_footprint(
             fontsize=9,
             color="0.35",
         )
-        return _save(fig, Path(path))
+        if path is not None:
+            _save(fig, Path(path))
+    return fig

@@ -30,6 +30,7 @@ from hyperflight.report.coastlines import coastlines
 
 __all__ = [
     "align_longitudes",
+    "altitude_vs_downrange_figure",
     "plot_ground_track",
     "plot_profiles",
 ]
@@ -192,7 +193,22 @@ def plot_profiles(
     return paths
 
 
+def altitude_vs_downrange_figure(flights: Flights, path: str | Path | None = None) -> Figure:
+    """Altitude (km) against downrange (km) of one or more flights, as a Figure; also written
+    as a PNG file when ``path`` is given (nothing is written otherwise)."""
+    items = _flight_list(flights, "altitude_vs_downrange_figure")
+    with mpl.rc_context(_RC):
+        fig = _altitude_figure(items)
+        if path is not None:
+            _save(fig, Path(path))
+    return fig
+
+
 def _altitude_vs_downrange(items: list[tuple[str, Trajectory]], path: Path) -> Path:
+    return _save(_altitude_figure(items), path)
+
+
+def _altitude_figure(items: list[tuple[str, Trajectory]]) -> Figure:
     fig = _new_figure(9.0, 5.2)
     ax = fig.add_subplot()
     for i, (label, traj) in enumerate(items):
@@ -209,7 +225,7 @@ def _altitude_vs_downrange(items: list[tuple[str, Trajectory]], path: Path) -> P
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.13), frameon=False)
     fig.tight_layout()
-    return _save(fig, path)
+    return fig
 
 
 def _speed_mach_vs_time(items: list[tuple[str, Trajectory]], path: Path) -> Path:
