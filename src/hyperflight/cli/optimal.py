@@ -62,9 +62,20 @@ def _inputs(at: str, altitude: str, speed: str, heading: str) -> dict[str, float
     }
 
 
-def _run(vehicle: str, args: dict[str, float], optimal: bool, out: str | None, fmt: str) -> None:
-    from hyperflight.cli.main import envelope, print_csv, strict_json
+def _run(
+    vehicle: str,
+    args: dict[str, float],
+    optimal: bool,
+    out: str | None,
+    fmt: str,
+    *,
+    overwrite: bool = False,
+) -> None:
+    from hyperflight.cli.main import _output_folder, envelope, print_csv, strict_json
 
+    # Refuse a folder holding files before any flying (the same rule as fly and compare).
+    folder = None if out is None else _output_folder(out, Path(out), overwrite=overwrite)
+    sf = fp = None
     if optimal:
         from hyperflight.optimal.footprint import optimal_footprint, plot_optimal_footprint
 
@@ -104,26 +115,26 @@ def _run(vehicle: str, args: dict[str, float], optimal: bool, out: str | None, f
             ],
         }
         fig = None
+    assumptions = [f"earth: {result['earth']}", "horizontal flight at the start"]
+    if not optimal:
+        assumptions.append("constant-bank sweep: the reachable set of constant bank angles")
     written: list[str] = []
-    if out is not None:
-        if not str(out).strip():
-            raise ValueError("--out is empty; give a folder name")
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "footprint.json").write_text(strict_json(result, indent=1))
-        written.append(str(folder / "footprint.json"))
-        if fig is not None:
-            fig.savefig(folder / "footprint.png", dpi=120)
-            written.append(str(folder / "footprint.png"))
-        elif not optimal:
-            sf.plot(folder / "footprint.png")
-            written.append(str(folder / "footprint.png"))
+    if folder is not None:
+        try:
+            written = _write_files(folder, result, sf, fp, fig, assumptions)
+        except OSError as exc:
+            raise ValueError(
+                f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})"
+            ) from None
     if fmt == "json":
-        inputs = {"vehicle": vehicle, **args, "optimal": optimal, "out": out}
+        inputs = {
+            "vehicle": vehicle,
+            **args,
+            "optimal": optimal,
+            "out": out,
+            "overwrite": overwrite,
+        }
         results = {k: v for k, v in result.items() if k != "start"}
-        assumptions = [f"earth: {result['earth']}", "horizontal flight at the start"]
-        if not optimal:
-            assumptions.append("constant-bank sweep: the reachable set of constant bank angles")
         results["written"] = written
         print(strict_json(envelope("footprint", inputs, results, assumptions)))
         return
@@ -156,6 +167,217 @@ def _run(vehicle: str, args: dict[str, float], optimal: bool, out: str | None, f
         console.print(f"Wrote {escape(w)}")
 
 
+def _optimal_sweep_geographic(fp: Any) -> tuple[Any, Any] | None:
+    """The sweep's hull that ``optimal_footprint`` flew (start at 0,0 heading east, on its
+    non-rotating sphere) placed at the real start: latitude and longitude (deg), or None."""
+    from hyperflight.analysis.batch import from_east_north_km
+    from hyperflight.optimal.glider import to_geographic
+
+    if fp.sweep_boundary_east_km is None or not fp.sweep_area_km2:
+        return None
+    lat, lon = from_east_north_km(fp.sweep_boundary_east_km, fp.sweep_boundary_north_km, 0.0, 0.0)
+    return to_geographic(
+        lat,
+        lon,
+        lat0_deg=fp.start_latitude_deg,
+        lon0_deg=fp.start_longitude_deg,
+        heading_deg=fp.heading_deg,
+    )
+
+
+def _optimal_geojson(fp: Any, sweep: tuple[Any, Any] | None) -> dict[str, Any]:
+    """GeoJSON FeatureCollection (RFC 7946, cut at the antimeridian): the sweep's hull, the
+    optimal boundary and the start point."""
+    from hyperflight.environment.polygons import geojson_polygon
+
+    features: list[dict[str, Any]] = []
+    if sweep is not None:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geojson_polygon(*sweep),
+                "properties": {
+                    "name": "glide footprint (constant-bank sweep)",
+                    "area_km2": fp.sweep_area_km2,
+                    "boundary": "convex hull of the impact points",
+                },
+            }
+        )
+    features.append(
+        {
+            "type": "Feature",
+            "geometry": geojson_polygon(fp.boundary_latitude_deg, fp.boundary_longitude_deg),
+            "properties": {
+                "name": "optimal reachable set",
+                "area_km2": fp.area_km2,
+                "max_range_km": fp.max_range_km,
+                "max_crossrange_km": fp.max_crossrange_km,
+                "area_ratio": fp.area_ratio,
+                "boundary": "optimal control (maximum range and crossrange)",
+            },
+        }
+    )
+    features.append(
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [fp.start_longitude_deg, fp.start_latitude_deg],
+            },
+            "properties": {
+                "name": "start",
+                "altitude_m": fp.altitude_m,
+                "speed_m_s": fp.speed_m_s,
+                "heading_deg": fp.heading_deg,
+            },
+        }
+    )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _optimal_kml(path: Path, fp: Any, sweep: tuple[Any, Any] | None) -> None:
+    """KML 2.2 (:func:`hyperflight.report.exports.footprint_kml`): the sweep's hull and the
+    optimal boundary as two placemarks (the second is moved in from a second file)."""
+    import tempfile
+    import xml.etree.ElementTree as ET
+
+    from hyperflight.report.exports import KML_NS, footprint_kml
+
+    start = [("start", fp.start_latitude_deg, fp.start_longitude_deg)]
+    optimal = {
+        "name": "optimal reachable set",
+        "description": f"optimal control, {fp.area_km2:,.0f} km^2",
+    }
+    if sweep is None:
+        footprint_kml(
+            path,
+            latitude_deg=fp.boundary_latitude_deg,
+            longitude_deg=fp.boundary_longitude_deg,
+            points=start,
+            **optimal,
+        )
+        return
+    footprint_kml(
+        path,
+        latitude_deg=sweep[0],
+        longitude_deg=sweep[1],
+        name="glide footprint (constant-bank sweep)",
+        description=f"convex hull of the sweep's impact points, {fp.sweep_area_km2:,.0f} km^2",
+        points=start,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        other = footprint_kml(
+            Path(tmp) / "optimal.kml",
+            latitude_deg=fp.boundary_latitude_deg,
+            longitude_deg=fp.boundary_longitude_deg,
+            **optimal,
+        )
+        extra = ET.parse(other).getroot()
+    ns = {"k": KML_NS}
+    ET.register_namespace("", KML_NS)
+    tree = ET.parse(path)
+    doc = tree.getroot().find("k:Document", ns)
+    extra_doc = extra.find("k:Document", ns)
+    assert doc is not None and extra_doc is not None
+    style = extra_doc.find("k:Style[@id='style-footprint']", ns)
+    placemark = extra_doc.find("k:Placemark[@id='footprint']", ns)
+    assert style is not None and placemark is not None
+    style.set("id", "style-optimal")
+    for colour in style.iter(f"{{{KML_NS}}}color"):  # aabbggrr: Okabe-Ito blue #0072B2
+        colour.text = (colour.text or "ff")[:2] + "b27200"
+    placemark.set("id", "optimal-footprint")
+    url = placemark.find("k:styleUrl", ns)
+    if url is not None:
+        url.text = "#style-optimal"
+    last_style = max(i for i, el in enumerate(doc) if el.tag == f"{{{KML_NS}}}Style")
+    doc.insert(last_style + 1, style)
+    first_feature = next(
+        i for i, el in enumerate(doc) if el.tag in {f"{{{KML_NS}}}Placemark", f"{{{KML_NS}}}Folder"}
+    )
+    pos = next(
+        (i for i, el in enumerate(doc) if i >= first_feature and el.get("id") == "footprint"),
+        first_feature,
+    )
+    doc.insert(pos + 1, placemark)
+    ET.indent(tree.getroot(), space=" ")
+    tree.write(path, encoding="UTF-8", xml_declaration=True)
+
+
+def _report_rows(result: dict[str, Any]) -> list[list[str]]:
+    """The report's summary table: quantity (unit), value."""
+    rows = [["footprint area (km^2)", f"{result['area_km2']:,.0f}"]]
+    if "max_crossrange_km" in result:  # optimal
+        rows.append(["maximum range (km, optimal control)", f"{result['max_range_km']:,.0f}"])
+        rows.append(["maximum crossrange (km)", f"{result['max_crossrange_km']:,.0f}"])
+        if result.get("sweep_area_km2"):
+            rows.append(["constant-bank sweep area (km^2)", f"{result['sweep_area_km2']:,.0f}"])
+        if result.get("area_ratio"):
+            rows.append(["area ratio (optimal / sweep)", f"{result['area_ratio']:.2f}"])
+    else:
+        rows.append(["farthest impact (km)", f"{result['max_range_km']:,.0f}"])
+        rows.append(["members (constant-bank sweep)", f"{result['members']:,}"])
+    return rows
+
+
+def _write_files(
+    folder: Path,
+    result: dict[str, Any],
+    sf: Any,
+    fp: Any,
+    fig: Any,
+    assumptions: list[str],
+) -> list[str]:
+    """footprint.json, .png, .geojson, .kml and report.html in ``folder``; the paths."""
+    import datetime as dt
+    import json
+    import shlex
+    import sys
+
+    import hyperflight
+    from hyperflight.cli.main import strict_json
+    from hyperflight.report.html import write_html_report
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {k: folder / f"footprint.{k}" for k in ("json", "png", "geojson", "kml")}
+    paths["json"].write_text(strict_json(result, indent=1))
+    if fp is not None:  # --optimal
+        fig.savefig(paths["png"], dpi=120)
+        sweep = _optimal_sweep_geographic(fp)
+        paths["geojson"].write_text(json.dumps(_optimal_geojson(fp, sweep), indent=1))
+        _optimal_kml(paths["kml"], fp, sweep)
+        what = "optimal reachable set and constant-bank sweep"
+    else:
+        sf.plot(paths["png"])
+        sf.to_geojson(paths["geojson"])
+        sf.to_kml(paths["kml"])
+        what = "constant-bank sweep"
+    s = result["start"]
+    inputs = [
+        ["vehicle", str(result["vehicle"])],
+        ["start latitude, longitude (deg)", f"{s['latitude_deg']:g}, {s['longitude_deg']:g}"],
+        ["start altitude (km)", f"{s['altitude_m'] / 1000:,.3g}"],
+        ["start speed (m/s)", f"{s['speed_m_s']:,.0f}"],
+        ["heading (deg from north)", f"{s['heading_deg']:g}"],
+        ["hyperflight version", hyperflight.__version__],
+        ["command line", shlex.join(sys.argv)],
+        ["date (UTC)", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
+    ]
+    report = write_html_report(
+        folder / "report.html",
+        title=f"Glide footprint: {result['vehicle']}",
+        subtitle=(
+            f"{what}, from {s['latitude_deg']:.2f}, {s['longitude_deg']:.2f} at "
+            f"{s['altitude_m'] / 1000:,.1f} km and {s['speed_m_s'] / 1000:,.2f} km/s"
+        ),
+        columns=["quantity", "value"],
+        rows=_report_rows(result),
+        figures=[(f"The footprint ({what})", paths["png"])],
+        notes=assumptions,
+        extra_tables=[("Inputs and provenance", ["input", "value"], inputs)],
+    )
+    return [str(p) for p in (*paths.values(), report)]
+
+
 def footprint(
     vehicle: Annotated[
         str, typer.Option("--vehicle", help="Built-in glider or vehicle file.")
@@ -169,7 +391,16 @@ def footprint(
     optimal: Annotated[
         bool, typer.Option("--optimal", help="Reachable set from optimal control (CasADi/IPOPT).")
     ] = False,
-    out: Annotated[str | None, typer.Option("--out", help="Folder for footprint.json/png.")] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="Folder for footprint.json, .png, .geojson, .kml and report.html.",
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
+    ] = False,
     fmt: Annotated[
         str,
         typer.Option(
@@ -185,7 +416,7 @@ def footprint(
     try:
         fmt = output_format(fmt, as_json)
         args = _inputs(at, altitude, speed, heading)
-        _run(vehicle, args, optimal, out, fmt)
+        _run(vehicle, args, optimal, out, fmt, overwrite=overwrite)
     except OptimalControlError as exc:
         err_console.print(f"[bold red]error:[/] the optimiser failed: {escape(str(exc))}")
         raise typer.Exit(EXIT_SOLVER) from None
