@@ -27,6 +27,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from hyperflight.optimal.glider import _ATMOSPHERE, _earth_model, spherical_earth
 from hyperflight.optimal.models import (
     PointMassVehicle,
@@ -104,16 +106,63 @@ def cruise_vehicle(vehicle: Any = "zircon-like") -> PointMassVehicle:
         bank_bounds_deg=(-89.0, 89.0),
         heating=SuttonGravesHeating(nose_radius_m=s.nose_radius_m),
         source=veh.name,
-        engine=TableEngine(
-            mach=s.thrust_mach,
-            altitude_m=s.thrust_altitude_m,
-            max_thrust_n=s.max_thrust_n,
-            isp_s=s.isp_s,
-            mach_min=s.mach_min,
-            mach_max=s.mach_max,
-            fuel_mass_kg=s.fuel_mass_kg,
-            source=veh.name,
-        ),
+        engine=_smooth_engine(s, veh.name),
+    )
+
+
+def _smooth_engine(s: Any, name: str) -> TableEngine:
+    """The scramjet's table as a :class:`TableEngine` without kinks where the cruise flies.
+
+    :class:`TableEngine` clamps Mach and altitude to its table (``fmin``/``fmax``) and scales
+    the thrust with air density above the table's top altitude; at the table's edges the
+    thrust's derivative jumps. An optimal cruise that settles on such an edge (the x51a-like
+    cruise holds about 23 km, the top of its table) leaves IPOPT cycling there without
+    convergence. So the table is extended before the spline is built, with exactly the values
+    the clamps and the density scaling give (the grid's own steps; thrust: the nearest Mach
+    column, the lowest row below the table, T(Mach, top) rho(h) / rho(top) above it; Isp:
+    linear in Mach continued, the table's own slope), out to -1 km ... above 100 km and Mach
+    0 ... beyond 10, outside the problem's bounds and flight. At the table's nodes the values
+    are the table's; between them the cubic spline runs through the extended data (smooth,
+    with derivatives continuous across the old edges). The band window (mach_min, mach_max)
+    still switches the thrust off outside the operating band.
+    """
+    from hyperflight.environment.atmosphere import us76
+
+    mach = np.asarray(s.thrust_mach, dtype=float)
+    alt = np.asarray(s.thrust_altitude_m, dtype=float)
+    table = np.asarray(s.max_thrust_n, dtype=float)  # rows altitudes, columns Mach
+    isp = np.asarray(s.isp_s, dtype=float)
+    dm = float(np.min(np.diff(mach))) if mach.size > 1 else 0.5
+    dh = float(np.min(np.diff(alt))) if alt.size > 1 else 3000.0
+    m_lo = np.arange(mach[0] - dm, -dm - 1e-9, -dm)[::-1]
+    m_hi = np.arange(mach[-1] + dm, 10.0 + dm + 1e-9, dm)
+    h_lo = np.arange(alt[0] - dh, -1000.0 - dh + 1e-9, -dh)[::-1]
+    h_hi = np.arange(alt[-1] + dh, 100_000.0 + dh + 1e-9, dh)
+    m_ext = np.concatenate([m_lo, mach, m_hi])
+    h_ext = np.concatenate([h_lo, alt, h_hi])
+    cols = np.clip(np.searchsorted(mach, m_ext), 0, mach.size - 1)
+    # nearest table column in Mach (the clamp), rows likewise, then density above the top
+    t_m = table[:, cols]
+    rows = np.clip(np.searchsorted(alt, h_ext), 0, alt.size - 1)
+    t_ext = t_m[rows, :]
+    rho = us76(np.maximum(h_ext, alt[-1])).density_kg_m3 / us76(alt[-1]).density_kg_m3
+    t_ext = t_ext * np.asarray(rho)[:, None]
+    if mach.size > 1:
+        slope = np.polyfit(mach, isp, 1)[0]
+        isp_ext = np.concatenate(
+            [isp[0] + slope * (m_lo - mach[0]), isp, isp[-1] + slope * (m_hi - mach[-1])]
+        )
+    else:
+        isp_ext = np.full(m_ext.size, isp[0])
+    return TableEngine(
+        mach=tuple(float(x) for x in m_ext),
+        altitude_m=tuple(float(x) for x in h_ext),
+        max_thrust_n=tuple(tuple(float(x) for x in r) for r in t_ext),
+        isp_s=tuple(float(x) for x in isp_ext),
+        mach_min=s.mach_min,
+        mach_max=s.mach_max,
+        fuel_mass_kg=s.fuel_mass_kg,
+        source=f"{name} (table extended smoothly beyond its edges)",
     )
 
 
