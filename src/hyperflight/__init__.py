@@ -9,8 +9,7 @@ not load numba or compile anything.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from hyperflight._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -57,14 +56,4 @@ _EXPORTS = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'hyperflight' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports("hyperflight", globals(), _EXPORTS)

@@ -64,6 +64,7 @@ from hyperflight.core.flight import (
 from hyperflight.core.phases import Phase, _check_finite, _check_integer, _shown, pack_phases
 from hyperflight.environment.earth import EARTH_RHO_SCALE, EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef, surface_distance_m
+from hyperflight.inputs import cut
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -1045,9 +1046,9 @@ class TrajectoryBatch:
         s = self.summary
         ok = s.loc[s["ok"]] if len(s) else s
         out = {
-            "phases": _short(" -> ".join(self.base.phase_names), 100),
+            "phases": cut(" -> ".join(self.base.phase_names), 100),
             "members": f"{len(s):,} ({self.n_failed:,} failed), backend {self.backend}",
-            "varied": _short(", ".join(self.parameters) or "nothing", 100),
+            "varied": cut(", ".join(self.parameters) or "nothing", 100),
         }
         for col, label, scale, unit in (
             ("flight_time_s", "duration", 1.0, "s"),
@@ -1128,10 +1129,6 @@ class TrajectoryBatch:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.summary.to_parquet(path)
         return path
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # ------------------------------------------------------------------------------------- running

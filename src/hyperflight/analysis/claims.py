@@ -25,6 +25,7 @@ from hyperflight.core.phases import pack_phases
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import surface_distance_m
 from hyperflight.guidance.shapes import BoostShape, CruiseShape, GlideShape, flight_phases
+from hyperflight.inputs import cut
 from hyperflight.mission.scenario import destination
 from hyperflight.vehicle.files import load_vehicle
 from hyperflight.vehicle.model import Vehicle
@@ -227,7 +228,7 @@ class ClaimReport:
         figures = ", ".join(
             f"{LABELS.get(k, k)} {format_figure(k, f.value)}" for k, f in self.claim.figures.items()
         )
-        out = {"claim": _short(self.claim.name, 60), "reported": _short(figures, 140)}
+        out = {"claim": cut(self.claim.name, 60), "reported": cut(figures, 140)}
         for kind, t in self.per_type.items():
             out[kind] = (
                 f"{t['vehicle']}: matches all? {'yes' if t['can_match_all'] else 'no'} "
@@ -248,10 +249,6 @@ class ClaimReport:
         from hyperflight.core.trajectory import html_table
 
         return html_table(f"ClaimReport: {self.claim.name}", self._headline())
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _members(kind: str) -> list[dict[str, float]]:

@@ -389,70 +389,56 @@ class Comparison:
         return altitude_vs_downrange_figure(flown, path)
 
 
-def _timelines(
+Sensor = Radar | InfraredSatellite | WalkerConstellation
+
+
+def _intensities(res: FlightResult) -> Callable[[tuple[float, float]], np.ndarray]:
+    """The flight's in-band infrared intensity (W/sr) per row, computed once per band."""
+    cache: dict[tuple[float, float], np.ndarray] = {}
+
+    def intensity(band_um: tuple[float, float]) -> np.ndarray:
+        if band_um not in cache:
+            cache[band_um] = _intensity(res, band_um)
+        return cache[band_um]
+
+    return intensity
+
+
+def _sensor_timeline(
     res: FlightResult,
-    radars: Sequence[Radar],
-    satellites: Sequence[InfraredSatellite],
-    constellations: Sequence[WalkerConstellation],
+    sensor: Sensor,
     rcs_m2: float,
-) -> list[SensorTimeline]:
-    """Every sensor's timeline of one flight, in the order radars, satellites, constellations."""
+    intensity: Callable[[tuple[float, float]], np.ndarray],
+) -> SensorTimeline:
+    """One sensor's timeline of one flight."""
     tr = res.trajectory
-    tls = [timeline(tr, radar_view(tr, r, rcs_m2=rcs_m2), sensor_name=r.name) for r in radars]
-    for sat in satellites:
-        sig = _intensity(res, sat.band_um)
-        view = infrared_view(tr, sat, intensity_w_sr=sig)
-        tls.append(timeline(tr, view, sensor_name=sat.name))
-    for con in constellations:
-        sig = _intensity(res, con.band_um)
-        view = constellation_view(tr, con, intensity_w_sr=sig)
-        tls.append(timeline(tr, view, sensor_name=con.name))
-    return tls
-
-
-def _sensor_variants(
-    radars: Sequence[Radar],
-    satellites: Sequence[InfraredSatellite],
-    constellations: Sequence[WalkerConstellation],
-) -> list[tuple[str, str, float, tuple[Any, ...], tuple[Any, ...]]]:
-    """(parameter, unit, value, less sensitive sensor set, more sensitive sensor set) for
-    each sensor: a radar's reference range and an infrared threshold moved by the step."""
-    step = SENSITIVITY_STEP
-    sets = (list(radars), list(satellites), list(constellations))
-    out = []
-    for g, group in enumerate(sets):
-        for i, sensor in enumerate(group):
-            field_name = "reference_range_m" if g == 0 else "threshold_w_sr"
-            v = getattr(sensor, field_name)
-            # Longer reach or a lower threshold is a more sensitive sensor.
-            less, more = (1 - step, 1 + step) if g == 0 else (1 + step, 1 - step)
-            variants = []
-            for f in (less, more):
-                changed = [list(x) for x in sets]
-                changed[g][i] = replace(sensor, **{field_name: v * f})
-                variants.append(tuple(tuple(x) for x in changed))
-            unit = "m" if g == 0 else "W/sr"
-            out.append((f"{sensor.name}: {field_name}", unit, v, variants[0], variants[1]))
-    return out
+    if isinstance(sensor, Radar):
+        view: Any = radar_view(tr, sensor, rcs_m2=rcs_m2)
+    elif isinstance(sensor, WalkerConstellation):
+        view = constellation_view(tr, sensor, intensity_w_sr=intensity(sensor.band_um))
+    else:
+        view = infrared_view(tr, sensor, intensity_w_sr=intensity(sensor.band_um))
+    return timeline(tr, view, sensor_name=sensor.name)
 
 
 def _sensitivity(
     res: FlightResult,
-    radars: Sequence[Radar],
-    satellites: Sequence[InfraredSatellite],
-    constellations: Sequence[WalkerConstellation],
+    sensors: Sequence[Sensor],
     rcs_m2: float,
+    intensity: Callable[[tuple[float, float]], np.ndarray],
     tls: list[SensorTimeline],
+    windows: dict[str, Any],
     layers: Sequence[Any],
     site: tuple[float, float],
 ) -> dict[str, list[dict[str, Any]]]:
     """Per layer: how its window moves when each layer assumption, and each sensor's
     sensitivity (a radar's reference range, an infrared threshold), moves by -/+
     ``SENSITIVITY_STEP``, one at a time; most influential first. For a sensor, "low" is the
-    less sensitive sensor."""
+    less sensitive sensor. Only the changed sensor's timeline is recomputed."""
     from hyperflight.defence import engagement_window, window_sensitivity
 
     tr = res.trajectory
+    step = SENSITIVITY_STEP
 
     def window(ly: Any, tracks: list[SensorTimeline]) -> Any:
         return engagement_window(
@@ -470,19 +456,28 @@ def _sensitivity(
             site_latitude_deg=site[0],
             site_longitude_deg=site[1],
             tracked_intervals_s=tls,
-            rel_step=SENSITIVITY_STEP,
+            rel_step=step,
         )
         for ly in layers
     }
-    nominal = {ly.name: window(ly, tls).window_s for ly in layers}
-    for name, unit, value, less, more in _sensor_variants(radars, satellites, constellations):
-        tl_lo, tl_hi = _timelines(res, *less, rcs_m2), _timelines(res, *more, rcs_m2)
+    for i, sensor in enumerate(sensors):
+        radar = isinstance(sensor, Radar)
+        field_name, unit = ("reference_range_m", "m") if radar else ("threshold_w_sr", "W/sr")
+        value = getattr(sensor, field_name)
+        # A longer reach or a lower threshold is a more sensitive sensor.
+        factors = (1 - step, 1 + step) if radar else (1 + step, 1 - step)
+        tracks = []
+        for f in factors:
+            changed = replace(sensor, **{field_name: value * f})
+            tracks.append(
+                [*tls[:i], _sensor_timeline(res, changed, rcs_m2, intensity), *tls[i + 1 :]]
+            )
         for ly in layers:
-            w0 = nominal[ly.name]
-            w_lo, w_hi = window(ly, tl_lo), window(ly, tl_hi)
+            w0 = windows[ly.name].window_s
+            w_lo, w_hi = window(ly, tracks[0]), window(ly, tracks[1])
             out[ly.name].append(
                 {
-                    "parameter": name,
+                    "parameter": f"{sensor.name}: {field_name}",
                     "unit": unit,
                     "nominal_value": value,
                     "window_nominal_s": w0,
@@ -614,7 +609,10 @@ def compare(
         if shape["type"] == "minimum-energy":
             me_apogee = res.summary()["apogee_m"]
         tr = res.trajectory
-        tls = _timelines(res, radars, satellites, constellations, rcs.get(c.kind, 0.1))
+        sensors = (*radars, *satellites, *constellations)
+        rcs_m2 = rcs.get(c.kind, 0.1)
+        intensity = _intensities(res)
+        tls = [_sensor_timeline(res, s, rcs_m2, intensity) for s in sensors]
         cust = custody(tls) if tls else None
         windows = (
             engagement_windows(
@@ -628,11 +626,7 @@ def compare(
             else {}
         )
         sens = (
-            _sensitivity(
-                res, radars, satellites, constellations, rcs.get(c.kind, 0.1), tls, layers, site
-            )
-            if tls
-            else {}
+            _sensitivity(res, sensors, rcs_m2, intensity, tls, windows, layers, site) if tls else {}
         )
         flights.append(
             ComparedFlight(

@@ -540,27 +540,35 @@ def _builtin_text(folder: str, name: str) -> str:
     )
 
 
+def _input_text(
+    kind: str, ref: str, path: Path, names: list[str], field: str, *, prefer_file: bool, where: str
+) -> tuple[str, str]:
+    """(text, label) of the ``kind`` ("scenario", "vehicle") that ``ref`` names: a built-in
+    (its packaged text) or the file ``path``; a file wins over a built-in of the same name
+    when ``prefer_file``. Errors name ``field``."""
+    if ref in names and not (prefer_file and _is_file_path(path)):
+        return _builtin_text(f"{kind}s", ref), f"{ref}.yaml (built-in)"
+    if not _is_file_path(path) and Path(ref).suffix.lower() not in (".yaml", ".yml"):
+        raise SweepError(
+            f"{field} = {shorten(ref)}: neither a {kind} file{where} nor a built-in {kind} "
+            f"({', '.join(names)})"
+        )
+    try:
+        return read_text_file(path, what=f"{kind} file"), cut(str(path))
+    except InputError as exc:
+        raise SweepError(f"{field}: {exc}") from None
+
+
 def _read_scenario(ref: str, root: Path) -> tuple[InputFile, Scenario]:
     """The scenario a spec names: a file (relative to ``root``) if one exists, else a
     built-in name; parsed from the same text that is hashed."""
     from hyperflight.mission.scenario import ScenarioError, builtin_scenarios, parse_scenario
 
     path = Path(ref) if Path(ref).is_absolute() else root / ref
-    names = builtin_scenarios()
-    if ref in names and not _is_file_path(path):
-        label = f"{ref}.yaml (built-in)"
-        text = _builtin_text("scenarios", ref)
-    else:
-        label = cut(str(path))
-        if not _is_file_path(path) and Path(ref).suffix.lower() not in (".yaml", ".yml"):
-            raise SweepError(
-                f"base.scenario = {shorten(ref)}: neither a scenario file (relative to the "
-                f"spec's folder {cut(str(root))}) nor a built-in scenario ({', '.join(names)})"
-            )
-        try:
-            text = read_text_file(path, what="scenario file")
-        except InputError as exc:
-            raise SweepError(f"base.scenario: {exc}") from None
+    where = f" (relative to the spec's folder {cut(str(root))})"
+    text, label = _input_text(
+        "scenario", ref, path, builtin_scenarios(), "base.scenario", prefer_file=True, where=where
+    )
     try:
         scenario = parse_scenario(load_yaml(text, label), label)
     except (InputError, ScenarioError) as exc:
@@ -574,22 +582,10 @@ def _read_vehicle(ref: str, root: Path | None, field: str) -> tuple[InputFile, V
     parsed from the same text that is hashed."""
     from hyperflight.vehicle.files import builtin_vehicles, parse_vehicle
 
-    names = builtin_vehicles()
-    if ref in names:
-        label = f"{ref}.yaml (built-in)"
-        text = _builtin_text("vehicles", ref)
-    else:
-        path = Path(ref) if root is None or Path(ref).is_absolute() else root / ref
-        label = cut(str(path))
-        if not _is_file_path(path) and Path(ref).suffix.lower() not in (".yaml", ".yml"):
-            raise SweepError(
-                f"{field} = {shorten(ref)}: neither a vehicle file nor a built-in vehicle "
-                f"({', '.join(names)})"
-            )
-        try:
-            text = read_text_file(path, what="vehicle file")
-        except InputError as exc:
-            raise SweepError(f"{field}: {exc}") from None
+    path = Path(ref) if root is None or Path(ref).is_absolute() else root / ref
+    text, label = _input_text(
+        "vehicle", ref, path, builtin_vehicles(), field, prefer_file=False, where=""
+    )
     try:
         vehicle = parse_vehicle(text, filename=label)
     except ValueError as exc:  # VehicleFileError: names the file and field paths

@@ -17,8 +17,7 @@ does not load numba.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from hyperflight._lazy import lazy_exports
 
 _EXPORTS = {
     "ALLOWED_RANGES": "hyperflight.defence.layers",
@@ -41,14 +40,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'hyperflight.defence' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports("hyperflight.defence", globals(), _EXPORTS)
