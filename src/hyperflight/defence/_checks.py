@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 
+from hyperflight.sensors._checks import set_field  # noqa: F401 - shared, re-exported here
+
 
 class DefenceFieldError(ValueError):
     """A defence-layer parameter or an engagement request that is not allowed.
@@ -69,8 +71,3 @@ def text(component: str, name: str, value: object, *, max_chars: int = 2_000) ->
             component, name, f"has {len(value):,} characters: at most {max_chars:,} allowed"
         )
     return value
-
-
-def set_field(obj: object, name: str, value: object) -> None:
-    """Normalise a field of a frozen dataclass in ``__post_init__``."""
-    object.__setattr__(obj, name, value)
