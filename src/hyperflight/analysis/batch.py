@@ -35,6 +35,9 @@ import numba
 import numpy as np
 import pandas as pd
 
+from hyperflight.checks import check_finite as _check_finite
+from hyperflight.checks import check_integer as _check_integer
+from hyperflight.checks import shown as _shown
 from hyperflight.core import layout as L
 from hyperflight.core.batch import (
     S_ALT_END,
@@ -61,7 +64,7 @@ from hyperflight.core.flight import (
     ground_start_problem,
     starts_on_impact,
 )
-from hyperflight.core.phases import Phase, _check_finite, _check_integer, _shown, pack_phases
+from hyperflight.core.phases import Phase, pack_phases
 from hyperflight.environment.earth import EARTH_RHO_SCALE, EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef, surface_distance_m
 from hyperflight.inputs import cut

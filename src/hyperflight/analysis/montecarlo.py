@@ -36,7 +36,9 @@ from hyperflight.analysis.batch import (
     resolve_parameter,
     run_batch,
 )
-from hyperflight.core.phases import _check_finite, _check_integer, _shown
+from hyperflight.checks import check_finite as _check_finite
+from hyperflight.checks import check_integer as _check_integer
+from hyperflight.checks import shown as _shown
 
 __all__ = [
     "MonteCarloResult",

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hyperflight.checks import check_finite as _check_finite
+from hyperflight.checks import check_integer as _check_integer
 from hyperflight.core import layout as L
 from hyperflight.core.kernel import integrate, rhs
-from hyperflight.core.phases import Phase, _check_finite, _check_integer, pack_phases
+from hyperflight.core.phases import Phase, pack_phases
 from hyperflight.core.trajectory import FlightEvent, Trajectory, build_trajectory
 from hyperflight.environment.atmosphere import us76_table
 from hyperflight.environment.earth import EarthModel
