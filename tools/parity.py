@@ -30,6 +30,12 @@ def record(path: str) -> None:
         res = run_scenario(load_scenario(name))
         s = res.trajectory.summary()
         out["scenarios"][name] = {k: v for k, v in s.items() if isinstance(v, int | float)}
+        cols = res.trajectory.columns
+        out["scenarios"][name]["rows"] = {
+            k: [float(x) for x in cols[k][::25]] + [float(cols[k][-1])]
+            for k in ("time_s", "altitude_m", "speed_m_s", "latitude_deg", "longitude_deg",
+                      "mach", "dynamic_pressure_pa", "load_factor_g", "mass_kg")
+        }
         out["scenarios"][name]["events"] = [
             [e["name"], e["time_s"], e["altitude_m"]] for e in s["events"]
         ]

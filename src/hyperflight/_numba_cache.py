@@ -146,3 +146,40 @@ def install() -> bool:
 
 
 install()
+
+
+# Rough cold-compile time of the flight kernel on a 2-core machine, s (measured: see the
+# CHANGELOG; a faster machine takes less).
+COMPILE_SECONDS = "20-40"
+_announced: set[str] = set()
+
+
+def is_cached(dispatcher) -> bool:
+    """Whether ``dispatcher`` (a ``numba.njit(cache=True)`` function) has machine code in
+    its on-disk cache folder for this package version (True when it cannot tell)."""
+    try:
+        index = os.path.join(
+            dispatcher._cache._cache_path, dispatcher._cache._cache_file._index_name
+        )
+    except AttributeError:  # numba's internals changed: do not claim a compile
+        return True
+    return os.path.exists(index)
+
+
+def announce_compile(dispatcher, what: str = "the flight kernel") -> None:
+    """Say once per process, on stderr, that ``what`` is being compiled when ``dispatcher``
+    has nothing in its cache yet (the first run after an install or an update)."""
+    import sys
+
+    key = getattr(dispatcher, "__name__", str(id(dispatcher)))
+    if key in _announced:
+        return
+    _announced.add(key)
+    if dispatcher.signatures or is_cached(dispatcher):
+        return
+    print(
+        f"hyperflight: compiling {what} for this version (once; about {COMPILE_SECONDS} s "
+        "on 2 cores); later runs start at once",
+        file=sys.stderr,
+        flush=True,
+    )

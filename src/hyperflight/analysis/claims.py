@@ -18,8 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from hyperflight.core import layout as L
+from hyperflight.core import schema as S
 from hyperflight.core.batch import run_packed
+from hyperflight.core.flight import Tolerances
+from hyperflight.core.world import environment_record
 from hyperflight.core.flight import InitialState
 from hyperflight.core.phases import pack_phases
 from hyperflight.environment.earth import EarthModel
@@ -59,6 +61,10 @@ LABELS = {
 }
 MATCH_SIGMA = 2.0  # a figure is matched when the model lies within 2 uncertainties of it
 MISSING_PENALTY = 5.0  # misfit (in uncertainties) of a figure the trajectory type cannot produce
+# Integration of the family search: figures are compared at the kilometre and per-cent level,
+# so the batch's former tolerances (rtol 1e-8, atol 1e-6) are kept; 6,000 s covers every
+# member of every family.
+SEARCH_TOLERANCES = Tolerances(rtol=1e-8, atol=1e-6, max_time_s=6_000.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -329,54 +335,50 @@ def fly_family(
     start = InitialState(
         latitude_deg=lat0, longitude_deg=lon0, altitude_m=0.0, mass_kg=vehicle.launch_mass_kg
     )
-    packed = [pack_phases(_phases(vehicle, kind, p, az, far)) for p in members]
+    writer = S.TableWriter()
+    records = [pack_phases(_phases(vehicle, kind, p, az, far), writer)[0] for p in members]
+    env = environment_record(earth, writer)
+    tables = writer.array()
     y0 = start.eci_state(earth)
     n = len(members)
-    n_grid = int(6_000.0 / output_step_s) + 1
-    grids = np.full((n, n_grid, L.NSTATE + L.NAUX), np.nan)
-    summ = np.zeros((n, 14))
-    # Members that share a phase layout run together in one parallel batch.
-    groups: dict[bytes, list[int]] = {}
-    for i, (pi, _, _) in enumerate(packed):
-        groups.setdefault(pi.tobytes() + bytes(pi.shape), []).append(i)
+    n_grid = int(SEARCH_TOLERANCES.max_time_s / output_step_s) + 1
+    grids = np.full((n, n_grid, S.ROW_SIZE), np.nan)
+    summ = np.zeros(n, dtype=S.SUMMARY)
+    # Members with the same number of phases run together in one parallel batch.
+    groups: dict[int, list[int]] = {}
+    for i, rec in enumerate(records):
+        groups.setdefault(rec.size, []).append(i)
     for idx in groups.values():
-        pint = packed[idx[0]][0]
-        n_data = max(packed[i][2].size for i in idx)
-        preals = np.stack([packed[i][1] for i in idx])
-        datas = np.zeros((len(idx), n_data))
-        for j, i in enumerate(idx):
-            datas[j, : packed[i][2].size] = packed[i][2]
         g, s_ = run_packed(
             np.tile(y0, (len(idx), 1)),
-            pint,
-            preals,
-            datas,
-            np.tile(earth.as_array(), (len(idx), 1)),
+            np.stack([records[i] for i in idx]),
+            np.broadcast_to(env, (len(idx),)).copy(),
+            tables,
+            tolerances=SEARCH_TOLERANCES,
             output_step_s=output_step_s,
-            max_time_s=6_000.0,
             grid=True,
         )
         assert g is not None
         grids[idx] = g
         summ[idx] = s_
-    alt = grids[:, :, L.NSTATE + L.AUX_ALT]
-    lat = grids[:, :, L.NSTATE + L.AUX_LAT]
-    lon = grids[:, :, L.NSTATE + L.AUX_LON]
+    alt = grids[:, :, S.row_index(S.AUX_ALT)]
+    lat = grids[:, :, S.row_index(S.AUX_LAT)]
+    lon = grids[:, :, S.row_index(S.AUX_LON)]
     rng = surface_distance_m(
         math.radians(lat0),
         math.radians(lon0),
-        summ[:, 1],
-        summ[:, 2],
+        summ["final_latitude_rad"],
+        summ["final_longitude_rad"],
         earth.equatorial_radius_m,
         earth.flattening,
     )
     values = {
         "range_m": np.asarray(rng, dtype=float),
-        "apogee_m": summ[:, 5],
+        "apogee_m": summ["apogee_m"],
         "second_apogee_m": np.array([_second_apex(a) for a in alt]),
-        "max_speed_m_s": summ[:, 7],
-        "max_mach": summ[:, 8],
-        "flight_time_s": summ[:, 0],
+        "max_speed_m_s": summ["max_speed_m_s"],
+        "max_mach": summ["max_mach"],
+        "flight_time_s": summ["flight_time_s"],
         "lateral_m": np.array(
             [
                 _lateral(la, lo, lat0, lon0, az, earth.mean_radius_m)
@@ -384,7 +386,7 @@ def fly_family(
             ]
         ),
     }
-    mach = grids[:, :, L.NSTATE + L.AUX_MACH]
+    mach = grids[:, :, S.row_index(S.AUX_MACH)]
     # Altitude of the highest Mach on the output grid (context: Mach is high where the air is
     # cold, so a Mach figure means little without its altitude).
     i_max = np.argmax(np.where(np.isfinite(mach), mach, -1.0), axis=1)
@@ -393,8 +395,8 @@ def fly_family(
         with np.errstate(invalid="ignore"):
             near = np.abs(alt - claim.max_mach_altitude_m) < 5_000.0
             values["max_mach"] = np.nanmax(np.where(near, mach, np.nan), axis=1)
-    status = summ[:, 12].astype(int)
-    bad = status != L.STATUS_OK
+    status = summ["status"].astype(int)
+    bad = status != S.STATUS_OK
     for v in values.values():
         v[bad] = np.nan
     return FamilyResult(
@@ -453,7 +455,7 @@ def _assess(fam: FamilyResult, claim: Claim) -> dict[str, Any]:
     finite = np.all(np.isfinite(r), axis=0)
     # A figure this type does not produce (e.g. a second apogee of a ballistic arc) counts as a
     # misfit of MISSING_PENALTY uncertainties; members that failed to fly are left out.
-    flown = fam.status == L.STATUS_OK
+    flown = fam.status == S.STATUS_OK
     r2 = np.where(np.isfinite(r), r * r, MISSING_PENALTY**2)
     chi2 = np.where(flown, np.sum(r2, axis=0), np.inf)
     matched = finite & np.all(np.abs(r) <= MATCH_SIGMA, axis=0)
@@ -478,7 +480,7 @@ def _assess(fam: FamilyResult, claim: Claim) -> dict[str, Any]:
     return {
         "vehicle": fam.vehicle,
         "members": int(fam.status.size),
-        "members_flown_ok": int(np.sum(fam.status == L.STATUS_OK)),
+        "members_flown_ok": int(np.sum(fam.status == S.STATUS_OK)),
         "can_match_all": bool(matched.any()),
         "members_matching_all": int(matched.sum()),
         "best_match": {

@@ -1,11 +1,14 @@
-"""Many flights at once: the same compiled kernel over a batch of members, in parallel.
+"""Many flights at once: the one integration loop over a batch of members, in parallel.
 
-Every member is described by the same packed arrays as a single flight, with a leading member
-axis: initial inertial state ``y0s`` (N, 7), ``phase_real`` (N, n_phases, PR_SIZE), ``data``
-(N, n_data) and the environment vector ``env`` (N, EARTH_SIZE); the integer phase layout
-``phase_int`` is shared. Any numeric dispersion (mass, aerodynamic scale, Isp, density scale,
-launch azimuth, ...) is a change of these arrays, so one kernel serves single flights,
-parallel batches and Monte Carlo runs. A failing member gets its own status; the rest finish.
+Every member is described by the same named records as a single flight, with a leading member
+axis: the initial inertial state ``y0s`` (N, 7), the PHASE records ``phases`` (N, n_phases),
+the ENVIRONMENT records ``envs`` (N,); the ``tables`` are shared. Any numeric variation (mass,
+lift and drag scales, Isp, density scale, wind scale, launch azimuth, ...) is a change of a
+named field of these records, so one loop serves single flights, parallel batches and Monte
+Carlo runs. A failing member gets its own status; the rest finish.
+
+Each member's summary is a ``schema.SUMMARY`` record, the same as ``fly`` gives (maxima over
+every accepted step, the apogee located exactly).
 """
 
 from __future__ import annotations
@@ -16,230 +19,53 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from hyperflight.core import layout as L
-from hyperflight.core.flight import InitialState
-from hyperflight.core.kernel import integrate
+from hyperflight.core import schema as S
+from hyperflight.core.flight import InitialState, Tolerances
+from hyperflight.core.integrator import integrate, new_work
 from hyperflight.core.phases import Phase, pack_phases
+from hyperflight.core.world import environment_record
 from hyperflight.environment.atmosphere import us76_table
 from hyperflight.environment.earth import EarthModel
+from hyperflight._numba_cache import announce_compile
 
-# Per-member summary vector, computed in the kernel from every row of the member's flight.
-S_T_END = 0  # s
-S_LAT_END = 1  # rad
-S_LON_END = 2  # rad
-S_ALT_END = 3  # m
-S_SPEED_END = 4  # m/s, Earth-relative
-S_ALT_MAX = 5  # m
-S_T_ALT_MAX = 6  # s
-S_SPEED_MAX = 7  # m/s
-S_MACH_MAX = 8
-S_Q_MAX = 9  # Pa
-S_NLOAD_MAX = 10  # g
-S_MASS_END = 11  # kg
-S_STATUS = 12
-S_LAST_PHASE = 13
-S_SIZE = 14
-
-SUMMARY_NAMES = (
-    "flight_time_s",
-    "final_latitude_deg",
-    "final_longitude_deg",
-    "final_altitude_m",
-    "final_speed_m_s",
-    "apogee_m",
-    "apogee_time_s",
-    "max_speed_m_s",
-    "max_mach",
-    "max_dynamic_pressure_pa",
-    "max_load_factor_g",
-    "final_mass_kg",
-    "status",
-    "last_phase",
-)
+#: Summary fields in the order of ``summary_array`` columns (a plain float view of the
+#: SUMMARY records, for code that wants a matrix).
+SUMMARY_NAMES = S.SUMMARY.names
 
 
 @numba.njit(cache=True)
-def _fly_member(
-    y0,
-    pint,
-    preal,
-    data,
-    env,
-    atm,
-    step,
-    n_grid,
-    t_max,
-    rtol,
-    atol,
-    max_step,
-    max_steps,
-    cap,
-    grid,
-    summary,
-):
-    """One member: integrate, put rows that fall on the output grid into ``grid``, summarise."""
-    out_t = np.empty(cap)
-    out_y = np.empty((cap, L.NSTATE))
-    out_aux = np.empty((cap, L.NAUX))
-    out_phase = np.empty(cap, dtype=np.int64)
-    ev_t = np.empty(64)
-    ev_y = np.empty((64, L.NSTATE))
-    ev_phase = np.empty(64, dtype=np.int64)
-    ev_index = np.empty(64, dtype=np.int64)
-    n, _nev, st, ph, te = integrate(
-        y0,
-        0.0,
-        pint,
-        preal,
-        data,
-        env,
-        atm,
-        step,
-        t_max,
-        rtol,
-        atol,
-        max_step,
-        max_steps,
-        out_t,
-        out_y,
-        out_aux,
-        out_phase,
-        ev_t,
-        ev_y,
-        ev_phase,
-        ev_index,
+def _no_events():
+    return np.empty(0), np.empty((0, S.NSTATE)), np.empty((0, 2), np.int64)
+
+
+@numba.njit(cache=True)
+def _fly_member(y0, phases, env, tables, atm, tol, row_mode, grid, summary):
+    """One member: integrate; keep the rows on the output grid (``ROWS_GRID``) or none."""
+    n = grid.shape[0]
+    rows = (np.empty(n), grid, np.empty(n, np.int64))
+    integrate(
+        y0, 0.0, (phases, env, tables, atm), tol, row_mode, rows, _no_events(), summary, new_work()
     )
-    alt_max = -1e300
-    t_alt_max = 0.0
-    v_max = 0.0
-    m_max = 0.0
-    q_max = 0.0
-    n_max = 0.0
-    for i in range(n):
-        a = out_aux[i, L.AUX_ALT]
-        if a > alt_max:
-            alt_max = a
-            t_alt_max = out_t[i]
-        v_max = max(v_max, out_aux[i, L.AUX_VREL])
-        m_max = max(m_max, out_aux[i, L.AUX_MACH])
-        q_max = max(q_max, out_aux[i, L.AUX_QBAR])
-        n_max = max(n_max, out_aux[i, L.AUX_NLOAD])
-        if n_grid > 0:
-            k = int(round(out_t[i] / step))
-            if 0 <= k < n_grid and abs(out_t[i] - k * step) < 1e-9 * max(1.0, out_t[i]):
-                for j in range(L.NSTATE):
-                    grid[k, j] = out_y[i, j]
-                for j in range(L.NAUX):
-                    grid[k, L.NSTATE + j] = out_aux[i, j]
-    last = n - 1
-    summary[S_T_END] = out_t[last]
-    summary[S_LAT_END] = out_aux[last, L.AUX_LAT]
-    summary[S_LON_END] = out_aux[last, L.AUX_LON]
-    summary[S_ALT_END] = out_aux[last, L.AUX_ALT]
-    summary[S_SPEED_END] = out_aux[last, L.AUX_VREL]
-    summary[S_ALT_MAX] = alt_max
-    summary[S_T_ALT_MAX] = t_alt_max
-    summary[S_SPEED_MAX] = v_max
-    summary[S_MACH_MAX] = m_max
-    summary[S_Q_MAX] = q_max
-    summary[S_NLOAD_MAX] = n_max
-    summary[S_MASS_END] = out_y[last, 6]
-    summary[S_STATUS] = st
-    summary[S_LAST_PHASE] = ph
-    return st
 
 
 @numba.njit(cache=True, parallel=True)
-def integrate_batch(
-    y0s,
-    pint,
-    preals,
-    datas,
-    envs,
-    atm,
-    step,
-    n_grid,
-    t_max,
-    rtol,
-    atol,
-    max_step,
-    max_steps,
-    cap,
-    grids,
-    summaries,
-):
-    """Integrate every member in parallel (numba prange); fills ``grids`` and ``summaries``.
-
-    ``grids`` (N, n_grid, NSTATE + NAUX) must come filled with NaN (rows after a member's end
-    stay NaN); ``summaries`` (N, S_SIZE). A member whose buffer of ``cap`` rows overflows gets
-    STATUS_OUTPUT_FULL and is rerun by the caller with a larger buffer.
-    """
+def fly_members_parallel(y0s, phases, envs, tables, atm, tol, row_mode, grids, summaries):
+    """Every member on every numba thread (prange); see :func:`run_packed`."""
     for i in numba.prange(y0s.shape[0]):
-        _fly_member(
-            y0s[i],
-            pint,
-            preals[i],
-            datas[i],
-            envs[i],
-            atm,
-            step,
-            n_grid,
-            t_max,
-            rtol,
-            atol,
-            max_step,
-            max_steps,
-            cap,
-            grids[i],
-            summaries[i],
-        )
+        _fly_member(y0s[i], phases[i], envs[i], tables, atm, tol, row_mode, grids[i], summaries[i])
 
 
 @numba.njit(cache=True)
-def integrate_batch_serial(
-    y0s,
-    pint,
-    preals,
-    datas,
-    envs,
-    atm,
-    step,
-    n_grid,
-    t_max,
-    rtol,
-    atol,
-    max_step,
-    max_steps,
-    cap,
-    grids,
-    summaries,
-):
-    """:func:`integrate_batch` one member after the other on the calling thread (for Dask
-    workers and other callers that parallelise themselves)."""
+def fly_members_serial(y0s, phases, envs, tables, atm, tol, row_mode, grids, summaries):
+    """Every member on the calling thread (Dask workers and other callers that parallelise
+    themselves; numba's default threading layer is not safe for concurrent parallel calls)."""
     for i in range(y0s.shape[0]):
-        _fly_member(
-            y0s[i],
-            pint,
-            preals[i],
-            datas[i],
-            envs[i],
-            atm,
-            step,
-            n_grid,
-            t_max,
-            rtol,
-            atol,
-            max_step,
-            max_steps,
-            cap,
-            grids[i],
-            summaries[i],
-        )
+        _fly_member(y0s[i], phases[i], envs[i], tables, atm, tol, row_mode, grids[i], summaries[i])
 
 
 @dataclass(frozen=True)
 class BatchEnd:
-    """End of each member's flight: time (s), summary rows (``S_*``), kernel status."""
+    """End of each member's flight: time (s), SUMMARY records, kernel status."""
 
     time_s: np.ndarray
     summary: np.ndarray
@@ -248,71 +74,39 @@ class BatchEnd:
 
 def run_packed(
     y0s,
-    pint,
-    preals,
-    datas,
+    phases,
     envs,
+    tables,
     *,
-    output_step_s=1.0,
-    max_time_s=20_000.0,
-    rtol=1e-8,
-    atol=1e-6,
-    max_step_s=60.0,
-    max_steps=2_000_000,
-    grid=False,
-    parallel=True,
+    tolerances: Tolerances | None = None,
+    output_step_s: float = 1.0,
+    grid: bool = False,
+    parallel: bool = True,
 ):
-    """Run a packed batch; returns (grids or None, summaries). See :func:`integrate_batch`.
+    """Run a packed batch; returns (grids or None, SUMMARY records (N,)).
 
-    ``parallel``: every numba thread (prange) or, when False, the calling thread only (what a
-    Dask worker task uses).
+    ``grids`` (N, n_grid, ROW_SIZE): row k at k * output_step_s, NaN after a member's end.
+    ``parallel``: every numba thread (prange) or, when False, the calling thread only.
     """
-    driver = integrate_batch if parallel else integrate_batch_serial
+    tol = tolerances or Tolerances()
+    driver = fly_members_parallel if parallel else fly_members_serial
     y0s = np.ascontiguousarray(y0s, dtype=float)
     n = y0s.shape[0]
-    n_grid = int(max_time_s / output_step_s) + 1 if grid else 0
-    cap = int(min(max_time_s / output_step_s, 200_000)) + 64 * pint.shape[0] + 64
-    grids = np.full((n, max(n_grid, 1), L.NSTATE + L.NAUX), np.nan)
-    summaries = np.zeros((n, S_SIZE))
-    settings = (
-        us76_table(),
-        float(output_step_s),
-        n_grid,
-        float(max_time_s),
-        float(rtol),
-        float(atol),
-        float(max_step_s),
-        int(max_steps),
-    )
+    n_grid = int(tol.max_time_s / output_step_s) + 1 if grid else 0
+    grids = np.full((n, max(n_grid, 1), S.ROW_SIZE), np.nan)
+    summaries = np.zeros(n, dtype=S.SUMMARY)
+    announce_compile(driver)
     driver(
         y0s,
-        pint,
-        np.ascontiguousarray(preals),
-        np.ascontiguousarray(datas),
+        np.ascontiguousarray(phases),
         np.ascontiguousarray(envs),
-        *settings,
-        cap,
+        np.ascontiguousarray(tables, dtype=float),
+        us76_table(),
+        tol.record(output_step_s)[()],
+        S.ROWS_GRID if grid else S.ROWS_NONE,
         grids,
         summaries,
     )
-    full = np.nonzero(summaries[:, S_STATUS] == L.STATUS_OUTPUT_FULL)[0]
-    if full.size:
-        # Rare: retry the overflowing members with a larger buffer.
-        sub_g = np.full((full.size,) + grids.shape[1:], np.nan)
-        sub_s = np.zeros((full.size, S_SIZE))
-        driver(
-            y0s[full],
-            pint,
-            np.ascontiguousarray(preals[full]),
-            np.ascontiguousarray(datas[full]),
-            np.ascontiguousarray(envs[full]),
-            *settings,
-            cap * 16,
-            sub_g,
-            sub_s,
-        )
-        grids[full] = sub_g
-        summaries[full] = sub_s
     return (grids if grid else None), summaries
 
 
@@ -321,30 +115,21 @@ def fly_many_end_states(
     phases: Sequence[Phase],
     *,
     earth: EarthModel | None = None,
-    max_time_s: float = 20_000.0,
-    rtol: float = 1e-10,
-    atol: float = 1e-8,
-    max_step_s: float = 60.0,
-    max_steps: int = 2_000_000,
+    tolerances: Tolerances | None = None,
 ) -> BatchEnd:
     """Fly every initial state through the same phases on all cores; end states and summary."""
     earth = earth or EarthModel.wgs84()
-    pint, preal, data = pack_phases(tuple(phases))
+    writer = S.TableWriter()
+    records, _ = pack_phases(tuple(phases), writer)
+    env = environment_record(earth, writer)
     y0s = np.stack([s.eci_state(earth) for s in initials])
     n = y0s.shape[0]
     _, summ = run_packed(
         y0s,
-        pint,
-        np.broadcast_to(preal, (n,) + preal.shape).copy(),
-        np.broadcast_to(data, (n,) + data.shape).copy(),
-        np.broadcast_to(earth.as_array(), (n, earth.as_array().size)).copy(),
-        output_step_s=max_time_s,
-        max_time_s=max_time_s,
-        rtol=rtol,
-        atol=atol,
-        max_step_s=max_step_s,
-        max_steps=max_steps,
+        np.broadcast_to(records, (n,) + records.shape).copy(),
+        np.broadcast_to(env, (n,)).copy(),
+        writer.array(),
+        tolerances=tolerances,
+        output_step_s=(tolerances or Tolerances()).max_time_s,
     )
-    return BatchEnd(
-        time_s=summ[:, S_T_END], summary=summ, status=summ[:, S_STATUS].astype(np.int64)
-    )
+    return BatchEnd(time_s=summ["flight_time_s"], summary=summ, status=summ["status"])

@@ -134,6 +134,18 @@ COLUMN_INFO: dict[str, ColumnInfo] = {
     "speed_of_sound_m_s": ColumnInfo(
         "m s-1", "local speed of sound", "air", "speed_of_sound_in_air"
     ),
+    "airspeed_m_s": ColumnInfo(
+        "m s-1",
+        "air-relative speed: the Earth-relative velocity minus the wind (equal to speed_m_s "
+        "without wind)",
+        "air",
+    ),
+    "wind_east_m_s": ColumnInfo(
+        "m s-1", "wind at the vehicle, toward east", "air", "eastward_wind"
+    ),
+    "wind_north_m_s": ColumnInfo(
+        "m s-1", "wind at the vehicle, toward north", "air", "northward_wind"
+    ),
     "phase_name": ColumnInfo("", "name of the flight phase (text)"),
     "heat_flux_w_m2": ColumnInfo(
         "W m-2",

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from hyperflight._numba_cache import announce_compile
 from hyperflight.checks import check_finite as _check_finite
 from hyperflight.checks import check_integer as _check_integer
-from hyperflight.core import layout as L
-from hyperflight.core.kernel import integrate, rhs
+from hyperflight.core import schema as S
+from hyperflight.core.equations import rhs
+from hyperflight.core.integrator import integrate, new_events, new_rows, new_work
+from hyperflight.core.schema import TableWriter
+from hyperflight.core.world import Atmosphere, check_environment, environment_record
 from hyperflight.core.phases import Phase, pack_phases
-from hyperflight.core.trajectory import FlightEvent, Trajectory, build_trajectory
+from hyperflight.core.trajectory import FlightEvent, Trajectory, build_trajectory, summary_dict
 from hyperflight.environment.atmosphere import us76_table
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef
+from hyperflight.environment.wind import WindProfile
 
 # Lowest start altitude above the ellipsoid, m: below the lowest land, the Dead Sea shore at
 # about -430 m (Israel Oceanographic and Limnological Research, Dead Sea level 2016: -430.5 m
@@ -115,32 +120,71 @@ class InitialState:
         return np.array([r[0], r[1], r[2], vi[0], vi[1], vi[2], self.mass_kg], dtype=float)
 
 
-def starts_on_impact(phase_int: np.ndarray) -> bool:
-    """Whether the first phase has an impact event (terminal or recorded)."""
-    row = phase_int[0]
-    kinds = [row[L.PI_EV0 + 3 * e] for e in range(int(row[L.PI_NEV]))]
-    return L.EV_IMPACT in kinds
+@dataclass(frozen=True, kw_only=True)
+class Tolerances:
+    """Error control and limits of the integration, shared by every way of flying.
+
+    ``rtol``/``atol``: tolerances of the Dormand-Prince 5(4) error estimate (atol in the SI
+    unit of each state component: m, m/s, kg). ``max_step_s``: longest step. ``max_steps``:
+    steps (accepted and rejected) before a flight is stopped. ``max_time_s``: flight time
+    limit; reaching it is reported in the status. The defaults are the settings every
+    reference check of ``hyperflight validate`` passes with (NESC check-cases to their
+    tools' spread); one flight, a batch, a Monte Carlo and the GPU all use them unless told
+    otherwise.
+    """
+
+    rtol: float = 1e-10
+    atol: float = 1e-8
+    max_step_s: float = 60.0
+    max_steps: int = 2_000_000
+    max_time_s: float = 20_000.0
+
+    def __post_init__(self) -> None:
+        w = "tolerances"
+        _check_finite(w, "rtol", self.rtol, 1e-14, 1e-2, "")
+        _check_finite(w, "atol", self.atol, 1e-15, 1e3, "")
+        _check_finite(w, "max_step_s", self.max_step_s, 1e-6, 1e6, "s")
+        _check_integer(w, "max_steps", self.max_steps, 1, 10**9)
+        _check_finite(w, "max_time_s", self.max_time_s, 1e-3, 1e8, "s")
+
+    def record(self, output_step_s: float) -> np.ndarray:
+        """The kernel's TOLERANCES record with this output step (s)."""
+        return S.new_tolerances(
+            rtol=float(self.rtol),
+            atol=float(self.atol),
+            max_step_s=float(self.max_step_s),
+            max_steps=int(self.max_steps),
+            max_time_s=float(self.max_time_s),
+            output_step_s=float(output_step_s),
+        )
+
+
+def starts_on_impact(phases: np.ndarray) -> bool:
+    """Whether the first phase (a PHASE record array) has an impact event."""
+    first = phases[0]
+    return S.EV_IMPACT in first["event_kind"][: int(first["n_events"])]
 
 
 def _start_altitude_and_climb_acceleration(
-    y0: np.ndarray, phase_int: np.ndarray, phase_real: np.ndarray, data: np.ndarray, env
+    y0: np.ndarray, phases: np.ndarray, env: np.ndarray, tables: np.ndarray
 ) -> tuple[float, float]:
     """The kernel's altitude at the start (m; what its impact event compares with 0) and
     :func:`climb_acceleration_m_s2`."""
     atm = us76_table()
     y = np.array(y0, dtype=float)
-    y[6] -= phase_real[0, L.PR_JETTISON]
-    dy = np.zeros(L.NSTATE)
-    aux = np.zeros(L.NAUX)
-    rhs(0.0, y, 0.0, phase_int[0], phase_real[0], data, env, atm, dy, aux)
-    alt, vup0 = aux[L.AUX_ALT], aux[L.AUX_VUP]
+    y[S.STATE_MASS] -= phases[0]["jettison_mass_kg"]
+    dy = np.zeros(S.NSTATE)
+    aux = np.zeros(S.NAUX)
+    first, e = phases[0], env[()] if env.ndim == 0 else env
+    rhs(0.0, y, 0.0, first, e, tables, atm, dy, aux)
+    alt, vup0 = aux[S.AUX_ALT], aux[S.AUX_VUP]
     dt = 1e-3
-    rhs(dt, y + dt * dy, dt, phase_int[0], phase_real[0], data, env, atm, dy, aux)
-    return float(alt), float((aux[L.AUX_VUP] - vup0) / dt)
+    rhs(dt, y + dt * dy, dt, first, e, tables, atm, dy, aux)
+    return float(alt), float((aux[S.AUX_VUP] - vup0) / dt)
 
 
 def climb_acceleration_m_s2(
-    y0: np.ndarray, phase_int: np.ndarray, phase_real: np.ndarray, data: np.ndarray, env
+    y0: np.ndarray, phases: np.ndarray, env: np.ndarray, tables: np.ndarray
 ) -> float:
     """Rate of change of the altitude rate at the start (m/s^2, positive up), from the kernel.
 
@@ -148,7 +192,7 @@ def climb_acceleration_m_s2(
     after its jettison) and its altitude rate (``AUX_VUP``), differenced over 1 ms along the
     start's derivative: first order, ample for its sign.
     """
-    return _start_altitude_and_climb_acceleration(y0, phase_int, phase_real, data, env)[1]
+    return _start_altitude_and_climb_acceleration(y0, phases, env, tables)[1]
 
 
 # Starts up to this altitude (m) are checked against the ground with the kernel's own
@@ -161,14 +205,13 @@ def ground_start_problem(
     altitude_m: float,
     climb_rate_m_s: float,
     y0: np.ndarray,
-    phase_int: np.ndarray,
-    phase_real: np.ndarray,
-    data: np.ndarray,
+    phases: np.ndarray,
     env: np.ndarray,
+    tables: np.ndarray,
 ) -> str:
     """Why a start at or below the ground cannot be flown ("" when it can).
 
-    The kernel's impact event (``layout.EV_IMPACT``) fires when the geodetic altitude falls
+    The kernel's impact event (``schema.EV_IMPACT``) fires when the geodetic altitude falls
     through 0 from above: a flight whose altitude at the start is <= 0 can end on impact
     only after it has risen above the ground. One that starts there going down never meets
     the ground: it flies on inside the Earth until its time limit. So when the first phase
@@ -180,9 +223,9 @@ def ground_start_problem(
     its weight climbs and is flown, as is any start that is climbing. Not caught: a start
     below 0 that climbs too slowly to reach altitude 0.
     """
-    if not altitude_m <= GROUND_BAND_M or climb_rate_m_s > 0.0 or not starts_on_impact(phase_int):
+    if not altitude_m <= GROUND_BAND_M or climb_rate_m_s > 0.0 or not starts_on_impact(phases):
         return ""
-    alt, acc = _start_altitude_and_climb_acceleration(y0, phase_int, phase_real, data, env)
+    alt, acc = _start_altitude_and_climb_acceleration(y0, phases, env, tables)
     if alt > 0.0:
         return ""
     where = f"altitude_m = {altitude_m:g} m is at or below the ground (altitude 0"
@@ -198,43 +241,9 @@ def ground_start_problem(
     return f"{where} with no climb rate and no upward acceleration ({acc:.3g} m/s^2){after}"
 
 
-def fly(
-    initial: InitialState,
-    phases: Sequence[Phase],
-    *,
-    earth: EarthModel | None = None,
-    output_step_s: float = 1.0,
-    max_time_s: float = 20_000.0,
-    rtol: float = 1e-10,
-    atol: float = 1e-8,
-    max_step_s: float = 60.0,
-    max_steps: int = 2_000_000,
-) -> Trajectory:
-    """Fly one point-mass trajectory through its phases and return the frozen result.
-
-    ``output_step_s``: output rate (a row every multiple of it, plus every terminal event).
-    ``max_time_s``: flight time limit; reaching it is reported in ``Trajectory.status``.
-    ``rtol``/``atol``: tolerances of the Dormand-Prince 5(4) error control (atol in SI units
-    of each state component).
-    """
-    earth = earth or EarthModel.wgs84()
-    _check_finite("fly", "output_step_s", output_step_s, 1e-4, 1e5, "s")
-    _check_finite("fly", "max_time_s", max_time_s, 1e-3, 1e8, "s")
-    _check_finite("fly", "rtol", rtol, 1e-14, 1e-2, "")
-    _check_finite("fly", "atol", atol, 1e-15, 1e3, "")
-    _check_finite("fly", "max_step_s", max_step_s, 1e-6, 1e6, "s")
-    max_steps = _check_integer("fly", "max_steps", max_steps, 1, 10**9)
-    if not isinstance(initial, InitialState):
-        raise TypeError("fly: initial must be an InitialState")
-    if not isinstance(earth, EarthModel):
-        raise TypeError(f"fly: earth must be an EarthModel, not {type(earth).__name__}")
-    phases = tuple(phases)
-    for i, ph in enumerate(phases):
-        if not isinstance(ph, Phase):
-            raise TypeError(f"fly: phases[{i}] is a {type(ph).__name__}, not a Phase")
-    pint, preal, data = pack_phases(phases)
-    # Mass bookkeeping: jettison and burnout must leave positive mass.
-    m = initial.mass_kg
+def check_masses(initial_mass_kg: float, phases: Sequence[Phase]) -> None:
+    """Jettison and burnout must leave positive mass: a ValueError naming the phase if not."""
+    m = initial_mass_kg
     for ph in phases:
         m -= ph.jettison_mass_kg
         if m <= 0:
@@ -248,71 +257,100 @@ def fly(
                     f"phase {ph.name!r}: burnout mass {ev.value} kg must be positive and below "
                     f"the mass at the phase start (at most {m:g} kg)"
                 )
+
+
+def fly(
+    initial: InitialState,
+    phases: Sequence[Phase],
+    *,
+    earth: EarthModel | None = None,
+    atmosphere: Atmosphere = None,
+    wind: WindProfile | None = None,
+    tolerances: Tolerances | None = None,
+    output_step_s: float = 1.0,
+    max_time_s: float | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    max_step_s: float | None = None,
+    max_steps: int | None = None,
+) -> Trajectory:
+    """Fly one point-mass trajectory through its phases and return the frozen result.
+
+    ``earth``: default the rotating WGS-84 ellipsoid with J2. ``atmosphere``: None (US 1976),
+    an ExponentialAtmosphere or a TabulatedAtmosphere. ``wind``: a WindProfile (east and
+    north wind against altitude) or None. ``tolerances``: the integration's error control
+    and limits (default :class:`Tolerances`); ``rtol``, ``atol``, ``max_step_s``,
+    ``max_steps`` and ``max_time_s`` given here replace its fields. ``output_step_s``: a row
+    every multiple of it, plus every event.
+    """
+    earth = earth or EarthModel.wgs84()
+    tol = tolerances or Tolerances()
+    if not isinstance(tol, Tolerances):
+        raise ValueError(f"fly: tolerances must be a Tolerances, not a {type(tol).__name__}")
+    given = {
+        "rtol": rtol,
+        "atol": atol,
+        "max_step_s": max_step_s,
+        "max_steps": max_steps,
+        "max_time_s": max_time_s,
+    }
+    tol = replace(tol, **{k: v for k, v in given.items() if v is not None})
+    _check_finite("fly", "output_step_s", output_step_s, 1e-4, 1e5, "s")
+    if not isinstance(initial, InitialState):
+        raise TypeError("fly: initial must be an InitialState")
+    check_environment("fly", earth, atmosphere, wind)
+    phases = tuple(phases)
+    for i, ph in enumerate(phases):
+        if not isinstance(ph, Phase):
+            raise TypeError(f"fly: phases[{i}] is a {type(ph).__name__}, not a Phase")
+    writer = TableWriter()
+    records, _ = pack_phases(phases, writer)
+    env = environment_record(earth, writer, atmosphere=atmosphere, wind=wind)
+    tables = writer.array()
+    check_masses(initial.mass_kg, phases)
     y0 = initial.eci_state(earth)
-    env = earth.as_array()
     ground = ground_start_problem(
-        initial.altitude_m, initial.climb_rate_m_s, y0, pint, preal, data, env
+        initial.altitude_m, initial.climb_rate_m_s, y0, records, env, tables
     )
     if ground:
         raise ValueError(f"initial state: {ground}")
-    atm = us76_table()
-    cap = int(min(max_time_s / output_step_s, 20_000)) + 16 * len(phases) + 16
+    flight = (records, env[()], tables, us76_table())
+    cap = int(min(tol.max_time_s / output_step_s, 20_000)) + 16 * len(phases) + 16
+    summary = np.zeros(1, dtype=S.SUMMARY)
+    announce_compile(integrate)
     while True:
-        out_t = np.empty(cap)
-        out_y = np.empty((cap, L.NSTATE))
-        out_aux = np.empty((cap, L.NAUX))
-        out_phase = np.empty(cap, dtype=np.int64)
-        ev_cap = 64 + 8 * len(phases)
-        ev_t = np.empty(ev_cap)
-        ev_y = np.empty((ev_cap, L.NSTATE))
-        ev_phase = np.empty(ev_cap, dtype=np.int64)
-        ev_index = np.empty(ev_cap, dtype=np.int64)
-        n, n_ev, status, _last, _t_end = integrate(
+        rows = new_rows(cap, S.ROW_SIZE)
+        events = new_events(64 + 8 * len(phases))
+        n, n_ev = integrate(
             y0,
             0.0,
-            pint,
-            preal,
-            data,
-            env,
-            atm,
-            float(output_step_s),
-            float(max_time_s),
-            float(rtol),
-            float(atol),
-            float(max_step_s),
-            int(max_steps),
-            out_t,
-            out_y,
-            out_aux,
-            out_phase,
-            ev_t,
-            ev_y,
-            ev_phase,
-            ev_index,
+            flight,
+            tol.record(output_step_s)[()],
+            S.ROWS_ALL,
+            rows,
+            events,
+            summary[0],
+            new_work(),
         )
-        if status != L.STATUS_OUTPUT_FULL:
+        if summary[0]["status"] != S.STATUS_OUTPUT_FULL:
             break
         cap *= 4
+    out_t, out_rows, out_phase = rows
+    ev_t, _ev_y, ev_meta = events
     names = tuple(ph.name for ph in phases)
+    status = int(summary[0]["status"])
     traj = build_trajectory(
         t=out_t[:n].copy(),
-        y=out_y[:n].copy(),
-        aux=out_aux[:n].copy(),
+        y=out_rows[:n, : S.NSTATE].copy(),
+        aux=out_rows[:n, S.NSTATE :].copy(),
         phase=out_phase[:n].copy(),
         events=(),
         phase_names=names,
-        status=int(status),
+        status=status,
         earth=earth,
     )
-    events = _events(traj, phases, ev_t[:n_ev], ev_phase[:n_ev], ev_index[:n_ev])
-    return Trajectory(
-        columns=traj.columns,
-        events=events,
-        phase_names=names,
-        status=traj.status,
-        status_text=traj.status_text,
-        earth=earth,
-    )
+    events_out = _events(traj, phases, ev_t[:n_ev], ev_meta[:n_ev, 0], ev_meta[:n_ev, 1])
+    return replace(traj, events=events_out, kernel_summary=summary_dict(summary[0]))
 
 
 def _events(traj: Trajectory, phases, ev_t, ev_phase, ev_index) -> tuple[FlightEvent, ...]:

@@ -19,7 +19,8 @@ from hyperflight.checks import check_finite as _check_finite
 from hyperflight.checks import check_values as _check_values
 from hyperflight.checks import sequence_length as _sequence_length
 from hyperflight.checks import shown as _shown
-from hyperflight.core import layout as L
+from hyperflight.core import schema as S
+from hyperflight.core.schema import TableWriter
 
 EventKind = Literal[
     "time_in_phase",
@@ -33,8 +34,8 @@ EventKind = Literal[
     "flight_path_angle",
     "target_distance",
 ]
-_EVENT_CODES = {name: code for code, name in L.EVENT_NAMES.items()}
-_DIRECTIONS = {"any": L.DIR_ANY, "rising": L.DIR_RISING, "falling": L.DIR_FALLING}
+_EVENT_CODES = {name: code for code, name in S.EVENT_NAMES.items()}
+_DIRECTIONS = {"any": S.DIR_ANY, "rising": S.DIR_RISING, "falling": S.DIR_FALLING}
 # Event kinds whose crossing direction is implied.
 _FORCED_DIRECTION = {"impact": "falling", "apogee": "falling", "burnout": "falling"}
 # Allowed value range and unit of each event kind (user units).
@@ -103,9 +104,12 @@ class Event:
 class AeroTable:
     """Lift and drag coefficients tabulated in Mach number and angle of attack.
 
-    ``cl`` and ``cd`` have shape (len(alpha_deg), len(mach)). A table whose first angle is
-    >= 0 is extended symmetrically (CL odd, CD even). Interpolation is bilinear and clamped at
-    the edges of the table.
+    ``cl`` and ``cd`` have shape (len(alpha_deg), len(mach)). Negative angles of attack are
+    read as given when the table covers them. A table that starts at alpha 0 with CL 0 there
+    (a symmetric body) is mirrored (CL odd, CD even) unless ``mirror_negative_alpha`` is
+    False; any other table is clamped at its first angle (``mirror_negative_alpha`` True is
+    refused for it, since mirroring would flip a non-zero CL(0)). Interpolation is bilinear
+    and clamped at the edges of the table.
     """
 
     mach: tuple[float, ...]
@@ -113,6 +117,7 @@ class AeroTable:
     cl: tuple[tuple[float, ...], ...]
     cd: tuple[tuple[float, ...], ...]
     source: str = "assumption"
+    mirror_negative_alpha: bool | None = None
 
     def __post_init__(self) -> None:
         w = "aero table"
@@ -138,38 +143,112 @@ class AeroTable:
                 *np.nonzero(~(np.isfinite(arr) & (arr >= lo) & (arr <= hi))), strict=True
             ):
                 _check_finite(w, f"{name}[{i}][{j}]", arr[i, j], lo, hi, "")
+        if self.mirror_negative_alpha not in (None, True, False):
+            raise ValueError(
+                f"{w}: mirror_negative_alpha = {_shown(self.mirror_negative_alpha)}; allowed: "
+                "true, false or unset"
+            )
+        if self.mirror_negative_alpha and not (
+            a[0] == 0.0 and not np.any(np.asarray(self.cl, dtype=float)[0])
+        ):
+            raise ValueError(
+                f"{w}: mirror_negative_alpha needs a table that starts at alpha_deg 0 with CL 0 "
+                f"there (a symmetric body); this one starts at {a[0]:g} deg with CL "
+                f"{_shown(np.asarray(self.cl, dtype=float)[0].tolist())}: give the negative "
+                "angles in the table instead"
+            )
 
-    def packed(self) -> np.ndarray:
-        m = np.asarray(self.mach, dtype=float)
-        a = np.radians(np.asarray(self.alpha_deg, dtype=float))
-        return np.concatenate(
-            [
-                [m.size, a.size],
-                m,
-                a,
-                np.asarray(self.cl, dtype=float).ravel(),
-                np.asarray(self.cd, dtype=float).ravel(),
-            ]
+    def mirrors(self) -> bool:
+        """Whether negative angles of attack are read from the positive side (CL odd, CD even).
+
+        ``mirror_negative_alpha`` None (the default): mirror when the table starts at alpha 0
+        with CL 0 there at every Mach number (a symmetric body); otherwise the table is used as
+        given and clamped at its first angle.
+        """
+        if self.mirror_negative_alpha is not None:
+            return bool(self.mirror_negative_alpha)
+        return self.alpha_deg[0] == 0.0 and not np.any(np.asarray(self.cl, dtype=float)[0])
+
+    def pack(self, tables: TableWriter) -> int:
+        """Append the table to ``tables`` (radians); returns its offset."""
+        return tables.pack_aero_table(
+            self.mach,
+            np.radians(np.asarray(self.alpha_deg, dtype=float)),
+            self.cl,
+            self.cd,
+            self.mirrors(),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class AeroPolynomial:
+    """Lift and drag coefficients as polynomials in angle of attack and Mach number.
+
+    ``cl[i][j]`` multiplies alpha^i Mach^j with alpha in **degrees** (so CL = cl[0][0] +
+    cl[1][0] alpha_deg + ... ), ``cd`` likewise; both have the same shape (terms in alpha x
+    terms in Mach, each at most 6). Alpha and Mach are clamped to ``alpha_range_deg`` and
+    ``mach_range`` (where the fit holds) before the polynomials are evaluated.
+    """
+
+    cl: tuple[tuple[float, ...], ...]
+    cd: tuple[tuple[float, ...], ...]
+    alpha_range_deg: tuple[float, float] = (-30.0, 30.0)
+    mach_range: tuple[float, float] = (0.0, 30.0)
+    source: str = "assumption"
+
+    def __post_init__(self) -> None:
+        w = "aero polynomial"
+        shapes = []
+        for name in ("cl", "cd"):
+            try:
+                arr = np.asarray(getattr(self, name), dtype=float)
+            except (TypeError, ValueError):
+                arr = np.zeros((0, 0, 0))
+            if arr.ndim != 2 or not (1 <= arr.shape[0] <= 6 and 1 <= arr.shape[1] <= 6):
+                raise ValueError(
+                    f"{w}: {name} must be a table of numbers, rows = powers of alpha (1 to 6), "
+                    f"columns = powers of Mach (1 to 6); got {_shown(getattr(self, name))}"
+                )
+            for i, j in zip(*np.nonzero(~np.isfinite(arr)), strict=True):
+                _check_finite(w, f"{name}[{i}][{j}]", arr[i, j], -math.inf, math.inf, "")
+            shapes.append(arr.shape)
+        if shapes[0] != shapes[1]:
+            raise ValueError(f"{w}: cl has shape {shapes[0]} and cd {shapes[1]}; give the same")
+        for name, lo, hi, unit in (("alpha_range_deg", -90, 90, "deg"), ("mach_range", 0, 100, "")):
+            if _sequence_length(w, name, getattr(self, name)) != 2:
+                raise ValueError(f"{w}: {name} takes two values (low, high)")
+            _check_values(w, name, getattr(self, name), lo, hi, unit, increasing=True)
+
+    def pack(self, tables: TableWriter) -> int:
+        """Append the coefficients (converted to alpha in radians) to ``tables``."""
+        powers = np.arange(np.asarray(self.cl).shape[0])[:, None]
+        per_rad = np.degrees(1.0) ** powers  # alpha_deg^i = (alpha_rad * 180/pi)^i
+        return tables.pack_aero_polynomial(
+            np.asarray(self.cl, dtype=float) * per_rad,
+            np.asarray(self.cd, dtype=float) * per_rad,
+            np.radians(np.asarray(self.alpha_range_deg, dtype=float)),
+            np.asarray(self.mach_range, dtype=float),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Aerodynamics:
-    """Aerodynamic model: reference area (m^2) and constant coefficients or a table."""
+    """Aerodynamic model: reference area (m^2) and constant coefficients, a table or
+    polynomials."""
 
     reference_area_m2: float
     cl: float = 0.0
     cd: float = 0.0
-    table: AeroTable | None = None
+    table: AeroTable | AeroPolynomial | None = None
 
     def __post_init__(self) -> None:
         _check_finite("aerodynamics", "reference_area_m2", self.reference_area_m2, 1e-6, 1e4, "m^2")
         _check_finite("aerodynamics", "cl", self.cl, -10.0, 10.0, "")
         _check_finite("aerodynamics", "cd", self.cd, 0.0, 10.0, "")
-        if not isinstance(self.table, AeroTable | None):
+        if not isinstance(self.table, AeroTable | AeroPolynomial | None):
             raise ValueError(
                 f"aerodynamics: table = {_shown(self.table)} is a {type(self.table).__name__}; "
-                "expected an AeroTable or None"
+                "expected an AeroTable, an AeroPolynomial or None"
             )
 
 
@@ -265,9 +344,8 @@ class Controls:
     def scheduled(self) -> bool:
         return len(self.schedule_time_s) > 0
 
-    def packed(self) -> np.ndarray:
-        ts = np.asarray(self.schedule_time_s, dtype=float)
-        n = ts.size
+    def pack(self, tables: TableWriter) -> int:
+        """Append the schedule (radians) to ``tables``; returns its offset."""
         cols = []
         for name, const in (
             ("alpha", self.alpha_deg),
@@ -276,9 +354,10 @@ class Controls:
             ("thrust_azimuth", self.thrust_azimuth_deg),
         ):
             sched = getattr(self, f"{name}_schedule_deg")
+            n = len(self.schedule_time_s)
             vals = np.asarray(sched, dtype=float) if len(sched) else np.full(n, const)
             cols.append(np.radians(vals))
-        return np.concatenate([[n], ts, *cols])
+        return tables.pack_schedule(np.asarray(self.schedule_time_s, dtype=float), *cols)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -326,16 +405,15 @@ class TableThrust:
         _check_finite("table thrust", "mach_min", self.mach_min, 0.0, 50.0, "")
         _check_finite("table thrust", "mach_max", self.mach_max, self.mach_min, 50.0, "")
 
-    def packed(self) -> np.ndarray:
-        return np.concatenate(
-            [
-                [len(self.mach), len(self.altitude_m)],
-                np.asarray(self.mach, dtype=float),
-                np.asarray(self.altitude_m, dtype=float),
-                np.asarray(self.max_thrust_n, dtype=float).ravel(),
-                np.asarray(self.isp_s, dtype=float),
-                [self.mach_min, self.mach_max],
-            ]
+    def pack(self, tables: TableWriter) -> int:
+        """Append the engine table to ``tables``; returns its offset."""
+        return tables.pack_thrust_table(
+            np.asarray(self.mach, dtype=float),
+            np.asarray(self.altitude_m, dtype=float),
+            np.asarray(self.max_thrust_n, dtype=float),
+            np.asarray(self.isp_s, dtype=float),
+            self.mach_min,
+            self.mach_max,
         )
 
 
@@ -372,7 +450,10 @@ class Steering:
     - "dive": alpha = alpha_deg + gamma_gain * (gamma_cmd - gamma), with gamma_cmd the angle
       below the horizon of the straight line to the target point.
     ``max_load_factor_g`` > 0 reduces the angle of attack so that the lift stays within that
-    many g (the drag follows the reduced angle); 0 sets no limit.
+    many g (the drag follows the reduced angle); with constant CL and CD the lift itself is
+    held at the limit (the drag unchanged); 0 sets no limit. Damping, the cruise altitude hold
+    and the dive act through the angle of attack, so they need an aerodynamic table or
+    polynomial (a Phase refuses them with constant coefficients).
     Bank: toward the phase's target point with ``heading_gain`` (deg of bank per deg of heading
     error) limited to ``bank_max_deg``; or, when ``reversal_times_s`` is given, a fixed bank of
     ``reversal_bank_deg`` whose sign flips at each reversal time (lateral manoeuvre).
@@ -407,32 +488,36 @@ class Steering:
             _check_finite(w, name, getattr(self, name), lo, hi, unit)
         # Reversal times far beyond any flight (up to 1e12 s) stand for "never".
         _check_values(w, "reversal_times_s", self.reversal_times_s, 0, 1e12, "s", increasing=True)
+        if len(self.reversal_times_s) > S.MAX_REVERSALS:
+            raise ValueError(
+                f"{w}: {len(self.reversal_times_s)} reversal_times_s; at most {S.MAX_REVERSALS}"
+            )
 
-    def packed(self) -> np.ndarray:
-        p = np.zeros(L.GP_SIZE + len(self.reversal_times_s))
+    def fill(self, record) -> None:
+        """Write the law and its parameters (radians, SI) into a PHASE record."""
         r = math.radians
-        p[L.GP_ALPHA] = r(self.alpha_deg)
-        p[L.GP_ALPHA_MIN] = r(self.alpha_min_deg)
-        p[L.GP_ALPHA_MAX] = r(self.alpha_max_deg)
-        p[L.GP_K_DAMP] = self.damping
-        p[L.GP_BANK_MAX] = r(self.bank_max_deg)
-        p[L.GP_K_HEADING] = self.heading_gain
-        p[L.GP_ALT_CMD] = self.altitude_m
-        p[L.GP_K_ALT] = r(self.altitude_gain_deg_per_m)
-        p[L.GP_K_ALT_RATE] = r(self.altitude_rate_gain_deg_per_m_s)
-        p[L.GP_MACH_CMD] = self.mach
-        p[L.GP_K_MACH] = self.mach_gain
-        p[L.GP_THROTTLE0] = self.throttle
-        p[L.GP_K_GAMMA] = self.gamma_gain
-        p[L.GP_BANK_FIXED] = r(self.reversal_bank_deg)
-        p[L.GP_NMAX] = self.max_load_factor_g
-        p[L.GP_N_REV] = len(self.reversal_times_s)
-        p[L.GP_REV0 :] = self.reversal_times_s
-        return p
+        record["law"] = self.code
+        record["alpha_rad"] = r(self.alpha_deg)
+        record["alpha_min_rad"] = r(self.alpha_min_deg)
+        record["alpha_max_rad"] = r(self.alpha_max_deg)
+        record["damping"] = self.damping
+        record["bank_max_rad"] = r(self.bank_max_deg)
+        record["heading_gain"] = self.heading_gain
+        record["altitude_cmd_m"] = self.altitude_m
+        record["altitude_gain_rad_m"] = r(self.altitude_gain_deg_per_m)
+        record["altitude_rate_gain_rad_m_s"] = r(self.altitude_rate_gain_deg_per_m_s)
+        record["mach_cmd"] = self.mach
+        record["mach_gain"] = self.mach_gain
+        record["throttle"] = self.throttle
+        record["gamma_gain"] = self.gamma_gain
+        record["bank_rad"] = r(self.reversal_bank_deg)
+        record["max_load_factor_g"] = self.max_load_factor_g
+        record["n_reversals"] = len(self.reversal_times_s)
+        record["reversal_times_s"][: len(self.reversal_times_s)] = self.reversal_times_s
 
     @property
     def code(self) -> int:
-        return {"glide": L.LAW_GLIDE, "cruise": L.LAW_CRUISE, "dive": L.LAW_DIVE}[self.law]
+        return {"glide": S.LAW_GLIDE, "cruise": S.LAW_CRUISE, "dive": S.LAW_DIVE}[self.law]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -472,9 +557,30 @@ class Phase:
                 f"{w}: needs at least one terminal event (for example "
                 "Event(kind='impact') or Event(kind='time_in_phase', value=...))"
             )
-        if len(self.events) > L.MAX_EVENTS:
-            raise ValueError(f"{w}: {len(self.events)} events; at most {L.MAX_EVENTS} allowed")
+        if len(self.events) > S.MAX_EVENTS:
+            raise ValueError(f"{w}: {len(self.events)} events; at most {S.MAX_EVENTS} allowed")
         _check_finite(w, "jettison_mass_kg", self.jettison_mass_kg, 0.0, 1e9, "kg")
+        c = self.controls
+        if isinstance(c, Steering):
+            aero = self.aerodynamics
+            if aero is None:
+                raise ValueError(
+                    f"{w}: steering law {c.law!r} acts through the aerodynamic forces, and this "
+                    "phase has no aerodynamics; give the phase an Aerodynamics or use Controls"
+                )
+            if aero.table is None:
+                acting = {
+                    "glide": ("damping", c.damping > 0.0),
+                    "cruise": ("the altitude hold", True),
+                    "dive": ("the flight-path steering", True),
+                }[c.law]
+                if acting[1]:
+                    raise ValueError(
+                        f"{w}: {acting[0]} of steering law {c.law!r} acts through the angle of "
+                        "attack, and this phase's aerodynamics has constant CL and CD (no angle "
+                        "of attack dependence), so it would do nothing: give an AeroTable or an "
+                        "AeroPolynomial" + (", or set damping 0" if c.law == "glide" else "")
+                    )
         _check_finite(w, "target_latitude_deg", self.target_latitude_deg, -90.0, 90.0, "deg")
         _check_finite(w, "target_longitude_deg", self.target_longitude_deg, -360.0, 360.0, "deg")
         if isinstance(self.thrust, TableThrust):
@@ -491,68 +597,62 @@ class Phase:
                 )
 
 
-def pack_phases(phases: Sequence[Phase]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pack phases into the kernel's (phase_int, phase_real, data) arrays."""
+def pack_phases(phases: Sequence[Phase], tables: TableWriter | None = None):
+    """The kernel's PHASE records (``schema.PHASE``) and tables of these phases.
+
+    Returns (records, tables array); with ``tables`` given, the phases' tables are appended to
+    it and its array is returned (the caller may add environment tables to the same writer).
+    """
     if not phases:
         raise ValueError("flight: phases is empty; give at least one Phase")
-    n = len(phases)
-    pint = np.zeros((n, L.PI_SIZE), dtype=np.int64)
-    preal = np.zeros((n, L.PR_SIZE), dtype=np.float64)
-    blobs: list[np.ndarray] = []
-    size = 0
-
-    def add(arr: np.ndarray) -> int:
-        nonlocal size
-        off = size
-        blobs.append(np.asarray(arr, dtype=float))
-        size += arr.size
-        return off
-
+    writer = tables if tables is not None else TableWriter()
+    rec = S.new_phases(len(phases))
     for i, ph in enumerate(phases):
+        r = rec[i]
         aero = ph.aerodynamics
         if aero is None:
-            pint[i, L.PI_AERO] = L.AERO_NONE
-        elif aero.table is not None:
-            pint[i, L.PI_AERO] = L.AERO_TABLE
-            pint[i, L.PI_AERO_OFF] = add(aero.table.packed())
-            preal[i, L.PR_SREF] = aero.reference_area_m2
+            r["aero_model"] = S.AERO_NONE
         else:
-            pint[i, L.PI_AERO] = L.AERO_CONSTANT
-            preal[i, L.PR_SREF] = aero.reference_area_m2
-            preal[i, L.PR_CL] = aero.cl
-            preal[i, L.PR_CD] = aero.cd
+            r["reference_area_m2"] = aero.reference_area_m2
+            if isinstance(aero.table, AeroTable):
+                r["aero_model"] = S.AERO_TABLE
+                r["aero_table"] = aero.table.pack(writer)
+            elif isinstance(aero.table, AeroPolynomial):
+                r["aero_model"] = S.AERO_POLYNOMIAL
+                r["aero_table"] = aero.table.pack(writer)
+            else:
+                r["aero_model"] = S.AERO_CONSTANT
+                r["cl"] = aero.cl
+                r["cd"] = aero.cd
         c = ph.controls
-        preal[i, L.PR_TGT_LAT] = math.radians(ph.target_latitude_deg)
-        preal[i, L.PR_TGT_LON] = math.radians(ph.target_longitude_deg)
+        r["target_latitude_rad"] = math.radians(ph.target_latitude_deg)
+        r["target_longitude_rad"] = math.radians(ph.target_longitude_deg)
         if isinstance(c, Steering):
-            pint[i, L.PI_LAW] = c.code
-            pint[i, L.PI_CTRL_OFF] = add(c.packed())
-        elif c.scheduled:
-            pint[i, L.PI_LAW] = L.LAW_SCHEDULE
-            pint[i, L.PI_CTRL_OFF] = add(c.packed())
+            c.fill(r)
         else:
-            pint[i, L.PI_LAW] = L.LAW_CONSTANT
-        if isinstance(c, Controls):
-            preal[i, L.PR_ALPHA] = math.radians(c.alpha_deg)
-            preal[i, L.PR_BANK] = math.radians(c.bank_deg)
-            preal[i, L.PR_TH_EL] = math.radians(c.thrust_elevation_deg)
-            preal[i, L.PR_TH_AZ] = math.radians(c.thrust_azimuth_deg)
+            r["law"] = S.LAW_SCHEDULE if c.scheduled else S.LAW_CONSTANT
+            if c.scheduled:
+                r["schedule_table"] = c.pack(writer)
+            r["alpha_rad"] = math.radians(c.alpha_deg)
+            r["bank_rad"] = math.radians(c.bank_deg)
+            r["thrust_elevation_rad"] = math.radians(c.thrust_elevation_deg)
+            r["thrust_azimuth_rad"] = math.radians(c.thrust_azimuth_deg)
         if isinstance(ph.thrust, TableThrust):
-            pint[i, L.PI_THRUST_MODEL] = L.THRUST_TABLE
-            pint[i, L.PI_THRUST_OFF] = add(ph.thrust.packed())
-            pint[i, L.PI_THRUST_DIR] = L.THRUST_ALONG_VELOCITY
+            r["thrust_model"] = S.THRUST_TABLE
+            r["thrust_table"] = ph.thrust.pack(writer)
+            r["thrust_direction"] = S.THRUST_ALONG_VELOCITY
         elif ph.thrust is not None:
-            preal[i, L.PR_THRUST] = ph.thrust.thrust_n
-            preal[i, L.PR_MDOT] = ph.thrust.mdot_kg_s
-            pint[i, L.PI_THRUST_DIR] = (
-                L.THRUST_ATTITUDE if ph.thrust.direction == "attitude" else L.THRUST_ALONG_VELOCITY
+            r["thrust_model"] = S.THRUST_CONSTANT
+            r["thrust_n"] = ph.thrust.thrust_n
+            r["mass_flow_kg_s"] = ph.thrust.mdot_kg_s
+            r["thrust_direction"] = (
+                S.THRUST_ATTITUDE if ph.thrust.direction == "attitude" else S.THRUST_ALONG_VELOCITY
             )
-        preal[i, L.PR_JETTISON] = ph.jettison_mass_kg
-        pint[i, L.PI_NEV] = len(ph.events)
+        r["jettison_mass_kg"] = ph.jettison_mass_kg
+        r["n_events"] = len(ph.events)
         for e, ev in enumerate(ph.events):
-            pint[i, L.PI_EV0 + 3 * e] = _EVENT_CODES[ev.kind]
-            pint[i, L.PI_EV0 + 3 * e + 1] = ev.kernel_direction()
-            pint[i, L.PI_EV0 + 3 * e + 2] = 1 if ev.terminal else 0
-            preal[i, L.PR_EV0 + e] = ev.kernel_value()
-    data = np.concatenate(blobs) if blobs else np.zeros(1)
-    return pint, preal, data
+            r["event_kind"][e] = _EVENT_CODES[ev.kind]
+            r["event_direction"][e] = ev.kernel_direction()
+            r["event_terminal"][e] = 1 if ev.terminal else 0
+            r["event_value"][e] = ev.kernel_value()
+    return rec, writer.array()

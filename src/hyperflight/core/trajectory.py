@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hyperflight.core import layout as L
+from hyperflight.core import schema as L
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import ecef_to_ned, surface_distance_m
 
@@ -49,6 +49,9 @@ class Trajectory:
     status: int
     status_text: str
     earth: EarthModel
+    #: The integrator's own summary (``summary_dict``): maxima over every accepted step and
+    #: the exactly located apogee. None for a trajectory not flown by the kernel.
+    kernel_summary: Mapping[str, float] | None = None
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.columns[name]
@@ -164,13 +167,34 @@ class Trajectory:
         return ds
 
     def summary(self) -> dict[str, Any]:
-        """Key figures, SI units, named with their unit."""
+        """Key figures, SI units, named with their unit.
+
+        Maxima (apogee, speed, Mach, dynamic pressure, load factor) are the integrator's:
+        over every accepted step, with the apogee located where the altitude rate crosses
+        zero, so one flight gives the same figures through ``fly``, a batch or the GPU. A
+        trajectory not flown by the kernel takes them from its rows.
+        """
         c = self.columns
-        i_apo = int(np.argmax(c["altitude_m"]))
-        i_vmax = int(np.argmax(c["speed_m_s"]))
-        i_mmax = int(np.argmax(c["mach"]))
-        i_q = int(np.argmax(c["dynamic_pressure_pa"]))
-        i_n = int(np.argmax(c["load_factor_g"]))
+        k = self.kernel_summary
+        if k is None:
+            i_apo = int(np.argmax(c["altitude_m"]))
+            i_vmax = int(np.argmax(c["speed_m_s"]))
+            i_mmax = int(np.argmax(c["mach"]))
+            i_q = int(np.argmax(c["dynamic_pressure_pa"]))
+            i_n = int(np.argmax(c["load_factor_g"]))
+            t = c["time_s"]
+            k = {
+                "apogee_m": c["altitude_m"][i_apo],
+                "apogee_time_s": t[i_apo],
+                "max_speed_m_s": c["speed_m_s"][i_vmax],
+                "max_speed_altitude_m": c["altitude_m"][i_vmax],
+                "max_speed_time_s": t[i_vmax],
+                "max_mach": c["mach"][i_mmax],
+                "max_mach_altitude_m": c["altitude_m"][i_mmax],
+                "max_dynamic_pressure_pa": c["dynamic_pressure_pa"][i_q],
+                "max_dynamic_pressure_time_s": t[i_q],
+                "max_load_factor_g": c["load_factor_g"][i_n],
+            }
         out: dict[str, Any] = {
             "status": self.status_text,
             "ok": self.ok,
@@ -179,20 +203,20 @@ class Trajectory:
             "downrange_m": float(c["downrange_m"][-1]),
             "crossrange_m": float(c["crossrange_m"][-1]),
             "max_abs_crossrange_m": float(np.max(np.abs(c["crossrange_m"]))),
-            "apogee_m": float(c["altitude_m"][i_apo]),
-            "apogee_time_s": float(c["time_s"][i_apo]),
-            "max_speed_m_s": float(c["speed_m_s"][i_vmax]),
-            "max_speed_altitude_m": float(c["altitude_m"][i_vmax]),
-            "max_speed_time_s": float(c["time_s"][i_vmax]),
-            "max_mach": float(c["mach"][i_mmax]),
-            "max_mach_altitude_m": float(c["altitude_m"][i_mmax]),
+            "apogee_m": float(k["apogee_m"]),
+            "apogee_time_s": float(k["apogee_time_s"]),
+            "max_speed_m_s": float(k["max_speed_m_s"]),
+            "max_speed_altitude_m": float(k["max_speed_altitude_m"]),
+            "max_speed_time_s": float(k["max_speed_time_s"]),
+            "max_mach": float(k["max_mach"]),
+            "max_mach_altitude_m": float(k["max_mach_altitude_m"]),
             "final_speed_m_s": float(c["speed_m_s"][-1]),
             "final_altitude_m": float(c["altitude_m"][-1]),
             "final_latitude_deg": float(c["latitude_deg"][-1]),
             "final_longitude_deg": float(c["longitude_deg"][-1]),
-            "max_dynamic_pressure_pa": float(c["dynamic_pressure_pa"][i_q]),
-            "max_dynamic_pressure_time_s": float(c["time_s"][i_q]),
-            "max_load_factor_g": float(c["load_factor_g"][i_n]),
+            "max_dynamic_pressure_pa": float(k["max_dynamic_pressure_pa"]),
+            "max_dynamic_pressure_time_s": float(k["max_dynamic_pressure_time_s"]),
+            "max_load_factor_g": float(k["max_load_factor_g"]),
             "final_mass_kg": float(c["mass_kg"][-1]),
             "events": [
                 {
@@ -222,6 +246,14 @@ def html_table(title: str, rows: Mapping[str, str]) -> str:
         for k, v in rows.items()
     )
     return f"<table><caption>{html.escape(title)}</caption>{body}</table>"
+
+
+def summary_dict(record) -> dict[str, float]:
+    """A kernel SUMMARY record as a plain dict (angles converted to degrees)."""
+    out = {name: record[name].item() for name in record.dtype.names}
+    for name in ("final_latitude_rad", "final_longitude_rad"):
+        out[name.replace("_rad", "_deg")] = math.degrees(out.pop(name))
+    return out
 
 
 def _wrap180(deg: np.ndarray) -> np.ndarray:
@@ -343,6 +375,9 @@ def build_trajectory(
         "pressure_pa": aux[:, L.AUX_P],
         "temperature_k": aux[:, L.AUX_T],
         "speed_of_sound_m_s": aux[:, L.AUX_A],
+        "airspeed_m_s": aux[:, L.AUX_VREL],
+        "wind_east_m_s": aux[:, L.AUX_WIND_EAST],
+        "wind_north_m_s": aux[:, L.AUX_WIND_NORTH],
     }
     for v in cols.values():
         v.setflags(write=False)

@@ -200,12 +200,13 @@ def table_coefficients(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(CL, CD) of an :class:`AeroTable` at Mach number and angle of attack (deg), vectorised.
 
-    Same rule as the flight kernel: bilinear, clamped at the table edges; a table whose first
-    angle is >= 0 is symmetric (CL odd, CD even in alpha).
+    Same rule as the flight kernel: bilinear, clamped at the table edges; a table that
+    mirrors (``AeroTable.mirrors``: it starts at alpha 0 with CL 0 there) is symmetric (CL odd,
+    CD even in alpha).
     """
     a = np.asarray(alpha_deg, dtype=float)
     sign = np.ones_like(a)
-    if table.alpha_deg[0] >= 0.0:
+    if table.mirrors():
         sign = np.where(a < 0.0, -1.0, 1.0)
         a = np.abs(a)
     cl = _bilinear(table.mach, table.alpha_deg, table.cl, mach, a)

@@ -1,0 +1,68 @@
+"""Lift and drag coefficients of a phase's aerodynamic model (compiled).
+
+Models (``schema.AERO_*``): none (vacuum), constant CL and CD, a bilinear table in Mach and
+angle of attack, or polynomials in angle of attack (rad) and Mach. The phase's ``lift_scale``
+and ``drag_scale`` multiply the model's coefficients.
+"""
+
+from __future__ import annotations
+
+import numba
+
+from hyperflight.core.interpolate import bilinear, bracket
+from hyperflight.core.schema import (
+    AERO_CONSTANT,
+    AERO_POLYNOMIAL,
+    AERO_TABLE,
+    aero_polynomial_view,
+    aero_table_view,
+)
+
+
+@numba.njit(cache=True)
+def _table(tables, off, mach, alpha):
+    machs, alphas, cl, cd, mirror = aero_table_view(tables, off)
+    sign = 1.0
+    a = alpha
+    if mirror and a < 0.0:
+        # A symmetric body: CL odd, CD even in alpha (the table starts at alpha 0, CL(0) = 0).
+        sign = -1.0
+        a = -a
+    im, wm = bracket(mach, machs)
+    ia, wa = bracket(a, alphas)
+    na = alphas.shape[0]
+    nm = machs.shape[0]
+    return sign * bilinear(cl, na, nm, ia, wa, im, wm), bilinear(cd, na, nm, ia, wa, im, wm)
+
+
+@numba.njit(cache=True)
+def _polynomial(tables, off, mach, alpha):
+    na, nm, a_lo, a_hi, m_lo, m_hi, cl, cd = aero_polynomial_view(tables, off)
+    a = min(max(alpha, a_lo), a_hi)
+    m = min(max(mach, m_lo), m_hi)
+    cl_v = 0.0
+    cd_v = 0.0
+    ai = 1.0
+    for i in range(na):
+        mj = 1.0
+        for j in range(nm):
+            cl_v += cl[i * nm + j] * ai * mj
+            cd_v += cd[i * nm + j] * ai * mj
+            mj *= m
+        ai *= a
+    return cl_v, cd_v
+
+
+@numba.njit(cache=True)
+def coefficients(phase, tables, mach, alpha):
+    """(CL, CD) of the phase's model at this Mach number and angle of attack (rad)."""
+    model = phase.aero_model
+    if model == AERO_CONSTANT:
+        cl, cd = phase.cl, phase.cd
+    elif model == AERO_TABLE:
+        cl, cd = _table(tables, phase.aero_table, mach, alpha)
+    elif model == AERO_POLYNOMIAL:
+        cl, cd = _polynomial(tables, phase.aero_table, mach, alpha)
+    else:
+        return 0.0, 0.0
+    return cl * phase.lift_scale, cd * phase.drag_scale

@@ -1,0 +1,134 @@
+"""Control laws evaluated in the compiled right-hand side (``schema.LAW_*``).
+
+Each law returns the angle of attack, bank, thrust elevation and azimuth (rad) and the
+throttle (0..1) from the phase's named parameters and the current flight condition. Bank is
+positive to the right; heading and bearings are from north.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+from hyperflight.core.interpolate import bracket, linear
+from hyperflight.core.schema import (
+    AERO_CONSTANT,
+    LAW_CRUISE,
+    LAW_DIVE,
+    LAW_GLIDE,
+    LAW_SCHEDULE,
+    schedule_view,
+)
+
+
+@numba.njit(cache=True)
+def clamp(x, lo, hi):
+    return lo if x < lo else (hi if x > hi else x)
+
+
+@numba.njit(cache=True)
+def wrap_pi(x):
+    return math.atan2(math.sin(x), math.cos(x))
+
+
+@numba.njit(cache=True)
+def is_feedback(law):
+    """True for the laws that steer with feedback (glide, cruise, dive)."""
+    return law == LAW_GLIDE or law == LAW_CRUISE or law == LAW_DIVE
+
+
+@numba.njit(cache=True)
+def target_geometry(lat, lon, lat_t, lon_t):
+    """Central angle (rad) and initial bearing (rad from north) to a point, on the sphere."""
+    dlat = lat_t - lat
+    dlon = lon_t - lon
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat) * math.cos(lat_t) * math.sin(dlon / 2) ** 2
+    ang = 2.0 * math.asin(math.sqrt(clamp(h, 0.0, 1.0)))
+    brg = math.atan2(
+        math.sin(dlon) * math.cos(lat_t),
+        math.cos(lat) * math.sin(lat_t) - math.sin(lat) * math.cos(lat_t) * math.cos(dlon),
+    )
+    return ang, brg
+
+
+@numba.njit(cache=True)
+def _steer_bank(phase, tp, heading, bearing):
+    """Bank toward the target bearing, or a fixed bank with scheduled reversals."""
+    n_rev = phase.n_reversals
+    if n_rev > 0:
+        sign = 1.0
+        for i in range(n_rev):
+            if tp >= phase.reversal_times_s[i]:
+                sign = -sign
+        return sign * phase.bank_rad
+    bmax = phase.bank_max_rad
+    return clamp(phase.heading_gain * wrap_pi(bearing - heading), -bmax, bmax)
+
+
+@numba.njit(cache=True)
+def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg):
+    """(alpha, bank, thrust elevation, thrust azimuth, throttle) of the phase's law.
+
+    ``tp`` time in phase (s), ``alt`` geodetic altitude (m), ``vrel`` air-relative speed,
+    ``vup`` altitude rate (m/s), ``heading`` of the Earth-relative velocity (rad),
+    ``tgt_dist`` and ``tgt_brg`` ground distance (m) and bearing (rad) to the target point.
+    """
+    law = phase.law
+    az_off = phase.thrust_azimuth_offset_rad
+    if law == LAW_SCHEDULE:
+        ts, alpha, bank, elev, azim = schedule_view(tables, phase.schedule_table)
+        i, w = bracket(tp, ts)
+        return (
+            linear(alpha, i, w),
+            linear(bank, i, w),
+            linear(elev, i, w),
+            linear(azim, i, w) + az_off,
+            1.0,
+        )
+    if is_feedback(law):
+        bank = _steer_bank(phase, tp, heading, tgt_brg)
+        throttle = 1.0
+        if law == LAW_GLIDE:
+            v = max(vrel, 1.0)
+            alpha = phase.alpha_rad - phase.damping * vup / v
+        elif law == LAW_CRUISE:
+            alpha = (
+                phase.alpha_rad
+                + phase.altitude_gain_rad_m * (phase.altitude_cmd_m - alt)
+                - phase.altitude_rate_gain_rad_m_s * vup
+            )
+            throttle = clamp(phase.throttle + phase.mach_gain * (phase.mach_cmd - mach), 0.0, 1.0)
+        else:
+            # Aim the flight path at the target point: gamma_cmd = -atan(alt / distance).
+            dist = max(tgt_dist, 1.0)
+            gamma_cmd = -math.atan2(max(alt, 0.0), dist)
+            gamma = math.asin(clamp(vup / max(vrel, 1e-9), -1.0, 1.0))
+            alpha = phase.alpha_rad + phase.gamma_gain * (gamma_cmd - gamma)
+        alpha = clamp(alpha, phase.alpha_min_rad, phase.alpha_max_rad)
+        if alpha < 0.0 and phase.n_reversals == 0:
+            # Negative lift turns the other way: bank the other way to steer toward the target.
+            bank = -bank
+        return alpha, bank, phase.thrust_elevation_rad, phase.thrust_azimuth_rad + az_off, throttle
+    return (
+        phase.alpha_rad,
+        phase.bank_rad,
+        phase.thrust_elevation_rad,
+        phase.thrust_azimuth_rad + az_off,
+        1.0,
+    )
+
+
+@numba.njit(cache=True)
+def lift_limit(phase, qbar, mass, g0):
+    """Largest |CL| the phase's load-factor limit allows (inf: no limit)."""
+    nmax = phase.max_load_factor_g
+    if not is_feedback(phase.law) or nmax <= 0.0 or qbar <= 0.0:
+        return math.inf
+    return nmax * g0 * mass / (qbar * phase.reference_area_m2)
+
+
+@numba.njit(cache=True)
+def constant_coefficients(phase):
+    """True when the phase's lift does not depend on the angle of attack."""
+    return phase.aero_model == AERO_CONSTANT

@@ -1,0 +1,231 @@
+"""Equations of motion of a point mass over a rotating Earth (compiled right-hand side).
+
+Frames: the state is Earth-centred inertial (ECI) Cartesian position (m), velocity (m/s) and
+mass (kg). ECI and Earth-fixed (ECEF) axes coincide at t = 0 and ECEF turns about +z at the
+Earth's rotation rate. The atmosphere co-rotates with the Earth and moves with the wind
+(east and north components against altitude), so aerodynamic forces act on the air-relative
+velocity ``v - omega x r - wind``. Forces: gravitation (inverse square or J2), lift and drag
+with the lift vector turned by the bank angle about the air-relative velocity (positive bank
+turns right), thrust along a commanded direction with mass flow.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+
+from hyperflight.core.aerodynamics import coefficients
+from hyperflight.core.control import (
+    constant_coefficients,
+    controls,
+    lift_limit,
+    target_geometry,
+)
+from hyperflight.core.propulsion import thrust_and_mass_flow
+from hyperflight.core.schema import (
+    ATMOSPHERE_EXPONENTIAL,
+    ATMOSPHERE_TABLE,
+    AUX_A,
+    AUX_ALPHA,
+    AUX_ALT,
+    AUX_BANK,
+    AUX_CD,
+    AUX_CL,
+    AUX_HEATING,
+    AUX_LAT,
+    AUX_LON,
+    AUX_MACH,
+    AUX_NLOAD,
+    AUX_P,
+    AUX_QBAR,
+    AUX_RHO,
+    AUX_SPEED,
+    AUX_T,
+    AUX_TGT_DIST,
+    AUX_THROTTLE,
+    AUX_THRUST,
+    AUX_VREL,
+    AUX_VUP,
+    AUX_WIND_EAST,
+    AUX_WIND_NORTH,
+    THRUST_ATTITUDE,
+    atmosphere_view,
+    wind_view,
+)
+from hyperflight.environment.atmosphere import us76_kernel
+from hyperflight.environment.atmospheres import exponential_atmosphere, tabulated_atmosphere
+from hyperflight.environment.constants import G0_M_S2
+from hyperflight.environment.geodesy import ecef_to_geodetic
+from hyperflight.environment.gravity import gravity_j2
+from hyperflight.environment.wind import wind_at
+
+
+@numba.njit(cache=True)
+def mean_radius(env):
+    """Mean radius of the ellipsoid, R1 = a (1 - f / 3) (IUGG; 6,371,008.8 m for WGS-84)."""
+    return env.equatorial_radius_m * (1.0 - (1.0 - math.sqrt(1.0 - env.eccentricity_squared)) / 3.0)
+
+
+@numba.njit(cache=True)
+def atmosphere(env, tables, atm, alt):
+    """(temperature K, pressure Pa, density kg/m^3, speed of sound m/s) of the flight's model,
+    the density times the environment's ``density_scale``."""
+    model = env.atmosphere_model
+    if model == ATMOSPHERE_EXPONENTIAL:
+        temp, pres, rho, sos, _mu = exponential_atmosphere(
+            alt, env.density_sea_level_kg_m3, env.scale_height_m, env.temperature_k
+        )
+    elif model == ATMOSPHERE_TABLE:
+        alts, log_rho, temps = atmosphere_view(tables, env.atmosphere_table)
+        temp, pres, rho, sos, _mu = tabulated_atmosphere(alt, alts, log_rho, temps)
+    else:
+        temp, pres, rho, sos, _mu = us76_kernel(alt, atm)
+    return temp, pres, rho * env.density_scale, sos
+
+
+@numba.njit(cache=True)
+def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
+    """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``.
+
+    ``t`` flight time (s), ``tp`` time since the phase began (s), ``phase`` a PHASE record,
+    ``env`` an ENVIRONMENT record, ``tables`` the flight's tables, ``atm`` US 1976's table.
+    """
+    a_e = env.equatorial_radius_m
+    e2 = env.eccentricity_squared
+    om = env.rotation_rate_rad_s
+    x, yy, z = y[0], y[1], y[2]
+    vx, vy, vz = y[3], y[4], y[5]
+    m = y[6]
+    th = om * t
+    c = math.cos(th)
+    s = math.sin(th)
+    # Earth-fixed position.
+    xe = c * x + s * yy
+    ye = -s * x + c * yy
+    lat, lon_e, alt = ecef_to_geodetic(xe, ye, z, a_e, e2)
+    # Earth-relative velocity in ECI: v - omega x r.
+    gx_, gy_, gz_ = vx + om * yy, vy - om * x, vz
+    speed = math.sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_)
+    # Geodetic up, north and east in ECI (longitude in inertial axes = lon_e + th).
+    lon_i = lon_e + th
+    cphi = math.cos(lat)
+    sphi = math.sin(lat)
+    clam = math.cos(lon_i)
+    slam = math.sin(lon_i)
+    ux, uy, uz = cphi * clam, cphi * slam, sphi
+    nx, ny, nz = -sphi * clam, -sphi * slam, cphi
+    ex, ey, ez = -slam, clam, 0.0
+    vup = gx_ * ux + gy_ * uy + gz_ * uz
+    heading = math.atan2(gx_ * ex + gy_ * ey, gx_ * nx + gy_ * ny + gz_ * nz)
+    # Air-relative velocity: minus the wind.
+    w_e = 0.0
+    w_n = 0.0
+    if env.wind_table >= 0:
+        alts, east, north = wind_view(tables, env.wind_table)
+        w_e, w_n = wind_at(alt, alts, east, north)
+        w_e *= env.wind_scale
+        w_n *= env.wind_scale
+    wx = gx_ - w_e * ex - w_n * nx
+    wy = gy_ - w_e * ey - w_n * ny
+    wz = gz_ - w_n * nz
+    vrel = math.sqrt(wx * wx + wy * wy + wz * wz)
+
+    temp, pres, rho, sos = atmosphere(env, tables, atm, alt)
+    mach = vrel / sos if sos > 0.0 else 0.0
+    qbar = 0.5 * rho * vrel * vrel
+
+    tgt_ang, tgt_brg = target_geometry(
+        lat, lon_e, phase.target_latitude_rad, phase.target_longitude_rad
+    )
+    tgt_dist = tgt_ang * mean_radius(env)
+    alpha, bank, th_el, th_az, throttle = controls(
+        phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
+    )
+
+    # Velocity direction and lift direction.
+    if vrel > 1e-9:
+        evx, evy, evz = wx / vrel, wy / vrel, wz / vrel
+    else:
+        evx, evy, evz = ux, uy, uz
+    d = ux * evx + uy * evy + uz * evz
+    lx, ly, lz = ux - d * evx, uy - d * evy, uz - d * evz
+    ln = math.sqrt(lx * lx + ly * ly + lz * lz)
+    if ln < 1e-9:
+        # Vertical flight: the lift plane is taken through local north.
+        d = nx * evx + ny * evy + nz * evz
+        lx, ly, lz = nx - d * evx, ny - d * evy, nz - d * evz
+        ln = math.sqrt(lx * lx + ly * ly + lz * lz)
+    lx, ly, lz = lx / ln, ly / ln, lz / ln
+    # Right-hand side direction: e_v x l.
+    rx = evy * lz - evz * ly
+    ry = evz * lx - evx * lz
+    rz = evx * ly - evy * lx
+    cb = math.cos(bank)
+    sb = math.sin(bank)
+    bx, by, bz = cb * lx + sb * rx, cb * ly + sb * ry, cb * lz + sb * rz
+
+    cl, cd = coefficients(phase, tables, mach, alpha)
+    cl_lim = lift_limit(phase, qbar, m, G0_M_S2)
+    if cl != 0.0 and abs(cl) > cl_lim:
+        if constant_coefficients(phase):
+            # No angle of attack to reduce: the lift itself is held at the limit.
+            cl = math.copysign(cl_lim, cl)
+        else:
+            # Fly a smaller angle of attack (lift taken linear in alpha near the limit).
+            alpha = alpha * cl_lim / abs(cl)
+            cl, cd = coefficients(phase, tables, mach, alpha)
+    fa = qbar * phase.reference_area_m2 / m
+    fx = fa * (cl * bx - cd * evx)
+    fy = fa * (cl * by - cd * evy)
+    fz = fa * (cl * bz - cd * evz)
+
+    thrust, mdot = thrust_and_mass_flow(phase, tables, mach, alt, throttle)
+    if thrust != 0.0:
+        if phase.thrust_direction == THRUST_ATTITUDE:
+            ce = math.cos(th_el)
+            tn, te, td = ce * math.cos(th_az), ce * math.sin(th_az), -math.sin(th_el)
+            tx = tn * nx + te * ex - td * ux
+            ty = tn * ny + te * ey - td * uy
+            tz = tn * nz + te * ez - td * uz
+        else:
+            ca = math.cos(alpha)
+            sa = math.sin(alpha)
+            tx, ty, tz = ca * evx + sa * bx, ca * evy + sa * by, ca * evz + sa * bz
+        ft = thrust / m
+        fx += ft * tx
+        fy += ft * ty
+        fz += ft * tz
+
+    gx, gy, gz = gravity_j2(x, yy, z, env.mu_m3_s2, a_e, env.j2)
+    dy[0] = vx
+    dy[1] = vy
+    dy[2] = vz
+    dy[3] = gx + fx
+    dy[4] = gy + fy
+    dy[5] = gz + fz
+    dy[6] = -mdot
+
+    aux[AUX_ALT] = alt
+    aux[AUX_LAT] = lat
+    aux[AUX_LON] = lon_e
+    aux[AUX_MACH] = mach
+    aux[AUX_QBAR] = qbar
+    aux[AUX_ALPHA] = alpha
+    aux[AUX_BANK] = bank
+    aux[AUX_CL] = cl
+    aux[AUX_CD] = cd
+    aux[AUX_THRUST] = thrust
+    aux[AUX_NLOAD] = math.sqrt(fx * fx + fy * fy + fz * fz) / G0_M_S2
+    aux[AUX_RHO] = rho
+    aux[AUX_P] = pres
+    aux[AUX_T] = temp
+    aux[AUX_A] = sos
+    aux[AUX_VREL] = vrel
+    aux[AUX_VUP] = vup
+    aux[AUX_THROTTLE] = throttle
+    aux[AUX_TGT_DIST] = tgt_dist
+    aux[AUX_HEATING] = math.sqrt(rho) * vrel * vrel * vrel
+    aux[AUX_WIND_EAST] = w_e
+    aux[AUX_WIND_NORTH] = w_n
+    aux[AUX_SPEED] = speed

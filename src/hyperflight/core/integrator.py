@@ -1,0 +1,633 @@
+"""The one integration loop: Dormand-Prince 5(4), events, phases, observers (compiled).
+
+Every driver (one flight, the parallel and serial batch, the GPU) runs :func:`integrate`; they
+differ only in what they keep, chosen by the observers:
+
+- rows (``schema.ROWS_*``): every row in order (start, a sample every ``output_step_s``, each
+  event, the end), only the samples at their grid index, or none;
+- events: each located event (time, state, phase, index) while there is room;
+- the summary (a ``schema.SUMMARY`` record): end state, and maxima over every accepted step
+  (its end point), with the apogee located exactly where the altitude rate crosses zero.
+
+Integrator: the Dormand-Prince 5(4) pair (J. R. Dormand, P. J. Prince, "A family of embedded
+Runge-Kutta formulae", J. Comp. Appl. Math. 6 (1980) 19-26) with the fourth-order continuous
+extension of Shampine (Math. Comp. 46 (1986) 135-150) used for output and events. Events are
+located by Illinois regula falsi on the continuous extension, to 1e-10 s.
+
+Work arrays are passed in (:func:`new_work` on the CPU, local arrays on the GPU), so the loop
+allocates nothing.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from hyperflight.core.equations import rhs
+from hyperflight.core.events import crossed, event_value, passed_at_start
+from hyperflight.core.schema import (
+    AUX_ALT,
+    AUX_HEATING,
+    AUX_LAT,
+    AUX_LON,
+    AUX_MACH,
+    AUX_NLOAD,
+    AUX_QBAR,
+    AUX_SPEED,
+    AUX_VUP,
+    EV_APOGEE,
+    EV_IMPACT,
+    MAX_EVENTS,
+    NAUX,
+    NSTATE,
+    ROWS_ALL,
+    ROWS_GRID,
+    ROWS_NONE,
+    STATE_MASS,
+    STATUS_MAX_STEPS,
+    STATUS_MAX_TIME,
+    STATUS_NONFINITE,
+    STATUS_OK,
+    STATUS_OUTPUT_FULL,
+    STATUS_STEP_TOO_SMALL,
+)
+
+# Dormand-Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
+C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
+A21 = 1.0 / 5.0
+A31, A32 = 3.0 / 40.0, 9.0 / 40.0
+A41, A42, A43 = 44.0 / 45.0, -56.0 / 15.0, 32.0 / 9.0
+A51, A52, A53, A54 = 19372.0 / 6561.0, -25360.0 / 2187.0, 64448.0 / 6561.0, -212.0 / 729.0
+A61, A62, A63, A64, A65 = (
+    9017.0 / 3168.0,
+    -355.0 / 33.0,
+    46732.0 / 5247.0,
+    49.0 / 176.0,
+    -5103.0 / 18656.0,
+)
+B1, B3, B4, B5, B6 = 35.0 / 384.0, 500.0 / 1113.0, 125.0 / 192.0, -2187.0 / 6784.0, 11.0 / 84.0
+# Error coefficients: fifth-order minus embedded fourth-order weights.
+E1 = 71.0 / 57600.0
+E3 = -71.0 / 16695.0
+E4 = 71.0 / 1920.0
+E5 = -17253.0 / 339200.0
+E6 = 22.0 / 525.0
+E7 = -1.0 / 40.0
+N_STAGES = 7
+
+# Continuous extension: y(t + theta h) = y + h sum_i k_i sum_j P[i, j] theta^(j+1)
+# (Shampine 1986; the form used by Hairer, Norsett & Wanner, Solving ODEs I, sec. II.6).
+DENSE_P = np.array(
+    [
+        [
+            1.0,
+            -8048581381.0 / 2820520608.0,
+            8663915743.0 / 2820520608.0,
+            -12715105075.0 / 11282082432.0,
+        ],
+        [0.0, 0.0, 0.0, 0.0],
+        [
+            0.0,
+            131558114200.0 / 32700410799.0,
+            -68118460800.0 / 10900136933.0,
+            87487479700.0 / 32700410799.0,
+        ],
+        [
+            0.0,
+            -1754552775.0 / 470086768.0,
+            14199869525.0 / 1410260304.0,
+            -10690763975.0 / 1880347072.0,
+        ],
+        [
+            0.0,
+            127303824393.0 / 49829197408.0,
+            -318862633887.0 / 49829197408.0,
+            701980252875.0 / 199316789632.0,
+        ],
+        [0.0, -282668133.0 / 205662961.0, 2019193451.0 / 616988883.0, -1453857185.0 / 822651844.0],
+        [0.0, 40617522.0 / 29380423.0, -110615467.0 / 29380423.0, 69997945.0 / 29380423.0],
+    ]
+)
+
+# Work arrays of the loop, by row: states, derived quantities, event bookkeeping.
+V_Y, V_YNEW, V_YTMP, V_YEV, V_DTMP = 0, 1, 2, 3, 4
+N_VEC = 5
+A_CUR, A_NEW, A_TMP = 0, 1, 2
+N_AUXW = 3
+G_PREV, G_NEW, G_THETA, G_NT_THETA = 0, 1, 2, 3
+N_EVW = 4
+
+
+def new_work():
+    """CPU work arrays of :func:`integrate`: (stages, states, aux, event values, indices)."""
+    return (
+        np.zeros((N_STAGES, NSTATE)),
+        np.zeros((N_VEC, NSTATE)),
+        np.zeros((N_AUXW, NAUX)),
+        np.zeros((N_EVW, MAX_EVENTS)),
+        np.zeros(MAX_EVENTS, dtype=np.int64),
+    )
+
+
+def new_rows(capacity: int, width: int):
+    """CPU row buffers of :func:`integrate`: (time, rows, phase index)."""
+    return np.empty(capacity), np.empty((capacity, width)), np.empty(capacity, dtype=np.int64)
+
+
+def new_events(capacity: int):
+    """CPU event buffers of :func:`integrate`: (time, state, (phase, event index))."""
+    return np.empty(capacity), np.empty((capacity, NSTATE)), np.empty((capacity, 2), np.int64)
+
+
+@numba.njit(cache=True)
+def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
+    """One Dormand-Prince 5(4) step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given.
+
+    Fills the stages ``k[1..6]`` (``k[6]`` = f(t + h, ynew), first same as last), the new state
+    ``ynew`` and its derived quantities ``auxnew``. Returns the RMS error norm (scaled by
+    atol + rtol |y|) and whether the new state is finite.
+    """
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * A21 * k[0, j]
+    rhs(t + C2 * h, ytmp, tp + C2 * h, phase, env, tables, atm, k[1], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (A31 * k[0, j] + A32 * k[1, j])
+    rhs(t + C3 * h, ytmp, tp + C3 * h, phase, env, tables, atm, k[2], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (A41 * k[0, j] + A42 * k[1, j] + A43 * k[2, j])
+    rhs(t + C4 * h, ytmp, tp + C4 * h, phase, env, tables, atm, k[3], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (A51 * k[0, j] + A52 * k[1, j] + A53 * k[2, j] + A54 * k[3, j])
+    rhs(t + C5 * h, ytmp, tp + C5 * h, phase, env, tables, atm, k[4], auxtmp)
+    for j in range(NSTATE):
+        ytmp[j] = y[j] + h * (
+            A61 * k[0, j] + A62 * k[1, j] + A63 * k[2, j] + A64 * k[3, j] + A65 * k[4, j]
+        )
+    rhs(t + h, ytmp, tp + h, phase, env, tables, atm, k[5], auxtmp)
+    for j in range(NSTATE):
+        ynew[j] = y[j] + h * (
+            B1 * k[0, j] + B3 * k[2, j] + B4 * k[3, j] + B5 * k[4, j] + B6 * k[5, j]
+        )
+    rhs(t + h, ynew, tp + h, phase, env, tables, atm, k[6], auxnew)
+    err = 0.0
+    finite = True
+    for j in range(NSTATE):
+        if not math.isfinite(ynew[j]):
+            finite = False
+        sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
+        ej = h * (
+            E1 * k[0, j] + E3 * k[2, j] + E4 * k[3, j] + E5 * k[4, j] + E6 * k[5, j] + E7 * k[6, j]
+        )
+        err += (ej / sc) ** 2
+    return math.sqrt(err / NSTATE), finite
+
+
+@numba.njit(cache=True)
+def dense_eval(theta, h, y0, k, out):
+    """Continuous extension at fraction ``theta`` of the step of size ``h`` from ``y0``."""
+    t1 = theta
+    t2 = t1 * theta
+    t3 = t2 * theta
+    t4 = t3 * theta
+    for j in range(NSTATE):
+        acc = 0.0
+        for i in range(N_STAGES):
+            bi = DENSE_P[i, 0] * t1 + DENSE_P[i, 1] * t2 + DENSE_P[i, 2] * t3 + DENSE_P[i, 3] * t4
+            acc += bi * k[i, j]
+        out[j] = y0[j] + h * acc
+
+
+@numba.njit(cache=True)
+def locate(kind, value, g0, g1, b_max, t, tp, h, y, k, phase, env, tables, atm, ytmp, dtmp, aux):
+    """Fraction of the step in (0, b_max] where the event function crosses zero (Illinois).
+
+    The returned point lies on the far (already crossed) side, within 1e-10 s of the root;
+    ``aux`` holds the derived quantities of the last trial point.
+    """
+    a_th, b_th = 0.0, b_max
+    ga, gb = g0, g1
+    side = 0
+    for _it in range(200):
+        if (b_th - a_th) * h < 1e-10:
+            break
+        if gb != ga:
+            r = (a_th * gb - b_th * ga) / (gb - ga)
+        else:
+            r = 0.5 * (a_th + b_th)
+        # Keep the trial point strictly inside the bracket.
+        w = b_th - a_th
+        r = min(max(r, a_th + 1e-3 * w), b_th - 1e-3 * w)
+        dense_eval(r, h, y, k, ytmp)
+        rhs(t + r * h, ytmp, tp + r * h, phase, env, tables, atm, dtmp, aux)
+        gr = event_value(kind, value, t + r * h, tp + r * h, ytmp, aux)
+        if gr == 0.0:
+            return r
+        if (gr > 0.0) == (gb > 0.0):
+            b_th, gb = r, gr
+            if side == -1:
+                ga *= 0.5
+            side = -1
+        else:
+            a_th, ga = r, gr
+            if side == 1:
+                gb *= 0.5
+            side = 1
+    return b_th
+
+
+# ---- observers ---------------------------------------------------------------------------
+@numba.njit(cache=True)
+def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index):
+    """Keep a row as the row observer says; returns (new row count, False if full)."""
+    out_t, out_rows, out_phase = rows
+    if mode == ROWS_NONE:
+        return n_rows, True
+    if mode == ROWS_GRID:
+        # Only rows on the output grid, each at its index.
+        k = int(round(t / output_step))
+        if 0 <= k < out_t.shape[0] and abs(t - k * output_step) < 1e-9 * max(1.0, t):
+            out_t[k] = t
+            for j in range(NSTATE):
+                out_rows[k, j] = y[j]
+            for j in range(NAUX):
+                out_rows[k, NSTATE + j] = aux[j]
+            out_phase[k] = phase_index
+        return n_rows, True
+    if n_rows >= out_t.shape[0]:
+        return n_rows, False
+    out_t[n_rows] = t
+    for j in range(NSTATE):
+        out_rows[n_rows, j] = y[j]
+    for j in range(NAUX):
+        out_rows[n_rows, NSTATE + j] = aux[j]
+    out_phase[n_rows] = phase_index
+    return n_rows + 1, True
+
+
+@numba.njit(cache=True)
+def _emit_event(events, n_ev, t, y, phase_index, event_index):
+    """Keep an event while there is room; returns the new event count."""
+    ev_t, ev_y, ev_meta = events
+    if n_ev >= ev_t.shape[0]:
+        return n_ev
+    ev_t[n_ev] = t
+    for j in range(NSTATE):
+        ev_y[n_ev, j] = y[j]
+    ev_meta[n_ev, 0] = phase_index
+    ev_meta[n_ev, 1] = event_index
+    return n_ev + 1
+
+
+@numba.njit(cache=True)
+def _start_summary(s):
+    s.apogee_m = -1e300
+    s.max_speed_m_s = -1.0
+    s.max_mach = -1.0
+    s.max_dynamic_pressure_pa = -1.0
+    s.max_load_factor_g = -1.0
+    s.max_heating_parameter = -1.0
+    s.accepted_steps = 0
+    s.rejected_steps = 0
+
+
+@numba.njit(cache=True)
+def _observe(s, t, aux):
+    """Update the summary's maxima with one point of the flight."""
+    if aux[AUX_ALT] > s.apogee_m:
+        s.apogee_m = aux[AUX_ALT]
+        s.apogee_time_s = t
+    if aux[AUX_SPEED] > s.max_speed_m_s:
+        s.max_speed_m_s = aux[AUX_SPEED]
+        s.max_speed_time_s = t
+        s.max_speed_altitude_m = aux[AUX_ALT]
+    if aux[AUX_MACH] > s.max_mach:
+        s.max_mach = aux[AUX_MACH]
+        s.max_mach_time_s = t
+        s.max_mach_altitude_m = aux[AUX_ALT]
+    if aux[AUX_QBAR] > s.max_dynamic_pressure_pa:
+        s.max_dynamic_pressure_pa = aux[AUX_QBAR]
+        s.max_dynamic_pressure_time_s = t
+    if aux[AUX_NLOAD] > s.max_load_factor_g:
+        s.max_load_factor_g = aux[AUX_NLOAD]
+        s.max_load_factor_time_s = t
+    if aux[AUX_HEATING] > s.max_heating_parameter:
+        s.max_heating_parameter = aux[AUX_HEATING]
+        s.max_heating_parameter_time_s = t
+
+
+@numba.njit(cache=True)
+def _end_summary(s, t, y, aux, status, last_phase):
+    s.flight_time_s = t
+    s.final_latitude_rad = aux[AUX_LAT]
+    s.final_longitude_rad = aux[AUX_LON]
+    s.final_altitude_m = aux[AUX_ALT]
+    s.final_speed_m_s = aux[AUX_SPEED]
+    s.final_mass_kg = y[STATE_MASS]
+    s.status = status
+    s.last_phase = last_phase
+
+
+# ---- the loop ------------------------------------------------------------------------------
+@numba.njit(cache=True)
+def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work):
+    """Fly through the phases from (t_init, y_init); the observers keep what they keep.
+
+    ``flight``: (phases, env, tables, atm): PHASE records, an ENVIRONMENT record, the tables
+    and US 1976's table. ``tol``: a TOLERANCES record. ``rows``/``events``: buffers from
+    :func:`new_rows` / :func:`new_events` (zero length: keep none). ``summary``: a SUMMARY
+    record, written. ``work``: :func:`new_work`. Returns (rows kept, events kept); the status
+    is ``summary.status`` (``STATUS_OUTPUT_FULL`` when the row buffer is too small, so the
+    caller can retry with a larger one).
+    """
+    phases, env, tables, atm = flight
+    k, vec, auxs, evw, nt_index = work
+    y = vec[V_Y]
+    ynew = vec[V_YNEW]
+    ytmp = vec[V_YTMP]
+    yev = vec[V_YEV]
+    dtmp = vec[V_DTMP]
+    aux = auxs[A_CUR]
+    auxnew = auxs[A_NEW]
+    auxtmp = auxs[A_TMP]
+    g_prev = evw[G_PREV]
+    g_new = evw[G_NEW]
+    ev_theta = evw[G_THETA]
+    nt_theta = evw[G_NT_THETA]
+    rtol = tol.rtol
+    atol = tol.atol
+    max_step = tol.max_step_s
+    max_steps = tol.max_steps
+    t_max = tol.max_time_s
+    output_step = tol.output_step_s
+
+    n_phase = phases.shape[0]
+    for j in range(NSTATE):
+        y[j] = y_init[j]
+    _start_summary(summary)
+    t = t_init
+    n_out = 0
+    n_ev = 0
+    last_row_t = -math.inf
+    steps = 0
+    status = STATUS_OK
+    next_sample = 1
+    h = 0.0
+    phase_index = 0
+    while phase_index < n_phase:
+        phase = phases[phase_index]
+        y[STATE_MASS] -= phase.jettison_mass_kg
+        tp0 = t
+        rhs(t, y, 0.0, phase, env, tables, atm, k[0], aux)
+        start_ok = True
+        for j in range(NSTATE):
+            if not (math.isfinite(k[0, j]) and math.isfinite(y[j])):
+                start_ok = False
+        if not start_ok:
+            status = STATUS_NONFINITE
+            break
+        if phase_index == 0:
+            n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, phase_index)
+            if not room:
+                status = STATUS_OUTPUT_FULL
+                break
+            last_row_t = t
+            _observe(summary, t, aux)
+        nev = phase.n_events
+        for e in range(nev):
+            g_prev[e] = event_value(phase.event_kind[e], phase.event_value[e], t, 0.0, y, aux)
+        # Initial step size (Hairer, Norsett & Wanner, Solving ODEs I, II.4).
+        if h <= 0.0:
+            d0 = 0.0
+            d1 = 0.0
+            for j in range(NSTATE):
+                sc = atol + rtol * abs(y[j])
+                d0 += (y[j] / sc) ** 2
+                d1 += (k[0, j] / sc) ** 2
+            d0 = math.sqrt(d0 / NSTATE)
+            d1 = math.sqrt(d1 / NSTATE)
+            h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+            h = min(h, max_step)
+        phase_done = False
+        # A phase whose target distance or burnout mass is already passed ends at once.
+        for e in range(nev):
+            if phase.event_terminal[e] != 0 and passed_at_start(phase.event_kind[e], g_prev[e]):
+                if last_row_t < t:
+                    n_out, room = _emit_row(
+                        rows, row_mode, n_out, output_step, t, y, aux, phase_index
+                    )
+                    if not room:
+                        status = STATUS_OUTPUT_FULL
+                        break
+                    last_row_t = t
+                n_ev = _emit_event(events, n_ev, t, y, phase_index, e)
+                phase_done = True
+                break
+        if status != STATUS_OK:
+            break
+        while not phase_done:
+            if steps >= max_steps:
+                status = STATUS_MAX_STEPS
+                break
+            if t >= t_max:
+                status = STATUS_MAX_TIME
+                break
+            h = min(h, max_step, t_max - t)
+            hmin = 1e-12 * max(1.0, abs(t))
+            if h < hmin:
+                h = hmin
+            tp = t - tp0
+            err, finite = dp_step(
+                t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol
+            )
+            steps += 1
+            if not finite or not math.isfinite(err):
+                summary.rejected_steps += 1
+                if h <= hmin * 1.0000001:
+                    status = STATUS_NONFINITE
+                    break
+                h = max(h * 0.1, hmin)
+                continue
+            if err > 1.0:
+                summary.rejected_steps += 1
+                if h <= hmin * 1.0000001:
+                    status = STATUS_STEP_TOO_SMALL
+                    break
+                h = max(h * max(0.2, 0.9 * err**-0.2), hmin)
+                continue
+            summary.accepted_steps += 1
+            # Accepted step: locate every crossed event once; the earliest terminal one ends
+            # the step.
+            theta_stop = 2.0
+            stop_e = -1
+            for e in range(nev):
+                g_new[e] = event_value(
+                    phase.event_kind[e], phase.event_value[e], t + h, tp + h, ynew, auxnew
+                )
+            for e in range(nev):
+                ev_theta[e] = 2.0
+                if not crossed(g_prev[e], g_new[e], phase.event_direction[e]):
+                    continue
+                ev_theta[e] = locate(
+                    phase.event_kind[e],
+                    phase.event_value[e],
+                    g_prev[e],
+                    g_new[e],
+                    1.0,
+                    t,
+                    tp,
+                    h,
+                    y,
+                    k,
+                    phase,
+                    env,
+                    tables,
+                    atm,
+                    ytmp,
+                    dtmp,
+                    auxtmp,
+                )
+                if phase.event_terminal[e] != 0 and ev_theta[e] < theta_stop:
+                    theta_stop = ev_theta[e]
+                    stop_e = e
+            # Non-terminal events before the stop, sorted by time.
+            n_nt = 0
+            for e in range(nev):
+                th_e = ev_theta[e]
+                if phase.event_terminal[e] != 0 or th_e > 1.0 or th_e > theta_stop:
+                    continue
+                pos = n_nt
+                while pos > 0 and nt_theta[pos - 1] > th_e:
+                    nt_theta[pos] = nt_theta[pos - 1]
+                    nt_index[pos] = nt_index[pos - 1]
+                    pos -= 1
+                nt_theta[pos] = th_e
+                nt_index[pos] = e
+                n_nt += 1
+            # Rows inside the (possibly truncated) step: samples and recorded events.
+            t_end_step = t + h if stop_e < 0 else t + theta_stop * h
+            i_nt = 0
+            while True:
+                ts = t_init + next_sample * output_step
+                sample_ok = ts < t_end_step or (stop_e < 0 and ts <= t_end_step)
+                take_event = i_nt < n_nt and (not sample_ok or t + nt_theta[i_nt] * h <= ts)
+                if not sample_ok and not take_event:
+                    break
+                if take_event:
+                    th_s = nt_theta[i_nt]
+                    te = t + th_s * h
+                    dense_eval(th_s, h, y, k, ytmp)
+                    rhs(te, ytmp, te - tp0, phase, env, tables, atm, dtmp, auxtmp)
+                    n_out, room = _emit_row(
+                        rows, row_mode, n_out, output_step, te, ytmp, auxtmp, phase_index
+                    )
+                    if not room:
+                        status = STATUS_OUTPUT_FULL
+                        break
+                    last_row_t = te
+                    n_ev = _emit_event(events, n_ev, te, ytmp, phase_index, nt_index[i_nt])
+                    i_nt += 1
+                    continue
+                if last_row_t == ts:
+                    next_sample += 1
+                    continue
+                if row_mode != ROWS_NONE:
+                    th_s = (ts - t) / h
+                    dense_eval(th_s, h, y, k, ytmp)
+                    rhs(ts, ytmp, ts - tp0, phase, env, tables, atm, dtmp, auxtmp)
+                    n_out, room = _emit_row(
+                        rows, row_mode, n_out, output_step, ts, ytmp, auxtmp, phase_index
+                    )
+                    if not room:
+                        status = STATUS_OUTPUT_FULL
+                        break
+                    last_row_t = ts
+                next_sample += 1
+            if status != STATUS_OK:
+                break
+            # The apogee: where the altitude rate crosses zero falling inside this step.
+            if stop_e >= 0:
+                dense_eval(theta_stop, h, y, k, yev)
+                rhs(
+                    t + theta_stop * h,
+                    yev,
+                    tp + theta_stop * h,
+                    phase,
+                    env,
+                    tables,
+                    atm,
+                    dtmp,
+                    auxtmp,
+                )
+                vup_end = auxtmp[AUX_VUP]
+                th_end = theta_stop
+            else:
+                vup_end = auxnew[AUX_VUP]
+                th_end = 1.0
+            if aux[AUX_VUP] > 0.0 and vup_end <= 0.0:
+                th_a = locate(
+                    EV_APOGEE,
+                    0.0,
+                    aux[AUX_VUP],
+                    vup_end,
+                    th_end,
+                    t,
+                    tp,
+                    h,
+                    y,
+                    k,
+                    phase,
+                    env,
+                    tables,
+                    atm,
+                    ytmp,
+                    dtmp,
+                    auxtmp,
+                )
+                if auxtmp[AUX_ALT] > summary.apogee_m:
+                    summary.apogee_m = auxtmp[AUX_ALT]
+                    summary.apogee_time_s = t + th_a * h
+            if stop_e >= 0:
+                dense_eval(theta_stop, h, y, k, yev)
+                t = t + theta_stop * h
+                for j in range(NSTATE):
+                    y[j] = yev[j]
+                rhs(t, y, t - tp0, phase, env, tables, atm, dtmp, aux)
+                _observe(summary, t, aux)
+                n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, phase_index)
+                if not room:
+                    status = STATUS_OUTPUT_FULL
+                    break
+                last_row_t = t
+                n_ev = _emit_event(events, n_ev, t, y, phase_index, stop_e)
+                phase_done = True
+                if phase.event_kind[stop_e] == EV_IMPACT:
+                    # Reaching the ground ends the flight, whatever phases remain.
+                    phase_index = n_phase - 1
+                break
+            # Advance.
+            t = t + h
+            for j in range(NSTATE):
+                y[j] = ynew[j]
+                k[0, j] = k[6, j]
+            for j in range(NAUX):
+                aux[j] = auxnew[j]
+            for e in range(nev):
+                g_prev[e] = g_new[e]
+            _observe(summary, t, aux)
+            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err**-0.2))
+            h = h * fac
+        if not phase_done:
+            break
+        phase_index += 1
+    last = min(phase_index, n_phase - 1)
+    if status != STATUS_OK and status != STATUS_OUTPUT_FULL:
+        # Keep the point where the flight stopped.
+        if last_row_t < t:
+            n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, last)
+            if not room:
+                status = STATUS_OUTPUT_FULL
+        _observe(summary, t, aux)
+    _end_summary(summary, t, y, aux, status, last)
+    return n_out, n_ev

@@ -1,0 +1,37 @@
+"""Thrust and propellant mass flow of a phase (compiled).
+
+Constant thrust with its mass flow, or an air-breather: throttle x a maximum-thrust table in
+Mach and altitude, Isp against Mach, no thrust outside the engine's Mach band. The phase's
+``thrust_scale`` multiplies thrust and mass flow (same Isp); ``isp_scale`` divides the mass
+flow (more Isp, less propellant for the same thrust).
+"""
+
+from __future__ import annotations
+
+import numba
+
+from hyperflight.core.interpolate import bilinear, bracket, linear
+from hyperflight.core.schema import THRUST_TABLE, thrust_table_view
+from hyperflight.environment.constants import G0_M_S2
+
+
+@numba.njit(cache=True)
+def _table(tables, off, mach, alt, throttle):
+    machs, alts, max_thrust, isp, mach_min, mach_max = thrust_table_view(tables, off)
+    if mach < mach_min or mach > mach_max or throttle <= 0.0:
+        return 0.0, 0.0
+    im, wm = bracket(mach, machs)
+    ia, wa = bracket(alt, alts)
+    thrust = throttle * bilinear(max_thrust, alts.shape[0], machs.shape[0], ia, wa, im, wm)
+    return thrust, thrust / (linear(isp, im, wm) * G0_M_S2)
+
+
+@numba.njit(cache=True)
+def thrust_and_mass_flow(phase, tables, mach, alt, throttle):
+    """(thrust N, propellant mass flow kg/s) of the phase at this Mach, altitude, throttle."""
+    if phase.thrust_model == THRUST_TABLE:
+        thrust, mdot = _table(tables, phase.thrust_table, mach, alt, throttle)
+    else:
+        thrust, mdot = phase.thrust_n, phase.mass_flow_kg_s
+    s = phase.thrust_scale
+    return thrust * s, mdot * s / phase.isp_scale
