@@ -21,6 +21,7 @@ from hyperflight.analysis.batch import BatchOptions, PackedFlight
 from hyperflight.analysis.montecarlo import Normal, TruncatedNormal, Uniform, run_monte_carlo
 from hyperflight.mission.run import run_scenario
 from hyperflight.mission.scenario import load_scenario
+from hyperflight.report.dispersion import write_monte_carlo_plots
 
 # Assumed 1-sigma dispersions (illustrative, not from a source): aerodynamic coefficients 3 %,
 # density 5 % (truncated at +-20 %), Isp 0.5 %, payload mass 10 kg, launch azimuth +-0.2 deg.
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> dict:
         progress=True,
     )
     t_mc = time.perf_counter() - t0
-    paths = mc.write_plots(args.out)
+    paths = write_monte_carlo_plots(mc, args.out)
     mc.batch.to_parquet(args.out / "summary.parquet")
     stats = mc.statistics()
     disp = mc.dispersion()

@@ -20,6 +20,7 @@ import pytest
 from scipy.optimize import brentq
 
 from hyperflight import EarthModel, Event, InitialState, Phase, fly
+from hyperflight.analysis.defended_footprint import defended_footprint
 from hyperflight.defence import (
     LAYER_PARAMETERS,
     DefenceFieldError,
@@ -27,7 +28,6 @@ from hyperflight.defence import (
     LayerFileError,
     builtin_layers,
     cue_intervals,
-    defended_footprint,
     engagement_window,
     engagement_windows,
     load_layers,

@@ -25,6 +25,7 @@ from hyperflight.analysis.montecarlo import (
     draw,
     run_monte_carlo,
 )
+from hyperflight.report.dispersion import write_monte_carlo_plots
 
 MU = 3.986004418e14
 R = 6_371_000.0
@@ -214,7 +215,7 @@ def test_plots_and_statistics_of_a_lifting_flight(tmp_path) -> None:
     assert d["n_completed"] == 120 and d["sigma_major_km"] > d["sigma_minor_km"] > 0
     pts = mc.impact_points()
     assert abs(pts["east_km"].mean()) < 1e-3 and abs(pts["north_km"].mean()) < 1e-3
-    paths = mc.write_plots(tmp_path)
+    paths = write_monte_carlo_plots(mc, tmp_path)
     assert [p.name for p in paths] == ["impact_dispersion.png", "histograms.png"]
     for p in paths:
         assert p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and p.stat().st_size > 10_000

@@ -1,5 +1,5 @@
-"""``.plot()`` of the analysis results returns a matplotlib Figure and writes nothing unless
-a path is given (notebook use)."""
+"""``.plot()`` of the analysis results, and the report functions that draw them, return a
+matplotlib Figure and write nothing unless a path is given (notebook use)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from hyperflight.analysis.batch import PackedFlight
 from hyperflight.analysis.compare import ComparedFlight, Comparison, Contender
 from hyperflight.analysis.footprint import footprint
 from hyperflight.analysis.montecarlo import Normal, run_monte_carlo
+from hyperflight.report.comparison import comparison_figure
+from hyperflight.report.dispersion import monte_carlo_figure
 
 SPHERE = EarthModel.sphere(rotating=False)
 COAST = (Phase(name="coast", events=(Event(kind="impact"),)),)
@@ -62,11 +64,12 @@ def _comparison(arc) -> Comparison:
     )
 
 
-def _returns_figure_and_writes_nothing(obj, tmp_path, monkeypatch) -> None:
+def _returns_figure_and_writes_nothing(draw, tmp_path, monkeypatch) -> None:
+    """``draw()`` (a ``.plot`` method or a report function with its result bound)."""
     here = tmp_path / "cwd"
     here.mkdir()
     monkeypatch.chdir(here)
-    fig = obj.plot()
+    fig = draw()
     assert isinstance(fig, Figure) and fig.axes
     assert list(here.iterdir()) == []
     assert list(tmp_path.iterdir()) == [here]
@@ -74,12 +77,12 @@ def _returns_figure_and_writes_nothing(obj, tmp_path, monkeypatch) -> None:
 
 def test_comparison_plot(arc, tmp_path, monkeypatch) -> None:
     cmp = _comparison(arc)
-    _returns_figure_and_writes_nothing(cmp, tmp_path, monkeypatch)
-    fig = cmp.plot()
+    _returns_figure_and_writes_nothing(lambda: comparison_figure(cmp), tmp_path, monkeypatch)
+    fig = comparison_figure(cmp)
     assert fig.axes[0].get_xlabel() == "downrange (km)"
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()][0].startswith("ballistic")
     out = tmp_path / "out" / "cmp.png"
-    assert isinstance(cmp.plot(out), Figure)
+    assert isinstance(comparison_figure(cmp, out), Figure)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -87,7 +90,7 @@ def test_comparison_plot_with_nothing_flown(arc) -> None:
     cmp = _comparison(arc)
     empty = Comparison(**{**cmp.__dict__, "flights": cmp.flights[1:]})
     with pytest.raises(ValueError, match="no contender was flown"):
-        empty.plot()
+        comparison_figure(empty)
 
 
 def test_monte_carlo_plot(tmp_path, monkeypatch) -> None:
@@ -95,16 +98,16 @@ def test_monte_carlo_plot(tmp_path, monkeypatch) -> None:
     mc = run_monte_carlo(
         base, {"speed_delta_m_s": Normal(mean=0.0, std=20.0)}, n_members=8, seed=3, progress=False
     )
-    _returns_figure_and_writes_nothing(mc, tmp_path, monkeypatch)
+    _returns_figure_and_writes_nothing(lambda: monte_carlo_figure(mc), tmp_path, monkeypatch)
     out = tmp_path / "mc.png"
-    fig = mc.plot(out)
+    fig = monte_carlo_figure(mc, out)
     assert isinstance(fig, Figure) and out.stat().st_size > 0
     assert fig.axes[0].get_xlabel() == "east (km)"
 
 
 def test_footprint_plot(tmp_path, monkeypatch) -> None:
     fp = footprint(GLIDE_START, "htv2-like", bank_deg=[-30.0, 0.0, 30.0], earth=SPHERE)
-    _returns_figure_and_writes_nothing(fp, tmp_path, monkeypatch)
+    _returns_figure_and_writes_nothing(fp.plot, tmp_path, monkeypatch)
     # With a path: written, and the path returned (as before).
     p = fp.plot(tmp_path / "fp.png")
     assert p == tmp_path / "fp.png" and p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -141,6 +144,6 @@ def test_optimal_footprint_plot(tmp_path, monkeypatch) -> None:
         solutions=(sol,),  # type: ignore[arg-type]
         solve_time_s=0.0,
     )
-    _returns_figure_and_writes_nothing(fp, tmp_path, monkeypatch)
+    _returns_figure_and_writes_nothing(fp.plot, tmp_path, monkeypatch)
     out = tmp_path / "opt.png"
     assert isinstance(fp.plot(out), Figure) and out.stat().st_size > 0

@@ -48,7 +48,7 @@ _EXPORTS = {
     "load_layers": "hyperflight.defence",
     "engagement_windows": "hyperflight.defence",
     "window_sensitivity": "hyperflight.defence",
-    "defended_footprint": "hyperflight.defence",
+    "defended_footprint": "hyperflight.analysis.defended_footprint",
     "WalkerConstellation": "hyperflight.sensors.constellation",
     "custody": "hyperflight.sensors.custody",
 }

@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -374,19 +373,6 @@ class Comparison:
                 "each window rests on."
             )
         return lines
-
-    def plot(self, path: str | Path | None = None) -> Any:
-        """Altitude (km) against downrange (km) of every flown contender, as a matplotlib
-        Figure; written as PNG only when ``path`` is given (see
-        :func:`hyperflight.report.plots.altitude_vs_downrange_figure`)."""
-        from hyperflight.report.plots import altitude_vs_downrange_figure
-
-        flown = [
-            (f.contender.label, f.result.trajectory) for f in self.flights if f.result is not None
-        ]
-        if not flown:
-            raise ValueError("Comparison.plot: no contender was flown, nothing to draw")
-        return altitude_vs_downrange_figure(flown, path)
 
 
 Sensor = Radar | InfraredSatellite | WalkerConstellation

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -324,44 +323,6 @@ class MonteCarloResult:
             "major_axis_azimuth_deg": az,
             "cep_km": float(np.median(r)) if r.size else float("nan"),
         }
-
-    def plot(self, path: str | Path | None = None, *, title: str | None = None) -> Any:
-        """Impact dispersion of the completed members (east/north km about their mean point,
-        1- and 2-sigma ellipses) as a matplotlib Figure; written as PNG only when ``path`` is
-        given (see :func:`hyperflight.report.dispersion.impact_dispersion_figure`)."""
-        from hyperflight.report.dispersion import impact_dispersion_figure
-
-        pts = self.impact_points()
-        name = title or f"{self.batch.base.name}: impact dispersion ({len(pts):,} members)"
-        return impact_dispersion_figure(
-            pts["east_km"].to_numpy(), pts["north_km"].to_numpy(), path, title=name
-        )
-
-    def write_plots(self, out_dir: str | Path, *, title: str | None = None) -> list[Path]:
-        """Impact dispersion (1- and 2-sigma ellipses) and histograms of flight time and speed
-        at impact, as PNG files in ``out_dir``; returns the paths."""
-        from hyperflight.report.dispersion import plot_histograms, plot_impact_dispersion
-
-        out = Path(out_dir)
-        name = title or self.batch.base.name
-        pts = self.impact_points()
-        ok = self.summary.loc[self.summary["ok"]]
-        return [
-            plot_impact_dispersion(
-                pts["east_km"].to_numpy(),
-                pts["north_km"].to_numpy(),
-                out / "impact_dispersion.png",
-                title=f"{name}: impact dispersion ({len(pts):,} members)",
-            ),
-            plot_histograms(
-                {
-                    "flight time (s)": ok["flight_time_s"].to_numpy(),
-                    "speed at impact (m/s)": ok["final_speed_m_s"].to_numpy(),
-                },
-                out / "histograms.png",
-                title=f"{name}: {len(ok):,} members",
-            ),
-        ]
 
 
 def _mean_point(lat_deg: np.ndarray, lon_deg: np.ndarray) -> tuple[float, float]:

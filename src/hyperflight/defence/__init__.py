@@ -8,8 +8,10 @@ and no kill probability is computed. One call per job:
 - :func:`builtin_layers` / :func:`load_layers`: the built-in generic layers, or a user's
   layer file (safe reading, errors naming the file, the layer and the field);
 - :func:`engagement_window` / :func:`engagement_windows`: when a layer could meet a flight;
-- :func:`window_sensitivity`: how the window moves when each assumption moves;
-- :func:`defended_footprint`: the impact points a layer has a window against.
+- :func:`window_sensitivity`: how the window moves when each assumption moves.
+
+The impact points a layer has a window against (flying a batch of flights) are an analysis:
+:func:`hyperflight.analysis.defended_footprint.defended_footprint`.
 
 Names are imported on first use (PEP 562): ``from hyperflight.defence import load_layers``
 does not load numba.
@@ -33,8 +35,6 @@ _EXPORTS = {
     "engagement_window": "hyperflight.defence.engagement",
     "engagement_windows": "hyperflight.defence.engagement",
     "window_sensitivity": "hyperflight.defence.sensitivity",
-    "DefendedFootprint": "hyperflight.defence.footprint",
-    "defended_footprint": "hyperflight.defence.footprint",
 }
 
 __all__ = sorted(_EXPORTS)

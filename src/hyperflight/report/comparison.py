@@ -12,7 +12,7 @@ import pandas as pd
 from hyperflight.analysis.compare import Comparison, radar_coverage_outline
 from hyperflight.report.engagement import plot_engagement
 from hyperflight.report.html import write_html_report
-from hyperflight.report.plots import plot_ground_track, plot_profiles
+from hyperflight.report.plots import altitude_vs_downrange_figure, plot_ground_track, plot_profiles
 from hyperflight.report.timelines import plot_detection_timelines
 
 
@@ -121,6 +121,16 @@ def _sensitivity_table(comp: Comparison) -> tuple[str, list[str], list[list[str]
         ],
         rows,
     )
+
+
+def comparison_figure(comp: Comparison, path: str | Path | None = None) -> Any:
+    """Altitude (km) against downrange (km) of every flown contender, as a matplotlib
+    Figure; written as PNG only when ``path`` is given (see
+    :func:`hyperflight.report.plots.altitude_vs_downrange_figure`)."""
+    flown = [(f.contender.label, f.result.trajectory) for f in comp.flights if f.result is not None]
+    if not flown:
+        raise ValueError("comparison_figure: no contender was flown, nothing to draw")
+    return altitude_vs_downrange_figure(flown, path)
 
 
 def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import numpy as np
@@ -21,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Ellipse, Polygon
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from hyperflight.analysis.montecarlo import covariance_ellipse
+from hyperflight.analysis.montecarlo import MonteCarloResult, covariance_ellipse
 from hyperflight.report.plots import (
     _RC,
     COAST_COLOR,
@@ -42,9 +43,11 @@ from hyperflight.report.plots import (
 __all__ = [
     "footprint_figure",
     "impact_dispersion_figure",
+    "monte_carlo_figure",
     "plot_footprint",
     "plot_histograms",
     "plot_impact_dispersion",
+    "write_monte_carlo_plots",
 ]
 
 # Share of a 2-D normal distribution inside its k-sigma ellipse: 1 - exp(-k^2 / 2).
@@ -341,3 +344,44 @@ def footprint_figure(
         if path is not None:
             _save(fig, Path(path))
     return fig
+
+
+# ------------------------------------------------------------- Monte Carlo results
+def monte_carlo_figure(
+    mc: MonteCarloResult, path: str | Path | None = None, *, title: str | None = None
+) -> Any:
+    """Impact dispersion of the completed members (east/north km about their mean point,
+    1- and 2-sigma ellipses) as a matplotlib Figure; written as PNG only when ``path`` is
+    given (see :func:`impact_dispersion_figure`)."""
+    pts = mc.impact_points()
+    name = title or f"{mc.batch.base.name}: impact dispersion ({len(pts):,} members)"
+    return impact_dispersion_figure(
+        pts["east_km"].to_numpy(), pts["north_km"].to_numpy(), path, title=name
+    )
+
+
+def write_monte_carlo_plots(
+    mc: MonteCarloResult, out_dir: str | Path, *, title: str | None = None
+) -> list[Path]:
+    """Impact dispersion (1- and 2-sigma ellipses) and histograms of flight time and speed
+    at impact, as PNG files in ``out_dir``; returns the paths."""
+    out = Path(out_dir)
+    name = title or mc.batch.base.name
+    pts = mc.impact_points()
+    ok = mc.summary.loc[mc.summary["ok"]]
+    return [
+        plot_impact_dispersion(
+            pts["east_km"].to_numpy(),
+            pts["north_km"].to_numpy(),
+            out / "impact_dispersion.png",
+            title=f"{name}: impact dispersion ({len(pts):,} members)",
+        ),
+        plot_histograms(
+            {
+                "flight time (s)": ok["flight_time_s"].to_numpy(),
+                "speed at impact (m/s)": ok["final_speed_m_s"].to_numpy(),
+            },
+            out / "histograms.png",
+            title=f"{name}: {len(ok):,} members",
+        ),
+    ]

@@ -1,0 +1,163 @@
+"""Backends that fly packed members: the :class:`Backend` protocol, its input
+:class:`PackedMembers`, :class:`CpuBackend` (numba ``prange``, or one thread),
+:class:`GpuBackend` (numba.cuda, summaries only), :data:`BACKENDS` and :func:`get_backend`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Protocol
+
+import numba
+import numpy as np
+
+from hyperflight.core.batch import run_packed
+
+
+@dataclass(frozen=True)
+class PackedMembers:
+    """The kernel's input for N members (leading axis), shared integer phase layout."""
+
+    y0: np.ndarray
+    phase_int: np.ndarray
+    phase_real: np.ndarray
+    data: np.ndarray
+    env: np.ndarray
+
+
+class Backend(Protocol):
+    """Something that flies packed members: returns (grids or None, summaries (N, S_SIZE)).
+
+    ``grids`` has shape (N, n_grid, NSTATE + NAUX) with rows every ``output_step_s`` from 0
+    to ``max_time_s`` (NaN after a member's end). A GPU backend implements this on the same
+    arrays; the CPU one is :class:`CpuBackend`.
+    """
+
+    name: str
+
+    def run(
+        self,
+        members: PackedMembers,
+        *,
+        grid: bool,
+        output_step_s: float,
+        max_time_s: float,
+        rtol: float,
+        atol: float,
+        max_step_s: float,
+        max_steps: int,
+    ) -> tuple[np.ndarray | None, np.ndarray]: ...
+
+
+@dataclass(frozen=True)
+class CpuBackend:
+    """The compiled kernel on the CPU: ``parallel`` uses every numba thread (prange over
+    members, dynamic chunks of ``parallel_chunk`` members so short and long flights balance);
+    otherwise one thread (what a Dask worker task uses)."""
+
+    parallel: bool = True
+    parallel_chunk: int = 4
+
+    @property
+    def name(self) -> str:
+        return "cpu" if self.parallel else "cpu-serial"
+
+    def run(
+        self,
+        members: PackedMembers,
+        *,
+        grid,
+        output_step_s,
+        max_time_s,
+        rtol,
+        atol,
+        max_step_s,
+        max_steps,
+    ):
+        kw = dict(
+            output_step_s=output_step_s,
+            max_time_s=max_time_s,
+            rtol=rtol,
+            atol=atol,
+            max_step_s=max_step_s,
+            max_steps=max_steps,
+            grid=grid,
+        )
+        arrays = (
+            np.ascontiguousarray(members.y0),
+            np.ascontiguousarray(members.phase_int),
+            np.ascontiguousarray(members.phase_real),
+            np.ascontiguousarray(members.data),
+            np.ascontiguousarray(members.env),
+        )
+        if not self.parallel:
+            return run_packed(*arrays, **kw, parallel=False)
+        with numba.parallel_chunksize(self.parallel_chunk):
+            return run_packed(*arrays, **kw)
+
+
+@dataclass(frozen=True)
+class GpuBackend:
+    """The numba.cuda kernel (:mod:`hyperflight.core.gpu`): one GPU thread per member.
+
+    Summaries only (no time series); its maxima come from the accepted steps, and its step
+    sequence differs from the CPU driver's, so members agree with the CPU to the tolerance,
+    not to round-off.
+    """
+
+    threads_per_block: int = 64
+    name: str = "gpu"
+
+    def run(
+        self,
+        members: PackedMembers,
+        *,
+        grid,
+        output_step_s,
+        max_time_s,
+        rtol,
+        atol,
+        max_step_s,
+        max_steps,
+    ):
+        if grid:
+            raise ValueError(
+                "backend 'gpu' keeps no time series; ask for series=False or use backend 'cpu'"
+            )
+        from hyperflight.core.gpu import gpu_available, run_packed_gpu
+
+        if not gpu_available():
+            raise RuntimeError("backend 'gpu': numba.cuda finds no usable GPU on this machine")
+        summaries = run_packed_gpu(
+            members.y0,
+            members.phase_int,
+            members.phase_real,
+            members.data,
+            members.env,
+            max_time_s=max_time_s,
+            rtol=rtol,
+            atol=atol,
+            max_step_s=max_step_s,
+            max_steps=max_steps,
+            threads_per_block=self.threads_per_block,
+        )
+        return None, summaries
+
+
+BACKENDS: Mapping[str, Backend] = MappingProxyType(
+    {
+        "cpu": CpuBackend(parallel=True),
+        "cpu-serial": CpuBackend(parallel=False),
+        "gpu": GpuBackend(),
+    }
+)
+
+
+def get_backend(backend: str | Backend) -> Backend:
+    if not isinstance(backend, str):
+        return backend
+    if backend not in BACKENDS:
+        raise ValueError(f"backend {backend!r} is not known; known: {', '.join(BACKENDS)}")
+    return BACKENDS[backend]
