@@ -29,6 +29,8 @@ from hyperflight import (
 )
 from hyperflight.core.flight import MIN_START_ALTITUDE_M, climb_acceleration_m_s2
 from hyperflight.core.phases import MAX_SHOWN, Steering, TableThrust, pack_phases
+from hyperflight.core.schema import TableWriter
+from hyperflight.core.world import environment_record
 from hyperflight.guidance.shapes import BoostShape, CruiseShape, GlideShape
 
 # A message repeats at most MAX_SHOWN characters of a value; the rest is fixed text.
@@ -114,7 +116,9 @@ def test_schedule_shapes_and_types() -> None:
     )
     # NumPy arrays work like tuples.
     c = Controls(schedule_time_s=np.array([0.0, 2.0]), alpha_schedule_deg=np.array([1.0, 2.0]))
-    assert c.scheduled and c.packed()[0] == 2
+    tables = TableWriter()
+    off = c.pack(tables)
+    assert c.scheduled and tables.array()[off] == 2
 
 
 # --------------------------------------------------------------------------------- steering
@@ -280,15 +284,17 @@ def test_ground_starts_that_climb_are_flown() -> None:
 def test_climb_acceleration_is_the_kernels() -> None:
     """At rest on the non-rotating sphere: minus the inverse-square gravity, mu / R^2."""
     start = _start(0.0, 0.0, 0.0)
-    pint, preal, data = pack_phases(COAST)
-    acc = climb_acceleration_m_s2(start.eci_state(SPHERE), pint, preal, data, SPHERE.as_array())
+    writer = TableWriter()
+    records, _ = pack_phases(COAST, writer)
+    env = environment_record(SPHERE, writer)
+    acc = climb_acceleration_m_s2(start.eci_state(SPHERE), records, env, writer.array())
     assert acc == pytest.approx(-3.986004418e14 / 6_371_000.0**2, rel=1e-6)
 
 
 def test_fly_max_steps_is_a_whole_number() -> None:
     start = _start(1000.0, 100.0, 0.0)
-    _raises(lambda: fly(start, COAST, max_steps=1.5), "fly: max_steps = 1.5 must be a whole")
-    _raises(lambda: fly(start, COAST, max_steps=0), "fly: max_steps = 0 is outside")
+    _raises(lambda: fly(start, COAST, max_steps=1.5), "tolerances: max_steps = 1.5 must be a whole")
+    _raises(lambda: fly(start, COAST, max_steps=0), "tolerances: max_steps = 0 is outside")
     assert fly(start, COAST, max_steps=np.int64(100_000)).ok
 
 

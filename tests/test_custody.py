@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from hyperflight.core import layout as L
+from hyperflight.core import schema as L
 from hyperflight.core.trajectory import FlightEvent, Trajectory
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array

@@ -238,7 +238,7 @@ def test_parquet_round_trip_with_units_frames_and_sources(result, tmp_path):
         tr, tmp_path / "t.parquet", extra=result.heating, sources=["a source", "another"]
     )
     schema = pq.read_schema(path)
-    assert len(schema) == 43
+    assert len(schema) == 46
     for field in schema:
         meta = {k.decode(): v.decode() for k, v in field.metadata.items()}
         assert meta["unit"] == X.COLUMN_INFO[field.name].unit, field.name
@@ -266,7 +266,7 @@ def test_netcdf_round_trip_with_cf_attributes(result, tmp_path):
         assert ds.attrs["Conventions"] == "CF-1.10" and ds.attrs["references"] == "src"
         assert "ECEF" in json.loads(ds.attrs["hyperflight_frames"])
         names = [*ds.data_vars, *ds.coords]
-        assert len(names) == 42  # the 43 columns less phase_name (phase has flag_meanings)
+        assert len(names) == 45  # the 46 columns less phase_name (phase has flag_meanings)
         for name in names:
             assert ds[name].attrs["units"] == X.COLUMN_INFO[name].unit, name
             assert ds[name].attrs["long_name"]
@@ -313,7 +313,7 @@ def test_column_dictionary_covers_every_column_and_the_docs_are_current(result):
 
     columns = set(result.trajectory.to_dataframe().columns)
     heating = set(heating_columns([0.0, 1.0], [1e-3, 1e-3], [1e3, 1e3], 0.1, 0.8))
-    assert len(columns | heating) == 43
+    assert len(columns | heating) == 46
     # Every column has an entry, and every entry is a column somewhere.
     assert set(X.COLUMN_INFO) == columns | heating | set(SERIES_NAMES)
     for name, info in X.COLUMN_INFO.items():

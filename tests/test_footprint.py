@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from hyperflight import EarthModel, InitialState
+from hyperflight import EarthModel, InitialState, Tolerances
 from hyperflight.analysis.batch import BatchOptions
 from hyperflight.analysis.footprint import Footprint, footprint, glide_phases
 
@@ -35,7 +35,7 @@ def fp() -> Footprint:
         bank_deg=BANKS,
         reversal_times_s=(None, 300.0),
         earth=SPHERE,
-        options=BatchOptions(rtol=1e-10, atol=1e-8),
+        options=BatchOptions(tolerances=Tolerances(rtol=1e-10, atol=1e-8)),
     )
 
 

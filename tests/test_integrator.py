@@ -10,7 +10,9 @@ import pandas as pd
 import pytest
 
 from hyperflight import Aerodynamics, Controls, EarthModel, Event, InitialState, Phase, fly
-from hyperflight.core import kernel as K
+from hyperflight.core import integrator as K
+from hyperflight.core import schema as S
+from hyperflight.core.control import controls
 
 
 def test_tableau_consistency() -> None:
@@ -112,18 +114,19 @@ def test_steering_banks_the_other_way_under_negative_lift() -> None:
     """With alpha < 0 the lift points down: to turn toward the target the bank must flip."""
     from hyperflight.core.phases import Steering
 
-    params = Steering(law="dive", alpha_deg=0.0, gamma_gain=3.0, bank_max_deg=60.0).packed()
-    preal = np.zeros(32)
+    rec = S.new_phases(1)
+    Steering(law="dive", alpha_deg=0.0, gamma_gain=3.0, bank_max_deg=60.0).fill(rec[0])
+    tables = np.zeros(1)
     # Target to the right (bearing 30 deg, heading 0); the vehicle is far too low for the
     # geometry (flight path above the line of sight), so the dive law pushes alpha negative.
-    alpha, bank, *_ = K.controls(
-        4, 0, 0.0, preal, params, 30_000.0, 2_000.0, 200.0, 0.0, 6.0, 0.001, np.radians(30.0)
+    alpha, bank, *_ = controls(
+        rec[0], tables, 0.0, 30_000.0, 2_000.0, 200.0, 0.0, 6.0, 6_371.0, np.radians(30.0)
     )
     assert alpha < 0.0
     assert bank < 0.0  # negative lift banked left turns the vehicle right
     # Positive alpha (vehicle above the line of sight): the ordinary sign.
-    alpha, bank, *_ = K.controls(
-        4, 0, 0.0, preal, params, 1_000.0, 2_000.0, -500.0, 0.0, 6.0, 0.05, np.radians(30.0)
+    alpha, bank, *_ = controls(
+        rec[0], tables, 0.0, 1_000.0, 2_000.0, -500.0, 0.0, 6.0, 318_550.0, np.radians(30.0)
     )
     assert alpha > 0.0 and bank > 0.0
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from hyperflight import EarthModel, Event, InitialState, Phase
+from hyperflight import EarthModel, Event, InitialState, Phase, Tolerances
 from hyperflight.analysis.batch import (
     BatchOptions,
     PackedFlight,
@@ -40,7 +40,7 @@ ARC_START = InitialState(
     flight_path_angle_deg=40.0,
     heading_deg=60.0,
 )
-TIGHT = BatchOptions(rtol=1e-12, atol=1e-10)
+TIGHT = BatchOptions(tolerances=Tolerances(rtol=1e-12, atol=1e-10))
 
 
 def kepler_range_m(v: np.ndarray, gamma_deg: float) -> np.ndarray:

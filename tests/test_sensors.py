@@ -18,7 +18,7 @@ import pytest
 from scipy.integrate import quad
 from scipy.optimize import brentq, minimize_scalar
 
-from hyperflight.core import layout as L
+from hyperflight.core import schema as L
 from hyperflight.core.trajectory import FlightEvent, Trajectory
 from hyperflight.environment.constants import WGS84_A_M, WGS84_E2
 from hyperflight.environment.earth import EarthModel

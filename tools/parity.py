@@ -16,6 +16,18 @@ import math
 import sys
 
 
+def _mc_options():
+    """The Monte Carlo at the batch's former default tolerances (rtol 1e-8, atol 1e-6, 50,000
+    steps), so figures recorded before and after the shared Tolerances compare like for like
+    (None before that change: the batch's own default then)."""
+    try:
+        from hyperflight.analysis.batch import BatchOptions
+        from hyperflight.core.flight import Tolerances
+    except ImportError:
+        return None
+    return BatchOptions(tolerances=Tolerances(rtol=1e-8, atol=1e-6, max_steps=50_000))
+
+
 def record(path: str) -> None:
     import numpy as np
 
@@ -33,8 +45,17 @@ def record(path: str) -> None:
         cols = res.trajectory.columns
         out["scenarios"][name]["rows"] = {
             k: [float(x) for x in cols[k][::25]] + [float(cols[k][-1])]
-            for k in ("time_s", "altitude_m", "speed_m_s", "latitude_deg", "longitude_deg",
-                      "mach", "dynamic_pressure_pa", "load_factor_g", "mass_kg")
+            for k in (
+                "time_s",
+                "altitude_m",
+                "speed_m_s",
+                "latitude_deg",
+                "longitude_deg",
+                "mach",
+                "dynamic_pressure_pa",
+                "load_factor_g",
+                "mass_kg",
+            )
         }
         out["scenarios"][name]["events"] = [
             [e["name"], e["time_s"], e["altitude_m"]] for e in s["events"]
@@ -45,12 +66,19 @@ def record(path: str) -> None:
     base = PackedFlight.from_result(run_scenario(load_scenario("tw-glide-8000")))
     mc = run_monte_carlo(
         base,
-        {"aero_scale": Normal(mean=1.0, std=0.03), "azimuth_delta_deg": Uniform(low=-0.2, high=0.2),
-         "density_scale": Normal(mean=1.0, std=0.05)},
-        n_members=1000, seed=1, progress=False,
+        {
+            "aero_scale": Normal(mean=1.0, std=0.03),
+            "azimuth_delta_deg": Uniform(low=-0.2, high=0.2),
+            "density_scale": Normal(mean=1.0, std=0.05),
+        },
+        n_members=1000,
+        seed=1,
+        progress=False,
     )
     st = mc.statistics()
-    out["monte_carlo"]["statistics"] = json.loads(st.to_json()) if hasattr(st, "to_json") else str(st)
+    out["monte_carlo"]["statistics"] = (
+        json.loads(st.to_json()) if hasattr(st, "to_json") else str(st)
+    )
     summ = mc.batch.summary
     num = summ.select_dtypes(include=[np.number])
     out["monte_carlo"]["members"] = {c: num[c].tolist() for c in num.columns}

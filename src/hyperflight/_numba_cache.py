@@ -175,6 +175,8 @@ def announce_compile(dispatcher, what: str = "the flight kernel") -> None:
     if key in _announced:
         return
     _announced.add(key)
+    if not hasattr(dispatcher, "signatures"):  # NUMBA_DISABLE_JIT: nothing is compiled
+        return
     if dispatcher.signatures or is_cached(dispatcher):
         return
     print(

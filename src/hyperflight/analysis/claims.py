@@ -20,10 +20,9 @@ import numpy as np
 
 from hyperflight.core import schema as S
 from hyperflight.core.batch import run_packed
-from hyperflight.core.flight import Tolerances
-from hyperflight.core.world import environment_record
-from hyperflight.core.flight import InitialState
+from hyperflight.core.flight import InitialState, Tolerances
 from hyperflight.core.phases import pack_phases
+from hyperflight.core.world import environment_record
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import surface_distance_m
 from hyperflight.guidance.shapes import BoostShape, CruiseShape, GlideShape, flight_phases

@@ -48,7 +48,7 @@ from hyperflight.analysis.batch import (
     from_east_north_km,
     run_batch,
 )
-from hyperflight.core import layout as L
+from hyperflight.core import schema as L
 from hyperflight.core.trajectory import FlightEvent, Trajectory
 from hyperflight.defence._checks import DefenceFieldError, fmt, number
 from hyperflight.defence.engagement import (

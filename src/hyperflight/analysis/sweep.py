@@ -110,6 +110,7 @@ from hyperflight.analysis.montecarlo import (
     Uniform,
     draw,
 )
+from hyperflight.core.flight import Tolerances
 from hyperflight.inputs import (
     InputError,
     InputModel,
@@ -357,12 +358,14 @@ class MonteCarloSpec(InputModel):
 
 
 class OptionsSpec(InputModel):
-    rtol: Annotated[float, Field(gt=0.0, le=1e-2)] = 1e-8
-    atol: Annotated[float, Field(gt=0.0, le=1e3)] = 1e-6
-    max_time_s: Annotated[float, Field(gt=0.0, le=1e8)] = 20_000.0
-    summary_step_s: Annotated[float, Field(gt=0.0)] = 10.0
-    max_step_s: Annotated[float, Field(gt=0.0)] = 60.0
-    max_steps: Annotated[int, Field(ge=100)] = 50_000
+    """Integration options of a sweep; a field left out takes the default of
+    :class:`~hyperflight.Tolerances` (the same as ``fly``)."""
+
+    rtol: Annotated[float, Field(gt=0.0, le=1e-2)] = Tolerances.rtol
+    atol: Annotated[float, Field(gt=0.0, le=1e3)] = Tolerances.atol
+    max_time_s: Annotated[float, Field(gt=0.0, le=1e8)] = Tolerances.max_time_s
+    max_step_s: Annotated[float, Field(gt=0.0)] = Tolerances.max_step_s
+    max_steps: Annotated[int, Field(ge=100)] = Tolerances.max_steps
 
 
 class SweepSpec(InputModel):
@@ -731,12 +734,14 @@ def base_flight(spec: SweepSpec, inputs: SweepInputs | None = None) -> PackedFli
 def batch_options(spec: SweepSpec) -> BatchOptions:
     o = spec.options
     return BatchOptions(
-        rtol=o.rtol,
-        atol=o.atol,
         max_time_s=o.max_time_s,
-        summary_step_s=o.summary_step_s,
-        max_step_s=o.max_step_s,
-        max_steps=o.max_steps,
+        tolerances=Tolerances(
+            rtol=o.rtol,
+            atol=o.atol,
+            max_time_s=o.max_time_s,
+            max_step_s=o.max_step_s,
+            max_steps=o.max_steps,
+        ),
     )
 
 

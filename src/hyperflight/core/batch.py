@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from hyperflight._numba_cache import announce_compile
 from hyperflight.core import schema as S
 from hyperflight.core.flight import InitialState, Tolerances
 from hyperflight.core.integrator import integrate, new_work
@@ -26,7 +27,6 @@ from hyperflight.core.phases import Phase, pack_phases
 from hyperflight.core.world import environment_record
 from hyperflight.environment.atmosphere import us76_table
 from hyperflight.environment.earth import EarthModel
-from hyperflight._numba_cache import announce_compile
 
 #: Summary fields in the order of ``summary_array`` columns (a plain float view of the
 #: SUMMARY records, for code that wants a matrix).
@@ -52,7 +52,9 @@ def _fly_member(y0, phases, env, tables, atm, tol, row_mode, grid, summary):
 def fly_members_parallel(y0s, phases, envs, tables, atm, tol, row_mode, grids, summaries):
     """Every member on every numba thread (prange); see :func:`run_packed`."""
     for i in numba.prange(y0s.shape[0]):
-        _fly_member(y0s[i], phases[i], envs[i], tables, atm, tol, row_mode, grids[i], summaries[i])
+        _fly_member(
+            y0s[i], phases[i], envs[i], tables, atm, tol[0], row_mode, grids[i], summaries[i]
+        )
 
 
 @numba.njit(cache=True)
@@ -60,7 +62,9 @@ def fly_members_serial(y0s, phases, envs, tables, atm, tol, row_mode, grids, sum
     """Every member on the calling thread (Dask workers and other callers that parallelise
     themselves; numba's default threading layer is not safe for concurrent parallel calls)."""
     for i in range(y0s.shape[0]):
-        _fly_member(y0s[i], phases[i], envs[i], tables, atm, tol, row_mode, grids[i], summaries[i])
+        _fly_member(
+            y0s[i], phases[i], envs[i], tables, atm, tol[0], row_mode, grids[i], summaries[i]
+        )
 
 
 @dataclass(frozen=True)
@@ -94,15 +98,15 @@ def run_packed(
     n = y0s.shape[0]
     n_grid = int(tol.max_time_s / output_step_s) + 1 if grid else 0
     grids = np.full((n, max(n_grid, 1), S.ROW_SIZE), np.nan)
-    summaries = np.zeros(n, dtype=S.SUMMARY)
+    summaries = S.records(np.zeros(n, dtype=S.SUMMARY))
     announce_compile(driver)
     driver(
         y0s,
-        np.ascontiguousarray(phases),
-        np.ascontiguousarray(envs),
+        S.records(phases),
+        S.records(envs),
         np.ascontiguousarray(tables, dtype=float),
         us76_table(),
-        tol.record(output_step_s)[()],
+        S.records(tol.record(output_step_s).reshape(1)),
         S.ROWS_GRID if grid else S.ROWS_NONE,
         grids,
         summaries,

@@ -146,6 +146,12 @@ COLUMN_INFO: dict[str, ColumnInfo] = {
     "wind_north_m_s": ColumnInfo(
         "m s-1", "wind at the vehicle, toward north", "air", "northward_wind"
     ),
+    "heating_parameter": ColumnInfo(
+        "kg0.5 m1.5 s-3",
+        "stagnation heating parameter sqrt(density) x airspeed^3: the Sutton-Graves heat flux "
+        "is k / sqrt(nose radius) times it (k = 1.7415e-4 kg0.5 m-1 for Earth air)",
+        "air",
+    ),
     "phase_name": ColumnInfo("", "name of the flight phase (text)"),
     "heat_flux_w_m2": ColumnInfo(
         "W m-2",

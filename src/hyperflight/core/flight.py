@@ -17,10 +17,10 @@ from hyperflight.checks import check_integer as _check_integer
 from hyperflight.core import schema as S
 from hyperflight.core.equations import rhs
 from hyperflight.core.integrator import integrate, new_events, new_rows, new_work
-from hyperflight.core.schema import TableWriter
-from hyperflight.core.world import Atmosphere, check_environment, environment_record
 from hyperflight.core.phases import Phase, pack_phases
+from hyperflight.core.schema import TableWriter
 from hyperflight.core.trajectory import FlightEvent, Trajectory, build_trajectory, summary_dict
+from hyperflight.core.world import Atmosphere, check_environment, environment_record
 from hyperflight.environment.atmosphere import us76_table
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef
@@ -136,7 +136,7 @@ class Tolerances:
     rtol: float = 1e-10
     atol: float = 1e-8
     max_step_s: float = 60.0
-    max_steps: int = 2_000_000
+    max_steps: int = 500_000
     max_time_s: float = 20_000.0
 
     def __post_init__(self) -> None:
@@ -298,6 +298,8 @@ def fly(
     _check_finite("fly", "output_step_s", output_step_s, 1e-4, 1e5, "s")
     if not isinstance(initial, InitialState):
         raise TypeError("fly: initial must be an InitialState")
+    if not isinstance(earth, EarthModel):
+        raise TypeError(f"fly: earth must be an EarthModel, not {type(earth).__name__}")
     check_environment("fly", earth, atmosphere, wind)
     phases = tuple(phases)
     for i, ph in enumerate(phases):
@@ -314,9 +316,9 @@ def fly(
     )
     if ground:
         raise ValueError(f"initial state: {ground}")
-    flight = (records, env[()], tables, us76_table())
+    flight = (S.records(records), S.records(env.reshape(1))[0], tables, us76_table())
     cap = int(min(tol.max_time_s / output_step_s, 20_000)) + 16 * len(phases) + 16
-    summary = np.zeros(1, dtype=S.SUMMARY)
+    summary = S.records(np.zeros(1, dtype=S.SUMMARY))
     announce_compile(integrate)
     while True:
         rows = new_rows(cap, S.ROW_SIZE)
@@ -325,7 +327,7 @@ def fly(
             y0,
             0.0,
             flight,
-            tol.record(output_step_s)[()],
+            S.records(tol.record(output_step_s).reshape(1))[0],
             S.ROWS_ALL,
             rows,
             events,

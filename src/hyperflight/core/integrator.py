@@ -42,7 +42,6 @@ from hyperflight.core.schema import (
     MAX_EVENTS,
     NAUX,
     NSTATE,
-    ROWS_ALL,
     ROWS_GRID,
     ROWS_NONE,
     STATE_MASS,
@@ -120,6 +119,7 @@ G_PREV, G_NEW, G_THETA, G_NT_THETA = 0, 1, 2, 3
 N_EVW = 4
 
 
+@numba.njit(cache=True)
 def new_work():
     """CPU work arrays of :func:`integrate`: (stages, states, aux, event values, indices)."""
     return (

@@ -269,6 +269,43 @@ NAUX = 23
 #: An output row: the state (``NSTATE``) then the derived quantities (``NAUX``).
 ROW_SIZE = NSTATE + NAUX
 
+#: The output column each position of a row becomes (SI; the ``*_deg`` ones are radians in
+#: the row and are converted to degrees when shown). See :mod:`hyperflight.core.columns`.
+ROW_COLUMNS = (
+    "eci_x_m",
+    "eci_y_m",
+    "eci_z_m",
+    "eci_vx_m_s",
+    "eci_vy_m_s",
+    "eci_vz_m_s",
+    "mass_kg",
+    # AUX_* in order:
+    "altitude_m",
+    "latitude_deg",
+    "longitude_deg",
+    "mach",
+    "dynamic_pressure_pa",
+    "alpha_deg",
+    "bank_deg",
+    "cl",
+    "cd",
+    "thrust_n",
+    "load_factor_g",
+    "density_kg_m3",
+    "pressure_pa",
+    "temperature_k",
+    "speed_of_sound_m_s",
+    "airspeed_m_s",
+    "altitude_rate_m_s",
+    "throttle",
+    "target_distance_m",
+    "heating_parameter",
+    "wind_east_m_s",
+    "wind_north_m_s",
+    "speed_m_s",
+)
+assert len(ROW_COLUMNS) == ROW_SIZE
+
 
 def row_index(aux: int) -> int:
     """Column of derived quantity ``AUX_*`` in an output row (state first)."""
@@ -282,6 +319,13 @@ ROWS_NONE = 2  # no rows (summary only)
 
 
 # ---- record constructors (Python side) ----------------------------------------------------
+def records(a) -> np.recarray:
+    """``a`` as a C-contiguous record array (``np.recarray``): compiled code types it as an
+    array of records, and with numba's JIT off (``NUMBA_DISABLE_JIT``, the CUDA simulator)
+    its elements still read their fields by attribute, as compiled code does."""
+    return np.ascontiguousarray(a).view(np.recarray)
+
+
 def new_phases(n: int) -> np.ndarray:
     """``n`` phase records with every model off, scales 1 and no tables."""
     p = np.zeros(n, dtype=PHASE)

@@ -14,25 +14,26 @@ import numba
 import numpy as np
 
 from hyperflight.core.batch import run_packed
+from hyperflight.core.flight import Tolerances
 
 
 @dataclass(frozen=True)
 class PackedMembers:
-    """The kernel's input for N members (leading axis), shared integer phase layout."""
+    """The kernel's input for N members (leading axis): start states (N, 7), PHASE records
+    (N, n_phases), ENVIRONMENT records (N,) and the shared tables."""
 
     y0: np.ndarray
-    phase_int: np.ndarray
-    phase_real: np.ndarray
-    data: np.ndarray
+    phases: np.ndarray
     env: np.ndarray
+    tables: np.ndarray
 
 
 class Backend(Protocol):
-    """Something that flies packed members: returns (grids or None, summaries (N, S_SIZE)).
+    """Something that flies packed members: returns (grids or None, SUMMARY records (N,)).
 
-    ``grids`` has shape (N, n_grid, NSTATE + NAUX) with rows every ``output_step_s`` from 0
-    to ``max_time_s`` (NaN after a member's end). A GPU backend implements this on the same
-    arrays; the CPU one is :class:`CpuBackend`.
+    ``grids`` has shape (N, n_grid, ROW_SIZE) with rows every ``output_step_s`` from 0
+    to the tolerances' ``max_time_s`` (NaN after a member's end). A GPU backend implements
+    this on the same arrays; the CPU one is :class:`CpuBackend`.
     """
 
     name: str
@@ -43,11 +44,7 @@ class Backend(Protocol):
         *,
         grid: bool,
         output_step_s: float,
-        max_time_s: float,
-        rtol: float,
-        atol: float,
-        max_step_s: float,
-        max_steps: int,
+        tolerances: Tolerances,
     ) -> tuple[np.ndarray | None, np.ndarray]: ...
 
 
@@ -70,28 +67,10 @@ class CpuBackend:
         *,
         grid,
         output_step_s,
-        max_time_s,
-        rtol,
-        atol,
-        max_step_s,
-        max_steps,
+        tolerances,
     ):
-        kw = dict(
-            output_step_s=output_step_s,
-            max_time_s=max_time_s,
-            rtol=rtol,
-            atol=atol,
-            max_step_s=max_step_s,
-            max_steps=max_steps,
-            grid=grid,
-        )
-        arrays = (
-            np.ascontiguousarray(members.y0),
-            np.ascontiguousarray(members.phase_int),
-            np.ascontiguousarray(members.phase_real),
-            np.ascontiguousarray(members.data),
-            np.ascontiguousarray(members.env),
-        )
+        kw = dict(output_step_s=output_step_s, tolerances=tolerances, grid=grid)
+        arrays = (members.y0, members.phases, members.env, members.tables)
         if not self.parallel:
             return run_packed(*arrays, **kw, parallel=False)
         with numba.parallel_chunksize(self.parallel_chunk):
@@ -102,9 +81,8 @@ class CpuBackend:
 class GpuBackend:
     """The numba.cuda kernel (:mod:`hyperflight.core.gpu`): one GPU thread per member.
 
-    Summaries only (no time series); its maxima come from the accepted steps, and its step
-    sequence differs from the CPU driver's, so members agree with the CPU to the tolerance,
-    not to round-off.
+    Summaries only (no time series); the same integration loop as the CPU, so a member's
+    summary agrees with the CPU's to round-off (the device's floating point).
     """
 
     threads_per_block: int = 64
@@ -116,11 +94,7 @@ class GpuBackend:
         *,
         grid,
         output_step_s,
-        max_time_s,
-        rtol,
-        atol,
-        max_step_s,
-        max_steps,
+        tolerances,
     ):
         if grid:
             raise ValueError(
@@ -132,15 +106,10 @@ class GpuBackend:
             raise RuntimeError("backend 'gpu': numba.cuda finds no usable GPU on this machine")
         summaries = run_packed_gpu(
             members.y0,
-            members.phase_int,
-            members.phase_real,
-            members.data,
+            members.phases,
             members.env,
-            max_time_s=max_time_s,
-            rtol=rtol,
-            atol=atol,
-            max_step_s=max_step_s,
-            max_steps=max_steps,
+            members.tables,
+            tolerances=tolerances,
             threads_per_block=self.threads_per_block,
         )
         return None, summaries

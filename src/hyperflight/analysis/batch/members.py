@@ -17,7 +17,7 @@ from hyperflight.analysis.batch.parameters import Parameter, ParameterKey, resol
 from hyperflight.checks import check_finite as _check_finite
 from hyperflight.checks import check_integer as _check_integer
 from hyperflight.checks import shown as _shown
-from hyperflight.core import layout as L
+from hyperflight.core import schema as S
 from hyperflight.core.flight import (
     GROUND_BAND_M,
     START_RANGES,
@@ -155,7 +155,7 @@ def build_members(
     _check_masses(base, arrays, reasons)
     _check_steering(base, arrays, reasons)
     arrays.finish()
-    if starts_on_impact(base.phase_int):
+    if starts_on_impact(base.records):
         climb = s["speed_m_s"] * np.sin(np.radians(s["flight_path_angle_deg"]))
         ground = (reasons == "") & ~(s["altitude_m"] > GROUND_BAND_M) & ~(climb > 0.0)
         for i in np.flatnonzero(ground):
@@ -163,10 +163,9 @@ def build_members(
                 float(s["altitude_m"][i]),
                 float(climb[i]),
                 arrays.y0[i],
-                base.phase_int,
-                arrays.phase_real[i],
-                arrays.data[i],
+                arrays.phases[i],
                 arrays.env[i],
+                base.tables,
             )
             if why:
                 fields = ("altitude_m", "speed_m_s", "flight_path_angle_deg")
@@ -179,16 +178,16 @@ def _check_masses(base: PackedFlight, arrays: MemberArrays, reasons: np.ndarray)
     mass, and every burnout mass is positive and below the mass at its phase's start."""
     mass = arrays.start["mass_kg"].copy()
     for p, ph in enumerate(base.phases):
-        mass = mass - arrays.phase_real[:, p, L.PR_JETTISON]
+        mass = mass - arrays.phases["jettison_mass_kg"][:, p]
         for i in np.flatnonzero(~(mass > 0) & (reasons == "")):
             reasons[i] = (
                 f"not flown: jettison at phase {ph.name!r} leaves no mass "
-                f"({mass[i] + arrays.phase_real[i, p, L.PR_JETTISON]:g} kg before it)"
+                f"({mass[i] + arrays.phases['jettison_mass_kg'][i, p]:g} kg before it)"
             )
         for e, ev in enumerate(ph.events):
             if ev.kind != "burnout":
                 continue
-            b = arrays.phase_real[:, p, L.PR_EV0 + e]
+            b = arrays.phases["event_value"][:, p, e]
             for i in np.flatnonzero(~((b > 0) & (b < mass)) & (reasons == "")):
                 reasons[i] = (
                     f"not flown: burnout mass {b[i]:g} kg of phase {ph.name!r} must be positive "
@@ -206,14 +205,11 @@ def _check_steering(base: PackedFlight, arrays: MemberArrays, reasons: np.ndarra
     """Steering-law parameters changed per member stay in the ranges Steering allows: the
     nominal angle of attack within the law's limits and +-60 deg, the fixed bank within
     +-90 deg, the reversal times >= 0 and increasing."""
-    pint = base.phase_int
-    laws = (L.LAW_GLIDE, L.LAW_CRUISE, L.LAW_DIVE)
-    d = arrays.data
-    for p in np.flatnonzero(np.isin(pint[:, L.PI_LAW], laws)):
-        o = int(pint[p, L.PI_CTRL_OFF])
+    rec = arrays.phases
+    for p in np.flatnonzero(np.isin(base.records["law"], S.FEEDBACK_LAWS)):
         w = f"not flown: phase {base.phases[p].name!r}: steering"
-        alpha = d[:, o + L.GP_ALPHA]
-        a_min, a_max = d[:, o + L.GP_ALPHA_MIN], d[:, o + L.GP_ALPHA_MAX]
+        alpha = rec["alpha_rad"][:, p]
+        a_min, a_max = rec["alpha_min_rad"][:, p], rec["alpha_max_rad"][:, p]
         good = (alpha >= a_min) & (alpha <= a_max) & (np.abs(alpha) <= _STEERING_ALPHA_LIMIT)
         for i in np.flatnonzero(~good & (reasons == "")):
             reasons[i] = (
@@ -221,16 +217,16 @@ def _check_steering(base: PackedFlight, arrays: MemberArrays, reasons: np.ndarra
                 f"[{math.degrees(max(a_min[i], -_STEERING_ALPHA_LIMIT)):g}, "
                 f"{math.degrees(min(a_max[i], _STEERING_ALPHA_LIMIT)):g}] deg"
             )
-        n_rev = int(base.data[o + L.GP_N_REV])
+        n_rev = int(base.records["n_reversals"][p])
         if not n_rev:
             continue
-        bank = d[:, o + L.GP_BANK_FIXED]
+        bank = rec["bank_rad"][:, p]
         for i in np.flatnonzero(~(np.abs(bank) <= _STEERING_BANK_LIMIT) & (reasons == "")):
             reasons[i] = (
                 f"{w} reversal_bank_deg = {math.degrees(bank[i]):g} deg is outside the allowed "
                 "range [-90, 90] deg"
             )
-        times = d[:, o + L.GP_REV0 : o + L.GP_REV0 + n_rev]
+        times = rec["reversal_times_s"][:, p, :n_rev]
         good = np.all(np.isfinite(times), axis=1) & (times[:, 0] >= 0)
         good &= np.all(np.diff(times, axis=1) > 0, axis=1)
         for i in np.flatnonzero(~good & (reasons == "")):

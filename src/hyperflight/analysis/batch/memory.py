@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numba
 
-from hyperflight.core import layout as L
+from hyperflight.core import schema as S
 
 #: Largest memory a batch with time series may need at its peak (see
 #: :func:`series_memory_bytes`); a larger request is refused before anything is flown.
@@ -29,7 +29,7 @@ def series_memory_bytes(
 ) -> int:
     """Peak memory (bytes) that the time series of a batch of ``n`` members need.
 
-    The grids of all members (n x (horizon / step + 1) times x 26 columns x 8 bytes) are
+    The grids of all members (n x (horizon / step + 1) times x ROW_SIZE columns x 8 bytes) are
     written chunk by chunk into one array whose pages are touched as they are written; while
     a chunk flies, the kernel driver holds that chunk's grids in an array of its own. So the
     peak is at the end of a chunk: the grids written so far plus the chunk's own, at most
@@ -40,11 +40,11 @@ def series_memory_bytes(
     nothing else grows with the series. Measured within 20 % of the peak resident memory
     (tests/test_memory_estimate.py).
     """
-    per_member = (int(horizon_s / output_step_s) + 1) * (L.NSTATE + L.NAUX) * 8
+    n_grid = int(horizon_s / output_step_s) + 1
+    per_member = n_grid * S.ROW_SIZE * 8
     chunk = series_chunk_size(n, per_member, chunk_size)
     last_start = (n - 1) // chunk * chunk
     members = max(n + (n - last_start), last_start + chunk)
-    rows = int(min(horizon_s / output_step_s, 200_000)) + 64 * n_phases + 64
     threads = min(chunk, numba.get_num_threads())
-    kernel_rows = threads * rows * (1 + L.NSTATE + L.NAUX + 1) * 8
+    kernel_rows = threads * n_grid * 2 * 8
     return members * per_member + kernel_rows

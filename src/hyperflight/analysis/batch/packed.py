@@ -1,8 +1,8 @@
 """The base flight and the arrays of its members.
 
 :class:`PackedFlight`: one flight as the compiled kernel sees it (inertial start state,
-packed phase arrays, Earth model array) with the user-level objects it was packed from;
-:class:`MemberArrays`: the working copy of N members' packed arrays while parameters are
+PHASE and ENVIRONMENT records, tables) with the user-level objects it was packed from;
+:class:`MemberArrays`: the working copy of N members' records while parameters are
 applied; :func:`eci_states`: inertial start states of N members from InitialState fields.
 """
 
@@ -17,8 +17,11 @@ import numpy as np
 
 from hyperflight.core.flight import InitialState
 from hyperflight.core.phases import Phase, pack_phases
+from hyperflight.core.schema import TableWriter
+from hyperflight.core.world import Atmosphere, check_environment, environment_record
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import geodetic_to_ecef_array, ned_to_ecef
+from hyperflight.environment.wind import WindProfile
 
 if TYPE_CHECKING:
     from hyperflight.mission.run import FlightResult
@@ -42,26 +45,57 @@ START_FIELDS = (
 class PackedFlight:
     """One flight as the compiled kernel sees it, with what is needed to vary it.
 
-    ``y0``: inertial start state [x, y, z (m), vx, vy, vz (m/s), mass (kg)]; ``phase_int``,
-    ``phase_real``, ``data``: the packed phases (:func:`hyperflight.core.phases.pack_phases`);
-    ``env``: the Earth model array (``EARTH_*`` layout, with the density scale). ``initial``
-    and ``phases`` are the user-level objects the arrays were packed from. The arrays are
-    read-only.
+    ``y0``: inertial start state [x, y, z (m), vx, vy, vz (m/s), mass (kg)]; ``records``: the
+    PHASE records (:mod:`hyperflight.core.schema`); ``env``: the ENVIRONMENT record (Earth,
+    atmosphere, wind, density scale); ``tables``: the tables both refer to. ``initial``,
+    ``phases``, ``earth``, ``atmosphere`` and ``wind`` are the user-level objects the records
+    were packed from. The arrays are read-only.
     """
 
     initial: InitialState
     phases: tuple[Phase, ...]
     earth: EarthModel
     y0: np.ndarray
-    phase_int: np.ndarray
-    phase_real: np.ndarray
-    data: np.ndarray
+    records: np.ndarray
     env: np.ndarray
+    tables: np.ndarray
     name: str = "flight"
+    atmosphere: Atmosphere = None
+    wind: WindProfile | None = None
 
     def __post_init__(self) -> None:
-        for a in (self.y0, self.phase_int, self.phase_real, self.data, self.env):
+        for a in (self.y0, self.records, self.env, self.tables):
             a.setflags(write=False)
+
+    @classmethod
+    def pack(
+        cls,
+        initial: InitialState,
+        phases: Sequence[Phase],
+        y0: np.ndarray,
+        *,
+        earth: EarthModel,
+        name: str,
+        atmosphere: Atmosphere = None,
+        wind: WindProfile | None = None,
+    ) -> PackedFlight:
+        """Pack phases, Earth, atmosphere and wind into records and tables."""
+        phases = tuple(phases)
+        writer = TableWriter()
+        records, _ = pack_phases(phases, writer)
+        env = environment_record(earth, writer, atmosphere=atmosphere, wind=wind)
+        return cls(
+            initial=initial,
+            phases=phases,
+            earth=earth,
+            y0=np.asarray(y0, dtype=float),
+            records=records,
+            env=env,
+            tables=writer.array(),
+            name=name,
+            atmosphere=atmosphere,
+            wind=wind,
+        )
 
     @classmethod
     def from_phases(
@@ -70,22 +104,21 @@ class PackedFlight:
         phases: Sequence[Phase],
         *,
         earth: EarthModel | None = None,
+        atmosphere: Atmosphere = None,
+        wind: WindProfile | None = None,
         name: str = "flight",
     ) -> PackedFlight:
         """Pack an initial state and its phases (exactly what :func:`~hyperflight.fly` flies)."""
         earth = earth or EarthModel.wgs84()
-        phases = tuple(phases)
-        pint, preal, data = pack_phases(phases)
-        return cls(
-            initial=initial,
-            phases=phases,
+        check_environment("batch", earth, atmosphere, wind)
+        return cls.pack(
+            initial,
+            phases,
+            initial.eci_state(earth),
             earth=earth,
-            y0=initial.eci_state(earth),
-            phase_int=pint,
-            phase_real=preal,
-            data=np.asarray(data, dtype=float),
-            env=earth.as_array(),
             name=name,
+            atmosphere=atmosphere,
+            wind=wind,
         )
 
     @classmethod
@@ -119,19 +152,7 @@ class PackedFlight:
             flight_path_angle_deg=float(tr["flight_path_angle_deg"][0]) if speed > 1e-6 else 0.0,
             heading_deg=float(tr["heading_deg"][0]) if speed > 1e-6 else 0.0,
         )
-        phases = tuple(result.solution.phases)
-        pint, preal, data = pack_phases(phases)
-        return cls(
-            initial=initial,
-            phases=phases,
-            earth=earth,
-            y0=y0,
-            phase_int=pint,
-            phase_real=preal,
-            data=np.asarray(data, dtype=float),
-            env=earth.as_array(),
-            name=result.scenario.name,
-        )
+        return cls.pack(initial, result.solution.phases, y0, earth=earth, name=result.scenario.name)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario | str | Path) -> PackedFlight:
@@ -141,6 +162,21 @@ class PackedFlight:
 
         sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         return cls.from_result(run_scenario(sc))
+
+    def with_environment(
+        self, *, atmosphere: Atmosphere = None, wind: WindProfile | None = None
+    ) -> PackedFlight:
+        """The same flight in another atmosphere and wind (None: US 1976, no wind)."""
+        check_environment("batch", self.earth, atmosphere, wind)
+        return PackedFlight.pack(
+            self.initial,
+            self.phases,
+            self.y0.copy(),
+            earth=self.earth,
+            name=self.name,
+            atmosphere=atmosphere,
+            wind=wind,
+        )
 
     @property
     def phase_names(self) -> tuple[str, ...]:
@@ -163,19 +199,18 @@ class PackedFlight:
 # --------------------------------------------------------------------- the arrays of members
 @dataclass(eq=False)
 class MemberArrays:
-    """Working copy of the packed arrays of N members while parameters are applied.
+    """Working copy of N members' records while parameters are applied.
 
-    Leading axis: member. ``y0`` (N, 7), ``phase_real`` (N, n_phases, PR_SIZE), ``data``
-    (N, n_data), ``env`` (N, EARTH_SIZE). ``start`` holds the start state in InitialState
-    fields (deg, m, kg, m/s), one array (N,) each; a parameter that changes it sets
-    ``start_changed`` and the inertial ``y0`` is rebuilt from it before flying. This object
-    is private to the building of a batch; the flown result is frozen.
+    Leading axis: member. ``y0`` (N, 7), ``phases`` (N, n_phases) PHASE records, ``env``
+    (N,) ENVIRONMENT records; the tables are the base flight's, shared. ``start`` holds the
+    start state in InitialState fields (deg, m, kg, m/s), one array (N,) each; a parameter
+    that changes it sets ``start_changed`` and the inertial ``y0`` is rebuilt from it before
+    flying. This object is private to the building of a batch; the flown result is frozen.
     """
 
     base: PackedFlight
     y0: np.ndarray
-    phase_real: np.ndarray
-    data: np.ndarray
+    phases: np.ndarray
     env: np.ndarray
     start: dict[str, np.ndarray]
     start_changed: bool = False
@@ -186,9 +221,8 @@ class MemberArrays:
         return cls(
             base=base,
             y0=np.repeat(base.y0[None, :], n, axis=0),
-            phase_real=np.repeat(base.phase_real[None], n, axis=0),
-            data=np.repeat(base.data[None, :], n, axis=0),
-            env=np.repeat(base.env[None, :], n, axis=0),
+            phases=np.repeat(base.records[None], n, axis=0),
+            env=np.repeat(base.env.reshape(1), n, axis=0),
             start={f: np.full(n, float(getattr(ini, f))) for f in START_FIELDS},
         )
 

@@ -1,10 +1,10 @@
-"""Named parameters that edit the packed arrays of a batch's members.
+"""Named parameters that change a batch's members.
 
 :class:`Parameter` (a named number with its unit, nominal value, valid range and an
-``apply`` function), the built-in :data:`PARAMETERS` and :func:`resolve_parameter`. The
-``apply`` functions here are the only code in the batch that writes into the packed phase
-arrays by offset (aerodynamic and thrust tables, burnout slots, start state, azimuth,
-bank, reversal and angle-of-attack settings of the steering laws).
+``apply`` function), the built-in :data:`PARAMETERS` and :func:`resolve_parameter`. Each
+``apply`` sets or scales named fields of the members' PHASE and ENVIRONMENT records
+(:mod:`hyperflight.core.schema`: ``lift_scale``, ``isp_scale``, ``density_scale``,
+``thrust_azimuth_offset_rad``, ``bank_rad``, ...) or their start state; no table is edited.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ import numpy as np
 
 from hyperflight.analysis.batch.packed import MemberArrays, PackedFlight
 from hyperflight.checks import shown as _shown
-from hyperflight.core import layout as L
+from hyperflight.core import schema as S
 from hyperflight.core.flight import START_RANGES
-from hyperflight.environment.earth import EARTH_RHO_SCALE
 
 # ------------------------------------------------------------------------------- parameters
 ApplyFunction = Callable[[MemberArrays, np.ndarray, np.ndarray], None]
@@ -78,115 +77,79 @@ class Parameter:
         return replace(self, name=f"{self.name}[{','.join(phases)}]", phases=tuple(phases))
 
 
-def _aero_phases(base: PackedFlight, mask: np.ndarray, mode: int) -> np.ndarray:
-    """Indices of the masked phases whose aerodynamic model is ``mode``."""
-    return np.flatnonzero(mask & (base.phase_int[:, L.PI_AERO] == mode))
+def _phases_where(a: MemberArrays, mask: np.ndarray, condition: np.ndarray) -> np.ndarray:
+    """Indices of the masked phases (of the base flight) where ``condition`` holds."""
+    return np.flatnonzero(mask & condition)
 
 
-def _table_indices(base: PackedFlight, mask: np.ndarray, which: str) -> np.ndarray:
-    """Indices into ``data`` of the CL or CD entries of the aero tables of the masked phases."""
-    idx: set[int] = set()
-    for p in _aero_phases(base, mask, L.AERO_TABLE):
-        off = int(base.phase_int[p, L.PI_AERO_OFF])
-        nm, na = int(base.data[off]), int(base.data[off + 1])
-        cl0 = off + 2 + nm + na
-        start = cl0 if which == "cl" else cl0 + na * nm
-        idx.update(range(start, start + na * nm))
-    return np.array(sorted(idx), dtype=np.int64)
-
-
-def _scale_coefficient(which: str) -> ApplyFunction:
-    col = L.PR_CL if which == "cl" else L.PR_CD
-
+def _scale_coefficient(*fields: str) -> ApplyFunction:
     def apply(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
-        const = _aero_phases(a.base, mask, L.AERO_CONSTANT)
-        if const.size:
-            a.phase_real[:, const, col] *= v[:, None]
-        idx = _table_indices(a.base, mask, which)
-        if idx.size:
-            a.data[:, idx] *= v[:, None]
-        if not const.size and not idx.size:
+        aero = _phases_where(a, mask, a.base.records["aero_model"] != S.AERO_NONE)
+        if not aero.size:
             raise ValueError(
-                f"{which} scale: no phase of {a.base.name!r} in the selection has aerodynamics"
+                f"{fields[0].split('_')[0]} scale: no phase of {a.base.name!r} in the selection "
+                "has aerodynamics"
             )
+        for f in fields:
+            a.phases[f][:, aero] *= v[:, None]
 
     return apply
 
 
-def _apply_aero(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
-    _scale_coefficient("cl")(a, v, mask)
-    _scale_coefficient("cd")(a, v, mask)
-
-
-def _thrust_phases(a: MemberArrays, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    pint = a.base.phase_int
-    const = np.flatnonzero(
-        mask
-        & (pint[:, L.PI_THRUST_MODEL] == L.THRUST_CONSTANT)
-        & (a.base.phase_real[:, L.PR_THRUST] != 0.0)
-    )
-    table = np.flatnonzero(mask & (pint[:, L.PI_THRUST_MODEL] == L.THRUST_TABLE))
-    if not const.size and not table.size:
+def _thrust_phases(a: MemberArrays, mask: np.ndarray) -> np.ndarray:
+    r = a.base.records
+    powered = (r["thrust_model"] == S.THRUST_TABLE) | (r["thrust_n"] != 0.0)
+    idx = _phases_where(a, mask, powered)
+    if not idx.size:
         raise ValueError(f"no phase of {a.base.name!r} in the selection has thrust")
-    return const, table
+    return idx
 
 
-def _thrust_table_slices(base: PackedFlight, p: int) -> tuple[slice, slice]:
-    """(max thrust entries, Isp entries) of the thrust table of phase ``p`` in ``data``."""
-    off = int(base.phase_int[p, L.PI_THRUST_OFF])
-    nm, na = int(base.data[off]), int(base.data[off + 1])
-    t0 = off + 2 + nm + na
-    i0 = t0 + na * nm
-    return slice(t0, i0), slice(i0, i0 + nm)
+def _scale_field(name: str) -> ApplyFunction:
+    def apply(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
+        a.phases[name][:, _thrust_phases(a, mask)] *= v[:, None]
 
-
-def _apply_isp(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
-    const, table = _thrust_phases(a, mask)
-    if const.size:
-        a.phase_real[:, const, L.PR_MDOT] /= v[:, None]
-    for p in table:
-        _, isp = _thrust_table_slices(a.base, int(p))
-        a.data[:, isp] *= v[:, None]
-
-
-def _apply_thrust(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
-    const, table = _thrust_phases(a, mask)
-    if const.size:
-        a.phase_real[:, const, L.PR_THRUST] *= v[:, None]
-        a.phase_real[:, const, L.PR_MDOT] *= v[:, None]
-    for p in table:
-        thr, _ = _thrust_table_slices(a.base, int(p))
-        a.data[:, thr] *= v[:, None]
+    return apply
 
 
 def _apply_density(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
-    a.env[:, EARTH_RHO_SCALE] *= v
+    a.env["density_scale"] *= v
+
+
+def _apply_wind(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
+    if a.base.wind is None:
+        raise ValueError(
+            f"wind_scale: {a.base.name!r} flies without wind; give the batch a WindProfile "
+            "(PackedFlight.with_environment(wind=...))"
+        )
+    a.env["wind_scale"] *= v
 
 
 def _burnout_slots(base: PackedFlight) -> list[tuple[int, int]]:
     """(phase, event) of every burnout event."""
-    out = []
-    for p in range(base.phase_int.shape[0]):
-        for e in range(int(base.phase_int[p, L.PI_NEV])):
-            if base.phase_int[p, L.PI_EV0 + 3 * e] == L.EV_BURNOUT:
-                out.append((p, e))
-    return out
+    r = base.records
+    return [
+        (p, e)
+        for p in range(r.size)
+        for e in range(int(r["n_events"][p]))
+        if r["event_kind"][p, e] == S.EV_BURNOUT
+    ]
 
 
 def _apply_payload(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
     a.start["mass_kg"] = a.start["mass_kg"] + v
     for p, e in _burnout_slots(a.base):
-        a.phase_real[:, p, L.PR_EV0 + e] += v
+        a.phases["event_value"][:, p, e] += v
 
 
 def _apply_mass_scale(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
-    if _burnout_slots(a.base) or np.any(a.base.phase_real[:, L.PR_MDOT] != 0.0):
+    if _burnout_slots(a.base) or np.any(a.base.records["mass_flow_kg_s"] != 0.0):
         raise ValueError(
             f"mass_scale scales the mass of an unpowered flight (a glider released at a "
             f"state); {a.base.name!r} has thrusting phases: vary payload_mass_delta_kg instead"
         )
     a.start["mass_kg"] = a.start["mass_kg"] * v
-    a.phase_real[:, :, L.PR_JETTISON] *= v[:, None]
+    a.phases["jettison_mass_kg"] *= v[:, None]
 
 
 def _start_delta(fld: str) -> ApplyFunction:
@@ -209,70 +172,55 @@ def _apply_azimuth(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
     """Turn the flight: initial heading, and the thrust azimuth of attitude-steered phases."""
     a.start["heading_deg"] = a.start["heading_deg"] + v
     a.start_changed = True
-    d = np.radians(v)
-    pint = a.base.phase_int
-    att = mask & (pint[:, L.PI_THRUST_DIR] == L.THRUST_ATTITUDE)
-    const = np.flatnonzero(att & (pint[:, L.PI_LAW] == L.LAW_CONSTANT))
-    if const.size:
-        a.phase_real[:, const, L.PR_TH_AZ] += d[:, None]
-    for p in np.flatnonzero(att & (pint[:, L.PI_LAW] == L.LAW_SCHEDULE)):
-        off = int(pint[p, L.PI_CTRL_OFF])
-        n = int(a.base.data[off])
-        az0 = off + 1 + 4 * n  # layout: n, t[n], alpha[n], bank[n], elevation[n], azimuth[n]
-        a.data[:, az0 : az0 + n] += d[:, None]
+    r = a.base.records
+    att = _phases_where(
+        a,
+        mask,
+        (r["thrust_direction"] == S.THRUST_ATTITUDE)
+        & np.isin(r["law"], (S.LAW_CONSTANT, S.LAW_SCHEDULE)),
+    )
+    a.phases["thrust_azimuth_offset_rad"][:, att] += np.radians(v)[:, None]
 
 
-def _glide_law_offsets(a: MemberArrays, mask: np.ndarray, *, reversals: bool) -> list[int]:
-    """Parameter offsets in ``data`` of the steering laws of the masked phases."""
-    pint = a.base.phase_int
-    steer = mask & np.isin(pint[:, L.PI_LAW], (L.LAW_GLIDE, L.LAW_CRUISE, L.LAW_DIVE))
-    offs = [int(pint[p, L.PI_CTRL_OFF]) for p in np.flatnonzero(steer)]
+def _steering_phases(a: MemberArrays, mask: np.ndarray, *, reversals: bool) -> np.ndarray:
+    """The masked phases flown by a feedback steering law (with bank reversals)."""
+    r = a.base.records
+    steer = np.isin(r["law"], S.FEEDBACK_LAWS)
     if reversals:
-        offs = [o for o in offs if a.base.data[o + L.GP_N_REV] > 0]
-    return offs
+        steer &= r["n_reversals"] > 0
+    return _phases_where(a, mask, steer)
+
+
+def _constant_law_phases(a: MemberArrays, mask: np.ndarray) -> np.ndarray:
+    r = a.base.records
+    return _phases_where(a, mask, (r["law"] == S.LAW_CONSTANT) & (r["aero_model"] != S.AERO_NONE))
 
 
 def _apply_bank(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
     """Constant bank: constant-law phases with aerodynamics, and fixed-bank steering laws."""
-    pint = a.base.phase_int
-    r = np.radians(v)
-    const = np.flatnonzero(
-        mask & (pint[:, L.PI_LAW] == L.LAW_CONSTANT) & (pint[:, L.PI_AERO] != L.AERO_NONE)
-    )
-    if const.size:
-        a.phase_real[:, const, L.PR_BANK] = r[:, None]
-    offs = _glide_law_offsets(a, mask, reversals=True)
-    for o in offs:
-        a.data[:, o + L.GP_BANK_FIXED] = r
-    if not const.size and not offs:
+    idx = np.union1d(_constant_law_phases(a, mask), _steering_phases(a, mask, reversals=True))
+    if not idx.size:
         raise ValueError(
             f"bank_deg: {a.base.name!r} has no phase with a constant bank (constant controls "
             "with aerodynamics, or a steering law with reversal_times_s)"
         )
+    a.phases["bank_rad"][:, idx] = np.radians(v)[:, None]
 
 
 def _apply_reversal(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
     """Time (s in phase) of the first bank reversal of fixed-bank steering laws."""
-    offs = _glide_law_offsets(a, mask, reversals=True)
-    if not offs:
+    idx = _steering_phases(a, mask, reversals=True)
+    if not idx.size:
         raise ValueError(
             f"reversal_time_s: {a.base.name!r} has no steering law with reversal_times_s"
         )
-    for o in offs:
-        a.data[:, o + L.GP_REV0] = v
+    a.phases["reversal_times_s"][:, idx, 0] = v[:, None]
 
 
 def _apply_alpha(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
     """Angle of attack: constant-law phases and the nominal alpha of steering laws (deg)."""
-    pint = a.base.phase_int
-    r = np.radians(v)
-    const = np.flatnonzero(
-        mask & (pint[:, L.PI_LAW] == L.LAW_CONSTANT) & (pint[:, L.PI_AERO] != L.AERO_NONE)
-    )
-    if const.size:
-        a.phase_real[:, const, L.PR_ALPHA] = r[:, None]
-    for o in _glide_law_offsets(a, mask, reversals=False):
-        a.data[:, o + L.GP_ALPHA] = r
+    idx = np.union1d(_constant_law_phases(a, mask), _steering_phases(a, mask, reversals=False))
+    a.phases["alpha_rad"][:, idx] = np.radians(v)[:, None]
 
 
 def _p(name, unit, nominal, description, apply, valid=(-math.inf, math.inf)) -> Parameter:
@@ -292,7 +240,7 @@ PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
                 "",
                 1.0,
                 "factor on lift and drag coefficients (constant CL/CD and every table entry)",
-                _apply_aero,
+                _scale_coefficient("lift_scale", "drag_scale"),
                 _POSITIVE,
             ),
             _p(
@@ -300,7 +248,7 @@ PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
                 "",
                 1.0,
                 "factor on the lift coefficient only (scales L/D)",
-                _scale_coefficient("cl"),
+                _scale_coefficient("lift_scale"),
                 _POSITIVE,
             ),
             _p(
@@ -308,23 +256,30 @@ PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
                 "",
                 1.0,
                 "factor on the drag coefficient only (scales D, divides L/D)",
-                _scale_coefficient("cd"),
+                _scale_coefficient("drag_scale"),
                 _POSITIVE,
             ),
             _p(
                 "density_scale",
                 "",
                 1.0,
-                "factor on the atmospheric density (US 1976) for the whole flight",
+                "factor on the atmospheric density (of any atmosphere model) for the whole flight",
                 _apply_density,
                 (0.0, math.inf),
+            ),
+            _p(
+                "wind_scale",
+                "",
+                1.0,
+                "factor on the wind profile of the flight (0: no wind); needs a WindProfile",
+                _apply_wind,
             ),
             _p(
                 "isp_scale",
                 "",
                 1.0,
                 "factor on specific impulse at the same thrust (mass flow divided by it)",
-                _apply_isp,
+                _scale_field("isp_scale"),
                 _POSITIVE,
             ),
             _p(
@@ -332,7 +287,7 @@ PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
                 "",
                 1.0,
                 "factor on thrust at the same Isp (mass flow scaled too: shorter burn)",
-                _apply_thrust,
+                _scale_field("thrust_scale"),
                 _POSITIVE,
             ),
             _p(

@@ -17,23 +17,7 @@ import pandas as pd
 from hyperflight.analysis.batch.options import BatchOptions
 from hyperflight.analysis.batch.packed import PackedFlight
 from hyperflight.analysis.batch.parameters import Parameter
-from hyperflight.core import layout as L
-from hyperflight.core.batch import (
-    S_ALT_END,
-    S_ALT_MAX,
-    S_LAST_PHASE,
-    S_LAT_END,
-    S_LON_END,
-    S_MACH_MAX,
-    S_MASS_END,
-    S_NLOAD_MAX,
-    S_Q_MAX,
-    S_SPEED_END,
-    S_SPEED_MAX,
-    S_STATUS,
-    S_T_ALT_MAX,
-    S_T_END,
-)
+from hyperflight.core import schema as S
 from hyperflight.environment.geodesy import surface_distance_m
 from hyperflight.inputs import cut
 
@@ -43,38 +27,11 @@ if TYPE_CHECKING:
 
 #: Status of a member that was not flown because its inputs were invalid (the kernel's own
 #: codes are ``layout.STATUS_*``, all >= 0).
-STATUS_NOT_FLOWN = L.STATUS_NOT_FLOWN
+STATUS_NOT_FLOWN = S.STATUS_NOT_FLOWN
 
 
 # ------------------------------------------------------------------------------------ result
-SERIES_NAMES = (
-    "eci_x_m",
-    "eci_y_m",
-    "eci_z_m",
-    "eci_vx_m_s",
-    "eci_vy_m_s",
-    "eci_vz_m_s",
-    "mass_kg",
-    "altitude_m",
-    "latitude_deg",
-    "longitude_deg",
-    "mach",
-    "dynamic_pressure_pa",
-    "alpha_deg",
-    "bank_deg",
-    "cl",
-    "cd",
-    "thrust_n",
-    "load_factor_g",
-    "density_kg_m3",
-    "pressure_pa",
-    "temperature_k",
-    "speed_of_sound_m_s",
-    "speed_m_s",
-    "altitude_rate_m_s",
-    "throttle",
-    "target_distance_m",
-)
+SERIES_NAMES = S.ROW_COLUMNS
 _DEG_SERIES = {"latitude_deg", "longitude_deg", "alpha_deg", "bank_deg"}
 
 RESULT_COLUMNS = (
@@ -104,7 +61,7 @@ class TrajectoryBatch:
     ``final_altitude_m``, ``final_speed_m_s`` (Earth-relative speed at the end: at impact for
     a flight that ends on the ground), ``ground_range_m`` (ellipsoid distance from the
     member's start), ``impact_bearing_deg`` (from the start, clockwise from north), the maxima
-    (``apogee_m``, ``max_speed_m_s``, ...; sampled, see :class:`BatchOptions`),
+    (``apogee_m``, ``max_speed_m_s``, ...; over every accepted step, as ``fly``),
     ``final_mass_kg``, ``last_phase``, ``status`` (kernel code, -1 not flown), ``reason`` (a
     sentence) and ``ok``. ``series``: xarray Dataset (member x time_s) when asked for.
     """
@@ -227,10 +184,10 @@ class TrajectoryBatch:
 
 
 def _reason(status: int, t_end: float, last_phase: str, max_time_s: float) -> str:
-    if status == L.STATUS_OK:
+    if status == S.STATUS_OK:
         return "completed"
-    text = L.STATUS_TEXT.get(status, f"kernel status {status}")
-    if status == L.STATUS_MAX_TIME:
+    text = S.STATUS_TEXT.get(status, f"kernel status {status}")
+    if status == S.STATUS_MAX_TIME:
         text = f"stopped at the maximum flight time ({max_time_s:,.0f} s) before the flight ended"
     return f"{text} (t = {t_end:,.1f} s, phase {last_phase!r})"
 
@@ -244,11 +201,11 @@ def _summary_frame(
     reasons: np.ndarray,
     max_time_s: float,
 ) -> pd.DataFrame:
-    lat = np.degrees(summ[:, S_LAT_END])
-    lon = (np.degrees(summ[:, S_LON_END]) + 180.0) % 360.0 - 180.0
+    lat = np.degrees(summ["final_latitude_rad"])
+    lon = (np.degrees(summ["final_longitude_rad"]) + 180.0) % 360.0 - 180.0
     e = base.earth
     lat0, lon0 = np.radians(start["latitude_deg"]), np.radians(start["longitude_deg"])
-    lat1, lon1 = summ[:, S_LAT_END], summ[:, S_LON_END]
+    lat1, lon1 = summ["final_latitude_rad"], summ["final_longitude_rad"]
     rng = surface_distance_m(lat0, lon0, lat1, lon1, e.equatorial_radius_m, e.flattening)
     dl = lon1 - lon0
     brg = np.degrees(
@@ -258,28 +215,31 @@ def _summary_frame(
         )
     )
     flown = reasons == ""
-    status = np.where(flown, summ[:, S_STATUS], STATUS_NOT_FLOWN).astype(np.int64)
+    status = np.where(flown, summ["status"], STATUS_NOT_FLOWN).astype(np.int64)
     names = base.phase_names
-    last = [names[int(k)] if 0 <= k < len(names) else "" for k in summ[:, S_LAST_PHASE]]
+    last = [
+        names[int(k)] if flown[i] and 0 <= k < len(names) else ""
+        for i, k in enumerate(summ["last_phase"])
+    ]
     cols: dict[str, Any] = {}
     for par, vals in resolved:
         key = par.name if par.name not in RESULT_COLUMNS else f"param_{par.name}"
         cols[key] = vals
     cols.update(
-        flight_time_s=summ[:, S_T_END],
+        flight_time_s=summ["flight_time_s"],
         final_latitude_deg=lat,
         final_longitude_deg=lon,
-        final_altitude_m=summ[:, S_ALT_END],
-        final_speed_m_s=summ[:, S_SPEED_END],
+        final_altitude_m=summ["final_altitude_m"],
+        final_speed_m_s=summ["final_speed_m_s"],
         ground_range_m=rng,
         impact_bearing_deg=brg,
-        apogee_m=summ[:, S_ALT_MAX],
-        apogee_time_s=summ[:, S_T_ALT_MAX],
-        max_speed_m_s=summ[:, S_SPEED_MAX],
-        max_mach=summ[:, S_MACH_MAX],
-        max_dynamic_pressure_pa=summ[:, S_Q_MAX],
-        max_load_factor_g=summ[:, S_NLOAD_MAX],
-        final_mass_kg=summ[:, S_MASS_END],
+        apogee_m=summ["apogee_m"],
+        apogee_time_s=summ["apogee_time_s"],
+        max_speed_m_s=summ["max_speed_m_s"],
+        max_mach=summ["max_mach"],
+        max_dynamic_pressure_pa=summ["max_dynamic_pressure_pa"],
+        max_load_factor_g=summ["max_load_factor_g"],
+        final_mass_kg=summ["final_mass_kg"],
     )
     df = pd.DataFrame(cols, index=pd.Index(members, name="member"))
     result_cols = list(RESULT_COLUMNS)
@@ -291,10 +251,10 @@ def _summary_frame(
     df["reason"] = [
         reasons[i]
         if not flown[i]
-        else _reason(int(status[i]), summ[i, S_T_END], last[i], max_time_s)
+        else _reason(int(status[i]), summ["flight_time_s"][i], last[i], max_time_s)
         for i in range(len(members))
     ]
-    df["ok"] = status == L.STATUS_OK
+    df["ok"] = status == S.STATUS_OK
     return df
 
 

@@ -30,8 +30,7 @@ from hyperflight.analysis.batch.result import (
     _summary_frame,
 )
 from hyperflight.checks import shown as _shown
-from hyperflight.core import layout as L
-from hyperflight.core.batch import S_SIZE
+from hyperflight.core import schema as S
 
 
 def fly_members(
@@ -53,11 +52,11 @@ def fly_members(
     n = len(members)
     arrays, reasons = build_members(base, resolved, n)
     flown = np.flatnonzero(reasons == "")
-    summ = np.full((n, S_SIZE), np.nan)
+    summ = np.zeros(n, dtype=S.SUMMARY)
     grids = None
-    step = options.output_step_s if options.series else options.summary_step_s
+    step = options.output_step_s
     if options.series:
-        shape = (n, int(max_time_s / step) + 1, L.NSTATE + L.NAUX)
+        shape = (n, int(max_time_s / step) + 1, S.ROW_SIZE)
         if out is None:
             grids = np.full(shape, np.nan)
         else:
@@ -68,20 +67,15 @@ def fly_members(
     if flown.size:
         sub = PackedMembers(
             y0=arrays.y0[flown],
-            phase_int=base.phase_int,
-            phase_real=arrays.phase_real[flown],
-            data=arrays.data[flown],
+            phases=arrays.phases[flown],
             env=arrays.env[flown],
+            tables=base.tables,
         )
         g, s = backend.run(
             sub,
             grid=options.series,
-            output_step_s=step,
-            max_time_s=max_time_s,
-            rtol=options.rtol,
-            atol=options.atol,
-            max_step_s=options.max_step_s,
-            max_steps=options.max_steps,
+            output_step_s=step if options.series else max_time_s,
+            tolerances=replace(options.tolerances, max_time_s=max_time_s),
         )
         summ[flown] = s
         if grids is not None and g is None:
@@ -105,13 +99,14 @@ def chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
 def _horizon(base: PackedFlight, options: BatchOptions, backend: Backend) -> float:
     if options.max_time_s is not None:
         return float(options.max_time_s)
+    limit = float(options.tolerances.max_time_s)
     if not options.series:
-        return 20_000.0
-    nominal = replace(options, series=False, max_time_s=20_000.0)
-    df, _ = fly_members(base, [], np.arange(1), nominal, backend, 20_000.0)
+        return limit
+    nominal = replace(options, series=False, max_time_s=limit)
+    df, _ = fly_members(base, [], np.arange(1), nominal, backend, limit)
     t_nom = float(df["flight_time_s"].iloc[0])
     if not math.isfinite(t_nom):
-        t_nom = 20_000.0
+        t_nom = limit
     step = options.output_step_s
     return math.ceil((1.5 * t_nom + 600.0) / step) * step
 
@@ -150,7 +145,7 @@ def run_batch(
     if ids.shape != (n,):
         raise ValueError(f"member_ids has {ids.size} labels for {n} members")
     horizon = _horizon(base, options, be)
-    width = L.NSTATE + L.NAUX
+    width = S.ROW_SIZE
     size = options.chunk_size or 4096
     grids = None
     if options.series:

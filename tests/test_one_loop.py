@@ -1,0 +1,165 @@
+"""One integration loop: a flight gives the same summary through ``fly``, a one-member batch
+(parallel and serial drivers) and the GPU driver (run in numba's CUDA simulator), and the
+summary's maxima are the integrator's over every accepted step, not the output rows'."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hyperflight import (
+    Aerodynamics,
+    AeroTable,
+    Controls,
+    EarthModel,
+    Event,
+    InitialState,
+    Phase,
+    Steering,
+    Thrust,
+    Tolerances,
+)
+from hyperflight.core import schema as S
+from hyperflight.core.batch import run_packed
+from hyperflight.core.flight import fly
+from hyperflight.core.phases import pack_phases
+from hyperflight.core.world import environment_record
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TABLE = AeroTable(
+    mach=(2.0, 10.0),
+    alpha_deg=(0.0, 10.0, 20.0),
+    cl=((0.0, 0.0), (0.4, 0.3), (0.8, 0.6)),
+    cd=((0.05, 0.04), (0.12, 0.1), (0.3, 0.25)),
+)
+START = InitialState(
+    latitude_deg=10.0, longitude_deg=20.0, altitude_m=0.0, mass_kg=1_000.0, heading_deg=60.0
+)
+# A short boost (an apogee and a burnout event), then a steered glide to impact: every
+# observer of the loop has something to do (rows, events, located apogee, maxima).
+PHASES = (
+    Phase(
+        name="boost",
+        thrust=Thrust(thrust_n=60_000.0, isp_s=250.0, direction="attitude"),
+        aerodynamics=Aerodynamics(reference_area_m2=0.3, cd=0.3),
+        controls=Controls(thrust_elevation_deg=70.0, thrust_azimuth_deg=60.0),
+        events=(Event(kind="burnout", value=500.0),),
+    ),
+    Phase(
+        name="glide",
+        aerodynamics=Aerodynamics(reference_area_m2=0.3, table=TABLE),
+        controls=Steering(law="glide", alpha_deg=8.0, damping=1.0),
+        target_latitude_deg=11.0,
+        target_longitude_deg=21.0,
+        events=(Event(kind="apogee", terminal=False), Event(kind="impact")),
+    ),
+)
+TOL = Tolerances(rtol=1e-9, atol=1e-7, max_time_s=2_000.0)
+FIELDS = (
+    "flight_time_s",
+    "final_latitude_rad",
+    "final_longitude_rad",
+    "final_speed_m_s",
+    "apogee_m",
+    "apogee_time_s",
+    "max_speed_m_s",
+    "max_mach",
+    "max_dynamic_pressure_pa",
+    "max_load_factor_g",
+    "accepted_steps",
+)
+
+
+def _packed():
+    earth = EarthModel.wgs84()
+    writer = S.TableWriter()
+    records, _ = pack_phases(PHASES, writer)
+    env = environment_record(earth, writer)
+    return START.eci_state(earth), records, env, writer.array()
+
+
+def _kernel_summary_of_fly() -> dict:
+    tr = fly(START, PHASES, tolerances=TOL, output_step_s=1.0)
+    assert tr.ok, tr.status_text
+    k = dict(tr.kernel_summary)
+    k["final_latitude_rad"] = np.radians(k.pop("final_latitude_deg"))
+    k["final_longitude_rad"] = np.radians(k.pop("final_longitude_deg"))
+    return k
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_fly_and_a_one_member_batch_give_the_same_summary(parallel: bool) -> None:
+    one = _kernel_summary_of_fly()
+    y0, records, env, tables = _packed()
+    for grid in (False, True):
+        _, summ = run_packed(
+            y0[None],
+            records[None],
+            env.reshape(1),
+            tables,
+            tolerances=TOL,
+            output_step_s=10.0,
+            grid=grid,
+            parallel=parallel,
+        )
+        for f in FIELDS:
+            # The same loop and the same steps: equal to round-off (output rows never move
+            # a step; they are read from the dense output).
+            assert summ[f][0] == pytest.approx(one[f], rel=1e-12, abs=1e-9), f
+
+
+def test_summary_maxima_cover_every_accepted_step() -> None:
+    """The apogee is located where the altitude rate crosses zero: at least the highest row,
+    and within a millimetre of the apex of a fine-grained re-flight's rows."""
+    tr = fly(START, PHASES, tolerances=TOL, output_step_s=1.0)
+    s = tr.summary()
+    assert s["apogee_m"] >= tr["altitude_m"].max()
+    fine = fly(START, PHASES, tolerances=TOL, output_step_s=0.01)
+    assert s["apogee_m"] == pytest.approx(fine["altitude_m"].max(), abs=1e-3)
+    # The located apogee's time agrees with the non-terminal apogee event's.
+    ev = next(e for e in tr.events if e.kind == "apogee")
+    assert s["apogee_time_s"] == pytest.approx(ev.time_s, abs=1e-6)
+    # Every maximum is at least the largest of its rows (rows lie between step ends, so a row
+    # can exceed a step end only by interpolation: allow the dense output's error).
+    for key, col in (("max_speed_m_s", "speed_m_s"), ("max_mach", "mach")):
+        assert s[key] >= tr[col].max() * (1 - 1e-3), key
+
+
+_SIM = textwrap.dedent(
+    """
+    import json, sys
+    sys.path.insert(0, {tests!r})
+    import numpy as np
+    from test_one_loop import FIELDS, TOL, _packed
+    from hyperflight.core.gpu import run_packed_gpu
+    y0, records, env, tables = _packed()
+    s = run_packed_gpu(y0[None], records[None], env.reshape(1), tables, tolerances=TOL,
+                       threads_per_block=1)
+    print(json.dumps({{f: s[f][0].item() for f in FIELDS + ("status",)}}))
+    """
+)
+
+
+def test_the_gpu_driver_runs_the_same_loop_in_the_cuda_simulator() -> None:
+    """numba's CUDA simulator runs the GPU kernel (and, with the JIT off, the loop) as
+    Python: the summary must match the compiled CPU batch to round-off."""
+    env = {**os.environ, "NUMBA_ENABLE_CUDASIM": "1", "NUMBA_DISABLE_JIT": "1"}
+    code = _SIM.format(tests=str(ROOT / "tests"))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=900
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    gpu = json.loads(out.stdout.strip().splitlines()[-1])
+    assert gpu["status"] == S.STATUS_OK
+    y0, records, env_rec, tables = _packed()
+    _, cpu = run_packed(y0[None], records[None], env_rec.reshape(1), tables, tolerances=TOL)
+    for f in FIELDS:
+        assert gpu[f] == pytest.approx(cpu[f][0].item(), rel=1e-9, abs=1e-6), f
