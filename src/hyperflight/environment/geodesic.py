@@ -35,6 +35,12 @@ def _arrays(*values: npt.ArrayLike) -> tuple[bool, tuple[np.ndarray, ...]]:
     return scalar, tuple(np.array(a, dtype=float, order="C").reshape(-1) for a in arrays)
 
 
+def _wrap360(az_deg) -> np.ndarray:
+    """Azimuths into [0, 360): np.mod can round a tiny negative angle up to 360.0 itself."""
+    w = np.mod(np.asarray(az_deg, dtype=float), 360.0)
+    return np.where(w >= 360.0, 0.0, w)
+
+
 def _out(scalar: bool, shape: tuple[int, ...], *values: np.ndarray):
     if scalar:
         return tuple(float(v[0]) for v in values)
@@ -63,8 +69,8 @@ def inverse(
         scalar,
         shape,
         np.asarray(dist),
-        np.mod(np.asarray(az12), 360.0),
-        np.mod(np.asarray(az21), 360.0),
+        _wrap360(az12),
+        _wrap360(az21),
     )
 
 
