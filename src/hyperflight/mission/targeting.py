@@ -113,11 +113,11 @@ class _Problem:
         self.glide = glide
         self.cruise = cruise
         self.evaluations = 0
-        self.range_m, self.bearing = self.geodesic(
+        self.range_m, self.bearing = self.inverse(
             launch.latitude_deg, launch.longitude_deg, *target
         )
 
-    def geodesic(self, lat1, lon1, lat2, lon2):
+    def inverse(self, lat1, lon1, lat2, lon2):
         """Geodesic distance (m) and forward azimuth (deg) on this problem's Earth (exact)."""
         d, az, _ = geodesic.inverse(
             lat1, lon1, lat2, lon2, a_m=self.earth.equatorial_radius_m, f=self.earth.flattening
@@ -126,7 +126,7 @@ class _Problem:
 
     def distance(self, lat1, lon1, lat2, lon2) -> float:
         """Ground distance (m) along the geodesic of this problem's Earth."""
-        return float(self.geodesic(lat1, lon1, lat2, lon2)[0])
+        return float(self.inverse(lat1, lon1, lat2, lon2)[0])
 
     def phases(self, boost: BoostShape) -> list[Phase]:
         return flight_phases(
@@ -146,7 +146,7 @@ class _Problem:
         """Range from launch (m), bearing of the impact (deg), apogee (m), trajectory."""
         tr = self.fly(boost)
         lat, lon = float(tr["latitude_deg"][-1]), float(tr["longitude_deg"][-1])
-        rng, brg = self.geodesic(self.launch.latitude_deg, self.launch.longitude_deg, lat, lon)
+        rng, brg = self.inverse(self.launch.latitude_deg, self.launch.longitude_deg, lat, lon)
         apo = tr.event("apogee") or tr.event("first apex")
         apogee = apo.altitude_m if apo is not None else float(tr["altitude_m"].max())
         return rng, brg, apogee, tr
@@ -490,7 +490,7 @@ def solve_steered(
                 break
             # Turn the launch azimuth by the bearing error of the closest approach.
             lat, lon = _closest_approach(q, tr)
-            _, brg = q.geodesic(launch.latitude_deg, launch.longitude_deg, lat, lon)
+            _, brg = q.inverse(launch.latitude_deg, launch.longitude_deg, lat, lon)
             d_az = (q.bearing - brg + 180.0) % 360.0 - 180.0
             b = replace(b, azimuth_deg=(b.azimuth_deg + d_az) % 360.0)
         if q is not p:
@@ -573,7 +573,7 @@ def _kick_for_apex(free: _Problem, boost: BoostShape, apex_m: float) -> BoostSha
 def _closest_approach(p: _Problem, tr: Trajectory) -> tuple[float, float]:
     lat = tr["latitude_deg"]
     lon = tr["longitude_deg"]
-    d, _ = p.geodesic(lat, lon, *p.target)
+    d, _ = p.inverse(lat, lon, *p.target)
     i = int(np.argmin(d))
     return float(lat[i]), float(lon[i])
 
