@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M, MAX_GROUND_RANGE_M
 from hyperflight.mission.run import FlightResult, run_scenario
 from hyperflight.mission.scenario import LaunchSpec, Scenario, ShapeSpec, TargetSpec, destination
 from hyperflight.mission.targeting import UnreachableTarget
@@ -40,6 +41,9 @@ from hyperflight.sensors.timeline import SensorTimeline
 DEFAULT_LAUNCH = (39.0, 125.75)
 DEFAULT_RANGE_M = 1_100_000.0
 DEFAULT_AZIMUTH_DEG = 80.0
+# Shortest range compare accepts, m (an assumption: below 10 km the contenders do not fly their
+# shapes).
+MIN_COMPARE_RANGE_M = 10_000.0
 
 # Radar cross sections seen by the generic radars, m^2 (assumptions: order of magnitude for a
 # reentry vehicle, a glider and a cruise missile seen nose-on; no public figures).
@@ -505,7 +509,7 @@ def _check_geometry(launch: tuple[float, float], range_m: float, azimuth_deg: fl
     checks = (
         ("launch latitude_deg", lat, -90.0, 90.0),
         ("launch longitude_deg", lon, -180.0, 360.0),
-        ("range_m", range_m, 10_000.0, 20_000_000.0),
+        ("range_m", range_m, MIN_COMPARE_RANGE_M, MAX_GROUND_RANGE_M),
         ("azimuth_deg", azimuth_deg, -360.0, 360.0),
     )
     for name, value, lo, hi in checks:
@@ -685,7 +689,7 @@ def radar_coverage_outline(
         radar_horizon_range_m(
             radar.antenna_height_m,
             target_altitude_m,
-            radius_m=6_371_008.8,
+            radius_m=EARTH_MEAN_RADIUS_M,
             refraction_k=radar.refraction_k,
         )
     )

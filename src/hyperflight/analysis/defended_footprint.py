@@ -23,7 +23,7 @@ from the flight's end state; the other columns repeat the last grid row) with Ea
 positions from its geodetic latitude, longitude and altitude.
 
 The defended area is drawn as the **convex hull** of the defended impact points on a local
-east/north plane about the site (azimuthal equidistant on the mean sphere, densified along
+east/north plane about the site (azimuthal equidistant on the WGS-84 ellipsoid, densified along
 the edges and mapped back to latitude and longitude). A convex hull also covers any bays
 between defended points; :attr:`DefendedFootprint.undefended_inside_hull` counts the swept
 points inside the hull that are not defended, so a reader can see when the hull overstates.
@@ -44,8 +44,6 @@ import pandas as pd
 from hyperflight.analysis.batch import (
     BatchOptions,
     PackedFlight,
-    east_north_km,
-    from_east_north_km,
     run_batch,
 )
 from hyperflight.core import schema as L
@@ -57,6 +55,9 @@ from hyperflight.defence.engagement import (
     engagement_window,
 )
 from hyperflight.defence.layers import InterceptorLayer
+from hyperflight.environment import geodesic
+from hyperflight.environment.constants import MAX_GROUND_RANGE_M
+from hyperflight.environment.geodesic import east_north_km, from_east_north_km
 from hyperflight.environment.geodesy import geodetic_to_ecef_array
 from hyperflight.mission.run import run_scenario
 from hyperflight.mission.scenario import Scenario, load_scenario
@@ -101,7 +102,7 @@ class DefendedFootprint:
     tracking: str
     polygon_method: str = (
         "convex hull of the defended impact points on a local east/north plane about the "
-        "site (azimuthal equidistant, mean sphere)"
+        "site (azimuthal equidistant, WGS-84 ellipsoid)"
     )
 
     @property
@@ -239,15 +240,6 @@ def _densify(e: np.ndarray, n: np.ndarray, step_km: float) -> tuple[np.ndarray, 
     return np.append(ee, ee[0]), np.append(nn, nn[0])
 
 
-def _bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Initial great-circle bearing (deg, clockwise from north) from point 1 to point 2."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    y = math.sin(dl) * math.cos(p2)
-    x = math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl)
-    return math.degrees(math.atan2(y, x)) % 360.0
-
-
 def _with_target(sc: Scenario, range_m: float, azimuth_deg: float) -> Scenario:
     target = sc.target.model_copy(
         update={
@@ -362,7 +354,7 @@ def defended_footprint(
     if not isinstance(layer, InterceptorLayer):
         raise TypeError(f"defended footprint: layer must be an InterceptorLayer, not {layer!r}")
     lat_s, lon_s, h_s = check_site(site_latitude_deg, site_longitude_deg, site_altitude_m)
-    ranges = _grid("ranges_m", ranges_m, 1_000.0, 20_000_000.0, "m")
+    ranges = _grid("ranges_m", ranges_m, 1_000.0, MAX_GROUND_RANGE_M, "m")
     azimuths = _grid("azimuths_deg", azimuths_deg, -360.0, 360.0, "deg")
     if ranges.size * azimuths.size > MAX_POINTS:
         raise DefenceFieldError(
@@ -378,7 +370,7 @@ def defended_footprint(
     if sc.target.azimuth_deg is not None:
         base_az = float(sc.target.azimuth_deg)
     else:
-        base_az = _bearing_deg(start.latitude_deg, start.longitude_deg, *sc.target_point())
+        base_az = geodesic.inverse(start.latitude_deg, start.longitude_deg, *sc.target_point())[1]
 
     def window_of(tr: Trajectory):
         tracks = [(float(tr["time_s"][0]), math.inf)] if tracking is None else tracking(tr)

@@ -5,7 +5,8 @@ constant angle of attack (its (L/D)max angle by default) with a constant bank an
 over e.g. -60..60 deg, optionally reversing the bank once at a set time (a bank reversal:
 the sign of the bank flips). Every (bank, reversal time) pair is one member of a batch,
 flown with the compiled kernel on all cores. The footprint is the convex hull of the impact
-points on a local east/north plane about the start (azimuthal equidistant, mean sphere),
+points on a local east/north plane about the start (azimuthal equidistant on the WGS-84
+ellipsoid),
 densified along its edges and mapped back to latitude and longitude.
 
 Limits: the convex hull also covers concave bays of the true reachable set (it is an outer
@@ -31,13 +32,12 @@ from hyperflight.analysis.batch import (
     BatchOptions,
     PackedFlight,
     TrajectoryBatch,
-    east_north_km,
-    from_east_north_km,
     run_batch,
 )
 from hyperflight.core.flight import InitialState
 from hyperflight.core.phases import Event, Phase, Steering
 from hyperflight.environment.earth import EarthModel
+from hyperflight.environment.geodesic import east_north_km, from_east_north_km
 
 __all__ = ["Footprint", "footprint", "glide_phases"]
 
@@ -128,7 +128,14 @@ class Footprint:
         """Whether a point (deg) lies in the footprint (or within ``tolerance_km`` of it)."""
         from matplotlib.path import Path as MplPath
 
-        e, n = east_north_km(latitude_deg, longitude_deg, *self._centre)
+        earth = self.batch.base.earth  # the plane of the sweep: the flights' own ellipsoid
+        e, n = east_north_km(
+            latitude_deg,
+            longitude_deg,
+            *self._centre,
+            a_m=earth.equatorial_radius_m,
+            f=earth.flattening,
+        )
         ring = MplPath(np.column_stack([self.boundary_east_km, self.boundary_north_km]))
         p = (float(e), float(n))
         return bool(
@@ -314,7 +321,8 @@ def footprint(
     )
     s = batch.summary
     lat0, lon0 = initial.latitude_deg, initial.longitude_deg
-    e, n = east_north_km(s["final_latitude_deg"], s["final_longitude_deg"], lat0, lon0)
+    shape = {"a_m": earth.equatorial_radius_m, "f": earth.flattening}
+    e, n = east_north_km(s["final_latitude_deg"], s["final_longitude_deg"], lat0, lon0, **shape)
     impacts = pd.DataFrame(
         {
             "bank_deg": bb.ravel(),
@@ -342,7 +350,7 @@ def footprint(
         ) from None
     he, hn = pts[hull.vertices, 0], pts[hull.vertices, 1]  # counter-clockwise in 2-D
     be, bn = _densify(he, hn, edge_step_km)
-    blat, blon = from_east_north_km(be, bn, lat0, lon0)
+    blat, blon = from_east_north_km(be, bn, lat0, lon0, **shape)
     return Footprint(
         start=initial,
         impacts=impacts,

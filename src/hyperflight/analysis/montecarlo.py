@@ -31,13 +31,13 @@ from hyperflight.analysis.batch import (
     PackedFlight,
     Parameter,
     TrajectoryBatch,
-    east_north_km,
     resolve_parameter,
     run_batch,
 )
 from hyperflight.checks import check_finite as _check_finite
 from hyperflight.checks import check_integer as _check_integer
 from hyperflight.checks import shown as _shown
+from hyperflight.environment.geodesic import east_north_km
 
 __all__ = [
     "MonteCarloResult",
@@ -300,7 +300,10 @@ class MonteCarloResult:
         lon = ok["final_longitude_deg"].to_numpy()
         if reference is None:
             reference = _mean_point(lat, lon)
-        e, n = east_north_km(lat, lon, *reference)
+        earth = self.batch.base.earth  # the plane is on the flights' own ellipsoid (or sphere)
+        e, n = east_north_km(
+            lat, lon, *reference, a_m=earth.equatorial_radius_m, f=earth.flattening
+        )
         return pd.DataFrame(
             {"east_km": e, "north_km": n, "radial_km": np.hypot(e, n)}, index=ok.index
         )

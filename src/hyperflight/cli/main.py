@@ -451,8 +451,9 @@ def compare(
     Default: the 6 January 2025 North Korean test geometry as reported by South Korea and Japan
     (1,100 km toward the sea east of the peninsula).
     """
-    from hyperflight.analysis.compare import DEFAULT_LAUNCH, default_contenders
+    from hyperflight.analysis.compare import DEFAULT_LAUNCH, MIN_COMPARE_RANGE_M, default_contenders
     from hyperflight.analysis.compare import compare as run_compare
+    from hyperflight.environment.constants import MAX_GROUND_RANGE_M
     from hyperflight.mission.scenario import to_field_unit
 
     fmt = output_format(fmt, as_json)
@@ -461,8 +462,11 @@ def compare(
         rng = float(to_field_unit(range_, "range_m"))
     except ValueError as exc:
         raise ValueError(f"--range: {exc}") from None
-    if not 10_000 <= rng <= 20_000_000:
-        raise ValueError(f"--range {cut(range_, 60)!r}: allowed 10 km to 20,000 km")
+    if not MIN_COMPARE_RANGE_M <= rng <= MAX_GROUND_RANGE_M:
+        raise ValueError(
+            f"--range {cut(range_, 60)!r}: allowed {MIN_COMPARE_RANGE_M / 1000:,.0f} km to "
+            f"{MAX_GROUND_RANGE_M / 1000:,.0f} km"
+        )
     _check_azimuth(azimuth)
     contenders = default_contenders(ballistic, glider, cruise)
     folder = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hyperflight.environment.constants import G0_M_S2
+
 #: The frames the columns are given in.
 FRAMES: dict[str, str] = {
     "ECI": (
@@ -121,7 +123,7 @@ COLUMN_INFO: dict[str, ColumnInfo] = {
     "load_factor_g": ColumnInfo(
         "1",
         "load factor: sensed (non-gravitational) acceleration in units of standard gravity "
-        "g0 = 9.80665 m s-2",
+        f"g0 = {G0_M_S2} m s-2",
     ),
     "alpha_deg": ColumnInfo("degree", "angle of attack", "body"),
     "bank_deg": ColumnInfo("degree", "bank angle, positive turns right", "body"),

@@ -19,8 +19,8 @@ Definition (times in s from the trajectory's time origin):
    - the threat is in the layer's band: ``min_altitude_m <= altitude <= max_altitude_m``
      (geodetic altitude above the trajectory's ellipsoid);
    - its ground point is within ``max_ground_range_m`` of the site, along the ellipsoid
-     (:func:`~hyperflight.environment.geodesy.surface_distance_m`, Andoyer-Lambert: about
-     10 m over 10,000 km on WGS-84, exact on a sphere);
+     (:func:`~hyperflight.environment.geodesy.surface_distance_m`: the exact geodesic of
+     Karney 2013, :mod:`hyperflight.environment.geodesic`);
    - it is tracked at t (inside one of the tracks given);
    - t >= t_L;
    - the interceptor, flying the straight line (the Earth-fixed chord) from the site at its

@@ -34,6 +34,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError
 
 from hyperflight.defence._checks import DefenceFieldError, fmt, number, set_field, text
+from hyperflight.environment.constants import MAX_GROUND_RANGE_M
 from hyperflight.inputs import (
     InputError,
     InputModel,
@@ -63,7 +64,7 @@ __all__ = [
 ALLOWED_RANGES: Mapping[str, tuple[float, float, str, bool]] = {
     "min_altitude_m": (0.0, 2_000_000.0, "m", False),
     "max_altitude_m": (0.0, 2_000_000.0, "m", True),
-    "max_ground_range_m": (0.0, 20_000_000.0, "m", True),
+    "max_ground_range_m": (0.0, MAX_GROUND_RANGE_M, "m", True),
     "flyout_speed_m_s": (0.0, 12_000.0, "m/s", True),
     "reaction_time_s": (0.0, 3_600.0, "s", False),
     "min_track_time_s": (0.0, 3_600.0, "s", False),

@@ -23,7 +23,18 @@ OMEGA_EARTH_RAD_S = 7.292115e-5
 J2_EARTH = 0.00108262982
 # Mean spherical Earth radius used by NESC check-case 4, m (NESC Table 73).
 NESC_SPHERE_RADIUS_M = 6371007.1809
-# Standard gravity, m/s^2 (CGPM 1901; also US 1976 g0).
+# Mean Earth radius R1 = (2a + b)/3 of the ellipsoid, m (IUGG; H. Moritz, "Geodetic Reference
+# System 1980", Journal of Geodesy 74 (2000) 128-133: R1 = 6,371,008.7714 m, here to 0.1 m).
+# For spherical approximations only (sphere Earth models, radar horizons, map scales); ground
+# distances, azimuths and destinations use the exact ellipsoidal geodesic
+# (hyperflight.environment.geodesic).
+EARTH_MEAN_RADIUS_M = 6_371_008.8
+# Largest ground range a scenario or an analysis may ask for, m: 20,000 km, just under half the
+# WGS-84 meridian (20,003.93 km, pole to pole), beyond which the azimuth of the shortest path is
+# not unique (an assumption of this tool, not a physical constant).
+MAX_GROUND_RANGE_M = 20_000_000.0
+# Standard gravity, m/s^2 (3rd CGPM, 1901; also US 1976 g0). The one value used for Isp and
+# load factors everywhere.
 G0_M_S2 = 9.80665
 # International foot, m (exact, 1959 agreement).
 FOOT_M = 0.3048

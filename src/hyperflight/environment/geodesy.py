@@ -131,30 +131,12 @@ def ned_to_ecef(vec_ned: np.ndarray, lat_rad, lon_rad) -> np.ndarray:
 
 
 def surface_distance_m(lat1, lon1, lat2, lon2, a: float, f: float) -> np.ndarray:
-    """Distance along the ellipsoid between two points (rad), m.
+    """Length of the geodesic between two points given in radians, on the ellipsoid (a, f), m.
 
-    Andoyer-Lambert first-order correction of the great-circle distance (accuracy about
-    10 m over 10,000 km on WGS-84; exact for a sphere). Source: Lambert, W. D., "The distance
-    between two widely separated points on the surface of the Earth", J. Washington Academy of
-    Sciences 32 (1942) 125-130.
+    Exact (Karney 2013): a radians front end of
+    :func:`hyperflight.environment.geodesic.distance_m`, the one owner of ground distance.
     """
-    lat1, lon1, lat2, lon2 = (np.asarray(v, dtype=float) for v in (lat1, lon1, lat2, lon2))
-    # Parametric (reduced) latitudes.
-    b1 = np.arctan((1.0 - f) * np.tan(lat1))
-    b2 = np.arctan((1.0 - f) * np.tan(lat2))
-    dlon = lon2 - lon1
-    cos_sigma = np.sin(b1) * np.sin(b2) + np.cos(b1) * np.cos(b2) * np.cos(dlon)
-    # Haversine form for small angles.
-    hav = np.sin((b2 - b1) / 2) ** 2 + np.cos(b1) * np.cos(b2) * np.sin(dlon / 2) ** 2
-    sigma = 2.0 * np.arcsin(np.sqrt(np.clip(hav, 0.0, 1.0)))
-    if f == 0.0:
-        return a * sigma
-    pm = (b1 + b2) / 2.0
-    qm = (b2 - b1) / 2.0
-    sin_s = np.sin(sigma)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x = (sigma - sin_s) * (np.sin(pm) * np.cos(qm)) ** 2 / np.cos(sigma / 2) ** 2
-        y = (sigma + sin_s) * (np.cos(pm) * np.sin(qm)) ** 2 / np.sin(sigma / 2) ** 2
-        d = a * (sigma - f / 2.0 * (x + y))
-    _ = cos_sigma
-    return np.where(sigma < 1e-12, a * sigma, d)
+    from hyperflight.environment.geodesic import distance_m  # pyproj only when needed
+
+    deg = np.degrees
+    return np.asarray(distance_m(deg(lat1), deg(lon1), deg(lat2), deg(lon2), a_m=a, f=f))

@@ -16,7 +16,6 @@ velocity at zero angle of attack) or, for depressed shapes, an attitude programm
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from hyperflight.core.phases import (
@@ -443,18 +442,3 @@ def flight_phases(
         ]
         return phases
     raise TypeError(f"unknown payload type {type(p).__name__}")
-
-
-def great_circle(lat1_deg, lon1_deg, lat2_deg, lon2_deg) -> tuple[float, float]:
-    """Central angle (rad) and initial bearing (deg) between two points on the sphere."""
-    p1, p2 = math.radians(lat1_deg), math.radians(lat2_deg)
-    dl = math.radians(lon2_deg - lon1_deg)
-    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    ang = 2 * math.asin(min(1.0, math.sqrt(h)))
-    brg = math.degrees(
-        math.atan2(
-            math.sin(dl) * math.cos(p2),
-            math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl),
-        )
-    )
-    return ang, brg % 360.0

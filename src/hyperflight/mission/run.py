@@ -12,8 +12,10 @@ import numpy as np
 
 from hyperflight.core.flight import InitialState
 from hyperflight.core.trajectory import Trajectory
+from hyperflight.environment import geodesic
+from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M
 from hyperflight.environment.earth import EarthModel
-from hyperflight.guidance.shapes import CruiseShape, GlideShape, great_circle
+from hyperflight.guidance.shapes import CruiseShape, GlideShape
 from hyperflight.mission.scenario import Scenario
 from hyperflight.mission.targeting import Solution, solve_ballistic, solve_steered
 from hyperflight.vehicle.aerothermal import heating_columns
@@ -76,7 +78,9 @@ def _time_in_band(t: np.ndarray, alt: np.ndarray, lo: float, hi: float) -> float
 
 
 def earth_model(name: str) -> EarthModel:
-    return EarthModel.wgs84() if name == "wgs84" else EarthModel.sphere(6_371_008.8, rotating=False)
+    if name == "wgs84":
+        return EarthModel.wgs84()
+    return EarthModel.sphere(EARTH_MEAN_RADIUS_M, rotating=False)
 
 
 def run_scenario(scenario: Scenario, *, vehicle: Vehicle | None = None) -> FlightResult:
@@ -98,7 +102,13 @@ def run_scenario(scenario: Scenario, *, vehicle: Vehicle | None = None) -> Fligh
         assert st is not None
         heading = st.heading_deg
         if st.speed_m_s > 0 and heading == 0.0:
-            heading = great_circle(st.latitude_deg, st.longitude_deg, *target)[1]
+            heading = geodesic.inverse(
+                st.latitude_deg,
+                st.longitude_deg,
+                *target,
+                a_m=earth.equatorial_radius_m,
+                f=earth.flattening,
+            )[1]
         start = InitialState(
             latitude_deg=st.latitude_deg,
             longitude_deg=st.longitude_deg,

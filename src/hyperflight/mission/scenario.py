@@ -7,13 +7,19 @@ unit that is converted ("40 kft", "1500 km", "230 nmi", "Mach 12" for Mach field
 
 from __future__ import annotations
 
-import math
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from hyperflight.environment import geodesic
+from hyperflight.environment.constants import (
+    EARTH_MEAN_RADIUS_M,
+    MAX_GROUND_RANGE_M,
+    WGS84_A_M,
+    WGS84_F,
+)
 from hyperflight.inputs import (
     InputError,
     InputModel,
@@ -69,7 +75,7 @@ class TargetSpec(_Model):
 
     latitude_deg: Lat | None = None
     longitude_deg: Lon | None = None
-    range_m: Annotated[float, Field(gt=1_000.0, le=20_000_000.0)] | None = None
+    range_m: Annotated[float, Field(gt=1_000.0, le=MAX_GROUND_RANGE_M)] | None = None
     azimuth_deg: Annotated[float, Field(ge=-360.0, le=360.0)] | None = None
     source: str = "assumption"
 
@@ -147,13 +153,17 @@ class Scenario(_Model):
         return self
 
     def target_point(self) -> tuple[float, float]:
-        """Target latitude and longitude (deg); range/azimuth measured on the mean sphere."""
+        """Target latitude and longitude (deg); a range/azimuth target lies along the geodesic
+        of the scenario's Earth (WGS-84, or the mean sphere for ``earth: sphere``)."""
         t = self.target
         if t.latitude_deg is not None and t.longitude_deg is not None:
             return t.latitude_deg, t.longitude_deg
         start = self.launch or self.initial_state
         assert start is not None and t.range_m is not None and t.azimuth_deg is not None
-        return destination(start.latitude_deg, start.longitude_deg, t.azimuth_deg, t.range_m)
+        shape = {"a_m": EARTH_MEAN_RADIUS_M, "f": 0.0} if self.earth == "sphere" else {}
+        return destination(
+            start.latitude_deg, start.longitude_deg, t.azimuth_deg, t.range_m, **shape
+        )
 
 
 def destination(
@@ -161,18 +171,18 @@ def destination(
     lon_deg: float,
     azimuth_deg: float,
     range_m: float,
-    radius_m: float = 6_371_008.8,
+    *,
+    a_m: float = WGS84_A_M,
+    f: float = WGS84_F,
 ) -> tuple[float, float]:
-    """Point at ``range_m`` along the great circle of ``azimuth_deg`` (sphere, IUGG mean radius)."""
-    p1 = math.radians(lat_deg)
-    d = range_m / radius_m
-    az = math.radians(azimuth_deg)
-    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(az))
-    dl = math.atan2(
-        math.sin(az) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2)
-    )
-    lon = (lon_deg + math.degrees(dl) + 180.0) % 360.0 - 180.0
-    return math.degrees(p2), lon
+    """Point at ``range_m`` along the geodesic leaving at ``azimuth_deg``: (lat, lon), deg.
+
+    Exact ellipsoidal geodesic on WGS-84 unless ``a_m``, ``f`` say otherwise (Karney 2013,
+    :mod:`hyperflight.environment.geodesic`): the geodesic distance from the start back to this
+    point is ``range_m`` to well under 1 mm.
+    """
+    lat, lon = geodesic.destination(lat_deg, lon_deg, azimuth_deg, range_m, a_m=a_m, f=f)
+    return float(lat), float(lon)
 
 
 class ScenarioError(ValueError):

@@ -29,6 +29,7 @@ import casadi as ca
 import numpy as np
 
 from hyperflight.core.phases import AeroTable
+from hyperflight.environment.constants import FOOT_M, G0_M_S2, SLUG_KG
 
 __all__ = [
     "BettsHeating",
@@ -42,11 +43,11 @@ __all__ = [
     "US76Atmosphere",
 ]
 
-# Unit conversions (exact by definition: NIST SP 811, 2008, Appendix B).
-FT_M = 0.3048
+# Unit conversions (exact by definition: NIST SP 811, 2008, Appendix B); the foot, the slug and
+# standard gravity have their one owner in hyperflight.environment.constants.
+FT_M = FOOT_M
 LBM_KG = 0.45359237
-STANDARD_GRAVITY_M_S2 = 9.80665
-SLUG_KG = LBM_KG * STANDARD_GRAVITY_M_S2 / FT_M  # 14.593903 kg
+STANDARD_GRAVITY_M_S2 = G0_M_S2
 SLUG_FT3_KG_M3 = SLUG_KG / FT_M**3  # 515.378818 kg/m^3 per slug/ft^3
 
 

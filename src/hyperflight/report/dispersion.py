@@ -156,7 +156,7 @@ def impact_dispersion_figure(
         ax.annotate(
             f"std east {np.std(e, ddof=1):,.2f} km, north {np.std(n, ddof=1):,.2f} km; "
             f"CEP (median miss about the mean) {cep:,.2f} km\n"
-            "Local plane: azimuthal equidistant about the reference point (mean sphere).",
+            "Local plane: azimuthal equidistant about the reference point (WGS-84 ellipsoid).",
             xy=(0.0, 0.0),
             xycoords="axes fraction",
             xytext=(0, -40),

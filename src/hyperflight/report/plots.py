@@ -26,6 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from hyperflight.core.trajectory import Trajectory
+from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M
 from hyperflight.report.coastlines import coastlines
 
 __all__ = [
@@ -57,9 +58,9 @@ _RC = {
     "savefig.dpi": DPI,
     "figure.dpi": DPI,
 }
-# Length of one degree of a great circle on the IUGG mean Earth radius R1 = 6371.0088 km
-# (Moritz 2000, Geodetic Reference System 1980): pi / 180 * R1. Used only for the map's scale.
-KM_PER_DEG = math.pi / 180.0 * 6371.0088
+# Length of one degree of a great circle on the IUGG mean Earth radius R1 (EARTH_MEAN_RADIUS_M):
+# pi / 180 * R1. Used only for the map's scale note, never for a distance.
+KM_PER_DEG = math.pi / 180.0 * EARTH_MEAN_RADIUS_M / 1000.0
 COAST_COLOR = "#8a8a8a"
 OCEAN_COLOR = "#f2f6f9"
 

@@ -16,8 +16,8 @@ row of a trajectory, whether the radar sees the target:
   minimum elevation.
 
 Geometry on the effective Earth: the radar stands at height h_r, the target at its geodetic
-altitude h_t, separated by the ground arc s measured on the WGS-84 ellipsoid (Andoyer-Lambert
-distance, :func:`~hyperflight.environment.geodesy.surface_distance_m`). R_local is the radius of
+altitude h_t, separated by the ground arc s measured on the WGS-84 ellipsoid (exact geodesic,
+:func:`~hyperflight.environment.geodesy.surface_distance_m`). R_local is the radius of
 curvature of the ellipsoid at the radar site in the azimuth of the target (Euler's theorem,
 1/R = cos^2(az)/M + sin^2(az)/N with M, N the meridian and prime-vertical radii; e.g. Torge &
 Mueller, Geodesy, 4th ed., 2012). With R_e = k R_local, theta = s / R_e, r_r = R_e + h_r and

@@ -17,6 +17,7 @@ import numpy as np
 from hyperflight.core.flight import InitialState, fly
 from hyperflight.core.phases import Event, Phase
 from hyperflight.environment.atmosphere import us76
+from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M, MU_EARTH_M3_S2
 from hyperflight.environment.earth import EarthModel
 from hyperflight.validation.nesc import CASES, QUANTITIES, UNITS, excess_outside, nesc_flight
 
@@ -122,8 +123,8 @@ def us76_checks() -> list[Check]:
 
 def kepler_checks() -> list[Check]:
     """Vacuum arc over a non-rotating sphere against the analytic Kepler solution."""
-    mu = 3.986004418e14
-    radius = 6_371_000.0
+    mu = MU_EARTH_M3_S2
+    radius = EARTH_MEAN_RADIUS_M
     v, gam = 5_000.0, math.radians(40.0)
     h = radius * v * math.cos(gam)
     p = h * h / mu

@@ -21,9 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from hyperflight.core.phases import Aerodynamics, AeroTable, Thrust
-
-# Standard gravity, m/s^2 (CGPM 1901; the g0 of the specific-impulse definition).
-G0_M_S2 = 9.80665
+from hyperflight.environment.constants import G0_M_S2  # the g0 of the Isp definition
 
 VehicleKind = Literal["ballistic", "boost-glide", "cruise"]
 VEHICLE_KINDS: tuple[str, ...] = ("ballistic", "boost-glide", "cruise")
