@@ -18,7 +18,7 @@ from hyperflight.analysis.batch.options import BatchOptions
 from hyperflight.analysis.batch.packed import PackedFlight
 from hyperflight.analysis.batch.parameters import Parameter
 from hyperflight.core import schema as S
-from hyperflight.environment.geodesy import surface_distance_m
+from hyperflight.environment import geodesic
 from hyperflight.inputs import cut
 
 if TYPE_CHECKING:
@@ -204,17 +204,22 @@ def _summary_frame(
     lat = np.degrees(summ["final_latitude_rad"])
     lon = (np.degrees(summ["final_longitude_rad"]) + 180.0) % 360.0 - 180.0
     e = base.earth
-    lat0, lon0 = np.radians(start["latitude_deg"]), np.radians(start["longitude_deg"])
-    lat1, lon1 = summ["final_latitude_rad"], summ["final_longitude_rad"]
-    rng = surface_distance_m(lat0, lon0, lat1, lon1, e.equatorial_radius_m, e.flattening)
-    dl = lon1 - lon0
-    brg = np.degrees(
-        np.arctan2(
-            np.sin(dl) * np.cos(lat1),
-            np.cos(lat0) * np.sin(lat1) - np.sin(lat0) * np.cos(lat1) * np.cos(dl),
-        )
-    )
     flown = reasons == ""
+    # Range and bearing of the end point from each member's start, on the flight's ellipsoid.
+    rng = np.full(lat.shape, np.nan)
+    brg = np.full(lat.shape, np.nan)
+    ok = flown & np.isfinite(lat) & np.isfinite(lon)
+    if ok.any():
+        d, az, _ = geodesic.inverse(
+            start["latitude_deg"][ok],
+            start["longitude_deg"][ok],
+            lat[ok],
+            lon[ok],
+            a_m=e.equatorial_radius_m,
+            f=e.flattening,
+        )
+        rng[ok] = d
+        brg[ok] = (np.asarray(az) + 180.0) % 360.0 - 180.0
     status = np.where(flown, summ["status"], STATUS_NOT_FLOWN).astype(np.int64)
     names = base.phase_names
     last = [
