@@ -29,9 +29,9 @@ from hyperflight.mission.scenario import load_scenario
 vars(np).setdefault("row_stack", np.vstack)
 
 try:
-    from demo_montecarlo import DISPERSIONS
+    from demo_montecarlo import DISPERSIONS, TOLERANCES
 except ImportError:  # run from another folder
-    from benchmarks.demo_montecarlo import DISPERSIONS
+    from benchmarks.demo_montecarlo import DISPERSIONS, TOLERANCES
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -40,8 +40,18 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--check", type=int, default=2_000)
     args = ap.parse_args(argv)
     base = PackedFlight.from_result(run_scenario(load_scenario("tw-glide-8000")))
-    opts = BatchOptions(chunk_size=max(args.members, 1))
-    run_monte_carlo(base, DISPERSIONS, n_members=256, seed=1, backend="gpu", progress=False)
+    opts = BatchOptions(chunk_size=max(args.members, 1), tolerances=TOLERANCES)
+    plain_opts = BatchOptions(tolerances=TOLERANCES)  # default chunks: warm-ups, CPU check
+    # Warm-up (compiles the device code); small so that numba's CUDA simulator can run it.
+    run_monte_carlo(
+        base,
+        DISPERSIONS,
+        n_members=min(256, args.members),
+        seed=1,
+        backend="gpu",
+        options=plain_opts,
+        progress=False,
+    )
     t0 = time.perf_counter()
     g = run_monte_carlo(
         base,
@@ -53,9 +63,13 @@ def main(argv: list[str] | None = None) -> dict:
         progress=False,
     ).summary
     t_gpu = time.perf_counter() - t0
-    run_monte_carlo(base, DISPERSIONS, n_members=64, seed=1, progress=False)
+    run_monte_carlo(
+        base, DISPERSIONS, n_members=min(64, args.check), seed=1, options=plain_opts, progress=False
+    )
     t0 = time.perf_counter()
-    c = run_monte_carlo(base, DISPERSIONS, n_members=args.check, seed=1, progress=False).summary
+    c = run_monte_carlo(
+        base, DISPERSIONS, n_members=args.check, seed=1, options=plain_opts, progress=False
+    ).summary
     t_cpu = time.perf_counter() - t0
     gs = g.loc[c.index]
     both = gs["ok"].to_numpy() & c["ok"].to_numpy()

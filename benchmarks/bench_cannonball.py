@@ -2,8 +2,8 @@
 
 The same drag-only ballistic flight is integrated two ways:
 
-* hyperflight: the compiled Dormand-Prince 5(4) kernel (``fly``, ``fly_many_end_states`` and
-  the bare ``integrate`` kernel call);
+* hyperflight: the compiled Dormand-Prince 5(4) loop (``fly``, ``fly_many_end_states`` and
+  the bare ``integrator.integrate`` call on the packed PHASE/ENVIRONMENT/TOLERANCES records);
 * baseline: the same equations of motion written in plain Python/numpy (inertial frame, J2
   gravitation, exact Vermeille geodetic altitude, US 1976 density through the public scalar
   ``us76()`` call, drag with CD 0.1 on the air-relative velocity ``v - omega x r``) integrated
@@ -44,10 +44,12 @@ import scipy
 from scipy.integrate import solve_ivp
 
 from hyperflight import InitialState, fly, us76
-from hyperflight.core import layout as L
-from hyperflight.core.batch import S_LON_END, fly_many_end_states, run_packed
-from hyperflight.core.kernel import integrate
+from hyperflight.core import schema as S
+from hyperflight.core.batch import fly_many_end_states, run_packed
+from hyperflight.core.flight import Tolerances
+from hyperflight.core.integrator import integrate, new_events, new_rows, new_work
 from hyperflight.core.phases import pack_phases
+from hyperflight.core.world import environment_record
 from hyperflight.environment.atmosphere import us76_table
 from hyperflight.validation.nesc import CASES, SPHERE_AREA_M2, nesc_phases
 
@@ -61,6 +63,8 @@ OMEGA = EARTH.rotation_rate_rad_s
 CD = CASE.cd
 AREA = SPHERE_AREA_M2
 MAX_STEP_S = 60.0  # hyperflight's default step cap; given to solve_ivp as well
+MAX_STEPS = 2_000_000  # never reached: the flight takes a few dozen steps
+MAX_TIME_S = 20_000.0
 TOLERANCES = ((1e-10, 1e-8), (1e-8, 1e-6))
 OUTPUT_STEP_S = 1.0  # output rate of the end-to-end fly() call (fly's default)
 DEG_M = math.radians(1.0) * A_M  # metres per degree of longitude on the equator
@@ -151,9 +155,22 @@ def scipy_flight(y0: np.ndarray, rtol: float, atol: float) -> tuple[float, float
 PHASES = nesc_phases(CASE, until_impact=True)
 
 
+def tolerances(rtol: float, atol: float) -> Tolerances:
+    """The integration settings of every hyperflight path here (same step cap as solve_ivp)."""
+    return Tolerances(
+        rtol=rtol, atol=atol, max_step_s=MAX_STEP_S, max_steps=MAX_STEPS, max_time_s=MAX_TIME_S
+    )
+
+
 def hf_fly(rtol: float, atol: float) -> tuple[float, float]:
     """End to end: ``fly`` with output every OUTPUT_STEP_S, Trajectory and events built."""
-    traj = fly(CASE.initial, PHASES, earth=EARTH, output_step_s=OUTPUT_STEP_S, rtol=rtol, atol=atol)
+    traj = fly(
+        CASE.initial,
+        PHASES,
+        earth=EARTH,
+        output_step_s=OUTPUT_STEP_S,
+        tolerances=tolerances(rtol, atol),
+    )
     ev = traj.event("impact")
     if not traj.ok or ev is None:
         raise RuntimeError(f"hyperflight did not stop at impact: {traj.status_text}")
@@ -162,54 +179,51 @@ def hf_fly(rtol: float, atol: float) -> tuple[float, float]:
 
 def hf_one_member(rtol: float, atol: float) -> tuple[float, float]:
     """The public batch call with one member (end state only, no time series)."""
-    end = fly_many_end_states([CASE.initial], PHASES, earth=EARTH, rtol=rtol, atol=atol)
-    if end.status[0] != L.STATUS_OK:
+    end = fly_many_end_states(
+        [CASE.initial], PHASES, earth=EARTH, tolerances=tolerances(rtol, atol)
+    )
+    if end.status[0] != S.STATUS_OK:
         raise RuntimeError(f"hyperflight batch member status {end.status[0]}")
-    # The kernel's summary holds the Earth-fixed longitude of the end point in radians.
-    return float(end.time_s[0]), math.degrees(float(end.summary[0, S_LON_END]))
+    # The summary holds the Earth-fixed longitude of the end point in radians.
+    return float(end.time_s[0]), math.degrees(float(end.summary[0]["final_longitude_rad"]))
 
 
 class BareKernel:
-    """The compiled ``integrate`` call alone: packed inputs and buffers prepared once."""
+    """The compiled ``integrate`` call alone: records, tables and buffers prepared once."""
 
     def __init__(self) -> None:
         self.y0 = CASE.initial.eci_state(EARTH)
-        self.pint, self.preal, self.data = pack_phases(PHASES)
-        self.env = EARTH.as_array()
-        self.atm = us76_table()
-        cap, ev_cap = 8, 16
-        self.bufs = (
-            np.empty(cap),
-            np.empty((cap, L.NSTATE)),
-            np.empty((cap, L.NAUX)),
-            np.empty(cap, dtype=np.int64),
-            np.empty(ev_cap),
-            np.empty((ev_cap, L.NSTATE)),
-            np.empty(ev_cap, dtype=np.int64),
-            np.empty(ev_cap, dtype=np.int64),
-        )
+        writer = S.TableWriter()
+        self.records, _ = pack_phases(PHASES, writer)
+        env = environment_record(EARTH, writer)
+        self.flight = (self.records, env[()], writer.array(), us76_table())
+        # No output grid (one step longer than any flight): rows at start, events and end.
+        self.tol = {
+            (rtol, atol): tolerances(rtol, atol).record(output_step_s=1e12)[()]
+            for rtol, atol in TOLERANCES
+        }
+        self.rows = new_rows(8, S.ROW_SIZE)
+        self.events = new_events(16)
+        self.summary = np.zeros(1, dtype=S.SUMMARY)
+        self.work = new_work()
 
     def __call__(self, rtol: float, atol: float) -> tuple[float, float]:
-        out_y = self.bufs[1]
-        n, _nev, status, _ph, t_end = integrate(
+        n, _nev = integrate(
             self.y0,
             0.0,
-            self.pint,
-            self.preal,
-            self.data,
-            self.env,
-            self.atm,
-            1e12,
-            20_000.0,
-            rtol,
-            atol,
-            MAX_STEP_S,
-            2_000_000,
-            *self.bufs,
+            self.flight,
+            self.tol[rtol, atol],
+            S.ROWS_ALL,
+            self.rows,
+            self.events,
+            self.summary[0],
+            self.work,
         )
-        if status != L.STATUS_OK:
-            raise RuntimeError(f"kernel status {status}")
-        return t_end, longitude_deg(t_end, out_y[n - 1])
+        summary = self.summary[0]
+        if summary["status"] != S.STATUS_OK:
+            raise RuntimeError(f"kernel status {summary['status']}")
+        t_end = float(summary["flight_time_s"])
+        return t_end, longitude_deg(t_end, self.rows[1][n - 1, : S.NSTATE])
 
 
 # --- timing helpers ------------------------------------------------------------------------
@@ -351,44 +365,41 @@ def main(argv: list[str] | None = None) -> dict:
     rtol, atol = TOLERANCES[0]
     say(f"\n-- batch: {n_batch:,} flights, east speed +-10 %, rtol={rtol:g}, atol={atol:g} --")
     initials = batch_initials(n_batch)
-    pint, preal, data = pack_phases(PHASES)
+    tol = tolerances(rtol, atol)
+    writer = S.TableWriter()
+    records, _ = pack_phases(PHASES, writer)
+    env = environment_record(EARTH, writer)
+    tables = writer.array()
     y0s = np.stack([s.eci_state(EARTH) for s in initials])
-    preals = np.repeat(preal[None], n_batch, axis=0)
-    datas = np.repeat(data[None], n_batch, axis=0)
-    envs = np.repeat(EARTH.as_array()[None], n_batch, axis=0)
+    records_n = np.repeat(records[None], n_batch, axis=0)
+    envs = np.repeat(env[None], n_batch, axis=0)
 
     def run_full() -> object:
-        return fly_many_end_states(initials, PHASES, earth=EARTH, rtol=rtol, atol=atol)
+        return fly_many_end_states(initials, PHASES, earth=EARTH, tolerances=tol)
 
-    def run_kernel() -> object:
-        # The packed batch kernel alone (end state and summary only, no output grid).
+    def run_kernel(parallel: bool = True) -> object:
+        # The packed batch loop alone (summary only, no output grid); parallel=False: the
+        # calling thread only.
         return run_packed(
             y0s,
-            pint,
-            preals,
-            datas,
+            records_n,
             envs,
-            output_step_s=20_000.0,
-            max_time_s=20_000.0,
-            rtol=rtol,
-            atol=atol,
-            max_step_s=MAX_STEP_S,
+            tables,
+            tolerances=tol,
+            output_step_s=MAX_TIME_S,
+            parallel=parallel,
         )
 
     end = run_full()  # warm-up
-    n_ok = int(np.sum(end.status == L.STATUS_OK))
+    n_ok = int(np.sum(end.status == S.STATUS_OK))
     say(
         f"members ending at impact: {n_ok:,}/{n_batch:,}; impact times "
         f"{end.time_s.min():.3f} .. {end.time_s.max():.3f} s"
     )
     par_full, _ = time_runs(run_full, n_batch_rep)
     par_kern, _ = time_runs(run_kernel, n_batch_rep)
-    numba.set_num_threads(1)
-    try:
-        run_kernel()
-        ser_kern, _ = time_runs(run_kernel, 1 if args.quick else 2)
-    finally:
-        numba.set_num_threads(threads)
+    run_kernel(parallel=False)
+    ser_kern, _ = time_runs(lambda: run_kernel(parallel=False), 1 if args.quick else 2)
     say(
         f"{threads} threads: fly_many_end_states {par_full:.3f} s, kernel only {par_kern:.3f} s; "
         f"1 thread: kernel only {ser_kern:.3f} s"

@@ -15,18 +15,31 @@ import time
 
 import numpy as np
 
-from hyperflight.core.batch import S_LAT_END, S_LON_END, S_STATUS, S_T_END, run_packed
-from hyperflight.core.flight import InitialState
+from hyperflight.core import schema as S
+from hyperflight.core.batch import run_packed
+from hyperflight.core.flight import InitialState, Tolerances
 from hyperflight.core.gpu import gpu_available, run_packed_gpu
 from hyperflight.core.phases import pack_phases
+from hyperflight.core.world import environment_record
 from hyperflight.environment.earth import EarthModel
 from hyperflight.guidance.shapes import BoostShape, GlideShape, flight_phases
 from hyperflight.mission.scenario import destination
 from hyperflight.vehicle.files import load_vehicle
 
+# The settings both batches fly at (the GPU and CPU batch defaults before Tolerances became
+# one shared default; kept explicit so the figures compare like for like across versions).
+TOLERANCES = Tolerances(
+    rtol=1e-8, atol=1e-6, max_step_s=60.0, max_steps=2_000_000, max_time_s=6_000.0
+)
+
 
 def family(n: int, seed: int = 1):
-    """n boost-glide members (hgv-irbm): kick elevation and cutoff drawn uniformly."""
+    """n boost-glide members (hgv-irbm): kick elevation and cutoff drawn uniformly.
+
+    Returns (y0s (n, 7), PHASE records (n, n_phases), ENVIRONMENT records (n,), tables). A
+    member whose tables equal the reference flight's shares them; any other member's tables
+    are appended to the shared tables.
+    """
     veh = load_vehicle("hgv-irbm")
     rng = np.random.default_rng(seed)
     far = destination(0.0, 150.0, 90.0, 15e6)
@@ -34,17 +47,18 @@ def family(n: int, seed: int = 1):
     y0 = InitialState(
         latitude_deg=0.0, longitude_deg=150.0, altitude_m=0.0, mass_kg=veh.launch_mass_kg
     ).eci_state(earth)
-    ref = pack_phases(
+    writer = S.TableWriter()
+    ref, ref_tables = pack_phases(
         flight_phases(
             veh,
             BoostShape(azimuth_deg=90.0, final_elevation_deg=-15.0),
             target_lat_lon_deg=far,
             glide=GlideShape(dive_distance_m=0),
-        )
+        ),
+        writer,
     )
-    pint = ref[0]
-    preals = np.empty((n,) + ref[1].shape)
-    datas = np.empty((n,) + ref[2].shape)
+    env = environment_record(earth, writer)
+    records = np.empty((n,) + ref.shape, dtype=S.PHASE)
     for i in range(n):
         b = BoostShape(
             azimuth_deg=90.0,
@@ -52,12 +66,11 @@ def family(n: int, seed: int = 1):
             cutoff_fraction=rng.uniform(0.5, 1.0),
             final_elevation_deg=-15.0,
         )
-        _, pr, d = pack_phases(
-            flight_phases(veh, b, target_lat_lon_deg=far, glide=GlideShape(dive_distance_m=0))
-        )
-        preals[i], datas[i] = pr, d
-    envs = np.tile(earth.as_array(), (n, 1))
-    return np.tile(y0, (n, 1)), pint, preals, datas, envs
+        phases = flight_phases(veh, b, target_lat_lon_deg=far, glide=GlideShape(dive_distance_m=0))
+        rec, tables = pack_phases(phases)
+        records[i] = rec if np.array_equal(tables, ref_tables) else pack_phases(phases, writer)[0]
+    envs = np.repeat(env[None], n, axis=0)
+    return np.tile(y0, (n, 1)), records, envs, writer.array()
 
 
 def main() -> None:
@@ -74,18 +87,19 @@ def main() -> None:
         return
     res: dict = {}
     n_check = 2 if sim else (64 if args.quick else 256)
-    y0s, pint, preals, datas, envs = family(n_check)
+    batch = family(n_check)
     t0 = time.perf_counter()
-    _, cpu = run_packed(y0s, pint, preals, datas, envs, output_step_s=1e4, max_time_s=6000.0)
+    _, cpu = run_packed(*batch, tolerances=TOLERANCES, output_step_s=1e4)
     t_cpu = time.perf_counter() - t0
     t0 = time.perf_counter()
-    gpu = run_packed_gpu(y0s, pint, preals, datas, envs, max_time_s=6000.0)
+    gpu = run_packed_gpu(*batch, tolerances=TOLERANCES)
     t_first = time.perf_counter() - t0
-    ok = (cpu[:, S_STATUS] == 0) & (gpu[:, S_STATUS] == 0)
-    d_t = np.abs(gpu[ok, S_T_END] - cpu[ok, S_T_END])
+    ok = (cpu["status"] == S.STATUS_OK) & (gpu["status"] == S.STATUS_OK)
+    c, g = cpu[ok], gpu[ok]
+    d_t = np.abs(g["flight_time_s"] - c["flight_time_s"])
     d_pos = 6371e3 * np.hypot(
-        gpu[ok, S_LAT_END] - cpu[ok, S_LAT_END],
-        (gpu[ok, S_LON_END] - cpu[ok, S_LON_END]) * np.cos(cpu[ok, 1]),
+        g["final_latitude_rad"] - c["final_latitude_rad"],
+        (g["final_longitude_rad"] - c["final_longitude_rad"]) * np.cos(c["final_latitude_rad"]),
     )
     res["check"] = {
         "members": n_check,
@@ -101,20 +115,20 @@ def main() -> None:
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     res["throughput"] = []
     for n in sizes:
-        y0s, pint, preals, datas, envs = family(n, seed=2)
-        run_packed_gpu(y0s[:64], pint, preals[:64], datas[:64], envs[:64], max_time_s=6000.0)
+        y0s, records, envs, tables = family(n, seed=2)
+        run_packed_gpu(y0s[:64], records[:64], envs[:64], tables, tolerances=TOLERANCES)
         t0 = time.perf_counter()
-        out = run_packed_gpu(y0s, pint, preals, datas, envs, max_time_s=6000.0)
+        out = run_packed_gpu(y0s, records, envs, tables, tolerances=TOLERANCES)
         dt = time.perf_counter() - t0
         row = {
             "members": n,
             "gpu_s": dt,
             "gpu_flights_per_s": n / dt,
-            "ok": int(np.sum(out[:, S_STATUS] == 0)),
+            "ok": int(np.sum(out["status"] == S.STATUS_OK)),
         }
         if n <= 10_000:
             t0 = time.perf_counter()
-            run_packed(y0s, pint, preals, datas, envs, output_step_s=1e4, max_time_s=6000.0)
+            run_packed(y0s, records, envs, tables, tolerances=TOLERANCES, output_step_s=1e4)
             row["cpu_s"] = time.perf_counter() - t0
             row["cpu_flights_per_s"] = n / row["cpu_s"]
             row["gpu_over_cpu"] = row["cpu_s"] / dt

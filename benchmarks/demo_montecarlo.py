@@ -19,6 +19,7 @@ import numba
 
 from hyperflight.analysis.batch import BatchOptions, PackedFlight
 from hyperflight.analysis.montecarlo import Normal, TruncatedNormal, Uniform, run_monte_carlo
+from hyperflight.core.flight import Tolerances
 from hyperflight.mission.run import run_scenario
 from hyperflight.mission.scenario import load_scenario
 from hyperflight.report.dispersion import write_monte_carlo_plots
@@ -32,6 +33,10 @@ DISPERSIONS = {
     "payload_mass_delta_kg": Normal(mean=0.0, std=10.0),
     "azimuth_delta_deg": Uniform(low=-0.2, high=0.2),
 }
+# The integration settings of the demo (the batch layer's defaults before Tolerances became one
+# shared default: rtol 1e-8, atol 1e-6, at most 50,000 steps), kept so its figures compare
+# across versions.
+TOLERANCES = Tolerances(rtol=1e-8, atol=1e-6, max_step_s=60.0, max_steps=50_000)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -51,7 +56,7 @@ def main(argv: list[str] | None = None) -> dict:
         DISPERSIONS,
         n_members=args.members,
         seed=args.seed,
-        options=BatchOptions(chunk_size=args.chunk),
+        options=BatchOptions(chunk_size=args.chunk, tolerances=TOLERANCES),
         progress=True,
     )
     t_mc = time.perf_counter() - t0

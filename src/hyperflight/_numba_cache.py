@@ -150,7 +150,7 @@ install()
 
 # Rough cold-compile time of the flight kernel on a 2-core machine, s (measured: see the
 # CHANGELOG; a faster machine takes less).
-COMPILE_SECONDS = "20-40"
+COMPILE_SECONDS = "10-15"
 _announced: set[str] = set()
 
 

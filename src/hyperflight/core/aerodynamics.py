@@ -14,30 +14,29 @@ from hyperflight.core.schema import (
     AERO_CONSTANT,
     AERO_POLYNOMIAL,
     AERO_TABLE,
-    aero_polynomial_view,
-    aero_table_view,
+    aero_polynomial_layout,
+    aero_table_layout,
 )
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def _table(tables, off, mach, alpha):
-    machs, alphas, cl, cd, mirror = aero_table_view(tables, off)
+    nm, na, m0, a0, cl0, cd0, mirror = aero_table_layout(tables, off)
     sign = 1.0
     a = alpha
     if mirror and a < 0.0:
         # A symmetric body: CL odd, CD even in alpha (the table starts at alpha 0, CL(0) = 0).
         sign = -1.0
         a = -a
-    im, wm = bracket(mach, machs)
-    ia, wa = bracket(a, alphas)
-    na = alphas.shape[0]
-    nm = machs.shape[0]
-    return sign * bilinear(cl, na, nm, ia, wa, im, wm), bilinear(cd, na, nm, ia, wa, im, wm)
+    im, wm = bracket(mach, tables, m0, nm)
+    ia, wa = bracket(a, tables, a0, na)
+    cl = bilinear(tables, cl0, na, nm, ia, wa, im, wm)
+    return sign * cl, bilinear(tables, cd0, na, nm, ia, wa, im, wm)
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def _polynomial(tables, off, mach, alpha):
-    na, nm, a_lo, a_hi, m_lo, m_hi, cl, cd = aero_polynomial_view(tables, off)
+    na, nm, a_lo, a_hi, m_lo, m_hi, cl0, cd0 = aero_polynomial_layout(tables, off)
     a = min(max(alpha, a_lo), a_hi)
     m = min(max(mach, m_lo), m_hi)
     cl_v = 0.0
@@ -46,14 +45,14 @@ def _polynomial(tables, off, mach, alpha):
     for i in range(na):
         mj = 1.0
         for j in range(nm):
-            cl_v += cl[i * nm + j] * ai * mj
-            cd_v += cd[i * nm + j] * ai * mj
+            cl_v += tables[cl0 + i * nm + j] * ai * mj
+            cd_v += tables[cd0 + i * nm + j] * ai * mj
             mj *= m
         ai *= a
     return cl_v, cd_v
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
 def coefficients(phase, tables, mach, alpha):
     """(CL, CD) of the phase's model at this Mach number and angle of attack (rad)."""
     model = phase.aero_model

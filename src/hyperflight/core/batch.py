@@ -1,4 +1,4 @@
-"""Many flights at once: the one integration loop over a batch of members, in parallel.
+"""Many flights at once: the one integration loop over a batch of members, on every core.
 
 Every member is described by the same named records as a single flight, with a leading member
 axis: the initial inertial state ``y0s`` (N, 7), the PHASE records ``phases`` (N, n_phases),
@@ -16,13 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 
-from hyperflight._numba_cache import announce_compile
 from hyperflight.core import schema as S
+from hyperflight.core.driver import member_buffers, run_members, threads  # noqa: F401
 from hyperflight.core.flight import InitialState, Tolerances
-from hyperflight.core.integrator import integrate, new_work
 from hyperflight.core.phases import Phase, pack_phases
 from hyperflight.core.world import environment_record
 from hyperflight.environment.atmosphere import us76_table
@@ -31,40 +29,6 @@ from hyperflight.environment.earth import EarthModel
 #: Summary fields in the order of ``summary_array`` columns (a plain float view of the
 #: SUMMARY records, for code that wants a matrix).
 SUMMARY_NAMES = S.SUMMARY.names
-
-
-@numba.njit(cache=True)
-def _no_events():
-    return np.empty(0), np.empty((0, S.NSTATE)), np.empty((0, 2), np.int64)
-
-
-@numba.njit(cache=True)
-def _fly_member(y0, phases, env, tables, atm, tol, row_mode, grid, summary):
-    """One member: integrate; keep the rows on the output grid (``ROWS_GRID``) or none."""
-    n = grid.shape[0]
-    rows = (np.empty(n), grid, np.empty(n, np.int64))
-    integrate(
-        y0, 0.0, (phases, env, tables, atm), tol, row_mode, rows, _no_events(), summary, new_work()
-    )
-
-
-@numba.njit(cache=True, parallel=True)
-def fly_members_parallel(y0s, phases, envs, tables, atm, tol, row_mode, grids, summaries):
-    """Every member on every numba thread (prange); see :func:`run_packed`."""
-    for i in numba.prange(y0s.shape[0]):
-        _fly_member(
-            y0s[i], phases[i], envs[i], tables, atm, tol[0], row_mode, grids[i], summaries[i]
-        )
-
-
-@numba.njit(cache=True)
-def fly_members_serial(y0s, phases, envs, tables, atm, tol, row_mode, grids, summaries):
-    """Every member on the calling thread (Dask workers and other callers that parallelise
-    themselves; numba's default threading layer is not safe for concurrent parallel calls)."""
-    for i in range(y0s.shape[0]):
-        _fly_member(
-            y0s[i], phases[i], envs[i], tables, atm, tol[0], row_mode, grids[i], summaries[i]
-        )
 
 
 @dataclass(frozen=True)
@@ -86,30 +50,39 @@ def run_packed(
     output_step_s: float = 1.0,
     grid: bool = False,
     parallel: bool = True,
+    chunk: int | None = None,
 ):
     """Run a packed batch; returns (grids or None, SUMMARY records (N,)).
 
     ``grids`` (N, n_grid, ROW_SIZE): row k at k * output_step_s, NaN after a member's end.
-    ``parallel``: every numba thread (prange) or, when False, the calling thread only.
+    ``parallel``: on :func:`threads` threads, each flying chunks of ``chunk`` members (default:
+    about 16 chunks per thread, at most 64 members each, so short and long flights balance);
+    when False, on the calling thread only (what a Dask worker task uses). The compiled
+    driver is the same either way.
     """
     tol = tolerances or Tolerances()
-    driver = fly_members_parallel if parallel else fly_members_serial
     y0s = np.ascontiguousarray(y0s, dtype=float)
     n = y0s.shape[0]
     n_grid = int(tol.max_time_s / output_step_s) + 1 if grid else 0
     grids = np.full((n, max(n_grid, 1), S.ROW_SIZE), np.nan)
-    summaries = S.records(np.zeros(n, dtype=S.SUMMARY))
-    announce_compile(driver)
-    driver(
-        y0s,
+    rows = (np.empty((n, grids.shape[1])), grids, np.empty((n, grids.shape[1]), np.int64))
+    _, events = member_buffers(n, 0, 0)
+    flight = (
         S.records(phases),
         S.records(envs),
-        np.ascontiguousarray(tables, dtype=float),
+        # A writable copy: a read-only array is another type for numba (a second compile).
+        np.array(tables, dtype=float),
         us76_table(),
+    )
+    summaries, _ = run_members(
+        y0s,
+        flight,
         S.records(tol.record(output_step_s).reshape(1)),
         S.ROWS_GRID if grid else S.ROWS_NONE,
-        grids,
-        summaries,
+        rows,
+        events,
+        parallel=parallel,
+        chunk=chunk,
     )
     return (grids if grid else None), summaries
 

@@ -18,27 +18,27 @@ from hyperflight.core.schema import (
     LAW_DIVE,
     LAW_GLIDE,
     LAW_SCHEDULE,
-    schedule_view,
+    schedule_layout,
 )
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def clamp(x, lo, hi):
     return lo if x < lo else (hi if x > hi else x)
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def wrap_pi(x):
     return math.atan2(math.sin(x), math.cos(x))
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def is_feedback(law):
     """True for the laws that steer with feedback (glide, cruise, dive)."""
     return law == LAW_GLIDE or law == LAW_CRUISE or law == LAW_DIVE
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def target_geometry(lat, lon, lat_t, lon_t):
     """Central angle (rad) and initial bearing (rad from north) to a point, on the sphere."""
     dlat = lat_t - lat
@@ -52,7 +52,7 @@ def target_geometry(lat, lon, lat_t, lon_t):
     return ang, brg
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def _steer_bank(phase, tp, heading, bearing):
     """Bank toward the target bearing, or a fixed bank with scheduled reversals."""
     n_rev = phase.n_reversals
@@ -66,7 +66,7 @@ def _steer_bank(phase, tp, heading, bearing):
     return clamp(phase.heading_gain * wrap_pi(bearing - heading), -bmax, bmax)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
 def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg):
     """(alpha, bank, thrust elevation, thrust azimuth, throttle) of the phase's law.
 
@@ -77,13 +77,13 @@ def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
     law = phase.law
     az_off = phase.thrust_azimuth_offset_rad
     if law == LAW_SCHEDULE:
-        ts, alpha, bank, elev, azim = schedule_view(tables, phase.schedule_table)
-        i, w = bracket(tp, ts)
+        n, t0, a0, b0, e0, z0 = schedule_layout(tables, phase.schedule_table)
+        i, w = bracket(tp, tables, t0, n)
         return (
-            linear(alpha, i, w),
-            linear(bank, i, w),
-            linear(elev, i, w),
-            linear(azim, i, w) + az_off,
+            linear(tables, a0, n, i, w),
+            linear(tables, b0, n, i, w),
+            linear(tables, e0, n, i, w),
+            linear(tables, z0, n, i, w) + az_off,
             1.0,
         )
     if is_feedback(law):
@@ -119,7 +119,7 @@ def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
     )
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def lift_limit(phase, qbar, mass, g0):
     """Largest |CL| the phase's load-factor limit allows (inf: no limit)."""
     nmax = phase.max_load_factor_g
@@ -128,7 +128,7 @@ def lift_limit(phase, qbar, mass, g0):
     return nmax * g0 * mass / (qbar * phase.reference_area_m2)
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def constant_coefficients(phase):
     """True when the phase's lift does not depend on the angle of attack."""
     return phase.aero_model == AERO_CONSTANT

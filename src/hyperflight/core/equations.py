@@ -61,13 +61,7 @@ from hyperflight.environment.gravity import gravity_j2
 from hyperflight.environment.wind import wind_at
 
 
-@numba.njit(cache=True)
-def mean_radius(env):
-    """Mean radius of the ellipsoid, R1 = a (1 - f / 3) (IUGG; 6,371,008.8 m for WGS-84)."""
-    return env.equatorial_radius_m * (1.0 - (1.0 - math.sqrt(1.0 - env.eccentricity_squared)) / 3.0)
-
-
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def atmosphere(env, tables, atm, alt):
     """(temperature K, pressure Pa, density kg/m^3, speed of sound m/s) of the flight's model,
     the density times the environment's ``density_scale``."""
@@ -84,7 +78,7 @@ def atmosphere(env, tables, atm, alt):
     return temp, pres, rho * env.density_scale, sos
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
 def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``.
 
@@ -138,7 +132,7 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     tgt_ang, tgt_brg = target_geometry(
         lat, lon_e, phase.target_latitude_rad, phase.target_longitude_rad
     )
-    tgt_dist = tgt_ang * mean_radius(env)
+    tgt_dist = tgt_ang * env.mean_radius_m
     alpha, bank, th_el, th_az, throttle = controls(
         phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
     )

@@ -11,12 +11,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from hyperflight._numba_cache import announce_compile
 from hyperflight.checks import check_finite as _check_finite
 from hyperflight.checks import check_integer as _check_integer
 from hyperflight.core import schema as S
+from hyperflight.core.driver import member_buffers, run_members
 from hyperflight.core.equations import rhs
-from hyperflight.core.integrator import integrate, new_events, new_rows, new_work
 from hyperflight.core.phases import Phase, pack_phases
 from hyperflight.core.schema import TableWriter
 from hyperflight.core.trajectory import FlightEvent, Trajectory, build_trajectory, summary_dict
@@ -294,7 +293,9 @@ def fly(
         "max_steps": max_steps,
         "max_time_s": max_time_s,
     }
-    tol = replace(tol, **{k: v for k, v in given.items() if v is not None})
+    given = {k: v for k, v in given.items() if v is not None}
+    if given:
+        tol = replace(tol, **given)
     _check_finite("fly", "output_step_s", output_step_s, 1e-4, 1e5, "s")
     if not isinstance(initial, InitialState):
         raise TypeError("fly: initial must be an InitialState")
@@ -316,29 +317,20 @@ def fly(
     )
     if ground:
         raise ValueError(f"initial state: {ground}")
-    flight = (S.records(records), S.records(env.reshape(1))[0], tables, us76_table())
+    flight = (S.records(records[None]), S.records(env.reshape(1)), tables, us76_table())
+    tol_record = S.records(tol.record(output_step_s).reshape(1))
     cap = int(min(tol.max_time_s / output_step_s, 20_000)) + 16 * len(phases) + 16
-    summary = S.records(np.zeros(1, dtype=S.SUMMARY))
-    announce_compile(integrate)
     while True:
-        rows = new_rows(cap, S.ROW_SIZE)
-        events = new_events(64 + 8 * len(phases))
-        n, n_ev = integrate(
-            y0,
-            0.0,
-            flight,
-            S.records(tol.record(output_step_s).reshape(1))[0],
-            S.ROWS_ALL,
-            rows,
-            events,
-            summary[0],
-            new_work(),
+        rows, events = member_buffers(1, cap, 64 + 8 * len(phases))
+        summary, counts = run_members(
+            y0[None], flight, tol_record, S.ROWS_ALL, rows, events, parallel=False
         )
         if summary[0]["status"] != S.STATUS_OUTPUT_FULL:
             break
         cap *= 4
-    out_t, out_rows, out_phase = rows
-    ev_t, _ev_y, ev_meta = events
+    n, n_ev = int(counts[0, 0]), int(counts[0, 1])
+    out_t, out_rows, out_phase = (a[0] for a in rows)
+    ev_t, _ev_y, ev_meta = (a[0] for a in events)
     names = tuple(ph.name for ph in phases)
     status = int(summary[0]["status"])
     traj = build_trajectory(

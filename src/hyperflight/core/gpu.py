@@ -17,6 +17,7 @@ from hyperflight.core import schema as S
 from hyperflight.core.flight import Tolerances
 from hyperflight.core.integrator import (
     N_AUXW,
+    N_EVI,
     N_EVW,
     N_STAGES,
     N_VEC,
@@ -42,7 +43,7 @@ def _gpu_kernel(y0s, phases, envs, tables, atm, tol, summaries):
         cuda.local.array((N_VEC, S.NSTATE), float64),
         cuda.local.array((N_AUXW, S.NAUX), float64),
         cuda.local.array((N_EVW, S.MAX_EVENTS), float64),
-        cuda.local.array(S.MAX_EVENTS, int64),
+        cuda.local.array((N_EVI, S.MAX_EVENTS), int64),
     )
     # No rows or events are kept on the device: one-element buffers the loop never fills
     # (row mode ROWS_NONE; an event is written only while there is room, so at most one).

@@ -115,19 +115,24 @@ V_Y, V_YNEW, V_YTMP, V_YEV, V_DTMP = 0, 1, 2, 3, 4
 N_VEC = 5
 A_CUR, A_NEW, A_TMP = 0, 1, 2
 N_AUXW = 3
-G_PREV, G_NEW, G_THETA, G_NT_THETA = 0, 1, 2, 3
-N_EVW = 4
+G_PREV, G_NEW, G_THETA, G_NT_THETA, G_VALUE = 0, 1, 2, 3, 4
+N_EVW = 5
+# Integer event bookkeeping, by row: the phase's event kinds, directions and terminal flags
+# (copied from its record once per phase) and the order of non-terminal events in a step.
+I_KIND, I_DIRECTION, I_TERMINAL, I_ORDER = 0, 1, 2, 3
+N_EVI = 4
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
 def new_work():
-    """CPU work arrays of :func:`integrate`: (stages, states, aux, event values, indices)."""
+    """CPU work arrays of :func:`integrate`: (stages, states, aux, event values, event
+    integers)."""
     return (
         np.zeros((N_STAGES, NSTATE)),
         np.zeros((N_VEC, NSTATE)),
         np.zeros((N_AUXW, NAUX)),
         np.zeros((N_EVW, MAX_EVENTS)),
-        np.zeros(MAX_EVENTS, dtype=np.int64),
+        np.zeros((N_EVI, MAX_EVENTS), dtype=np.int64),
     )
 
 
@@ -141,7 +146,7 @@ def new_events(capacity: int):
     return np.empty(capacity), np.empty((capacity, NSTATE)), np.empty((capacity, 2), np.int64)
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
     """One Dormand-Prince 5(4) step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given.
 
@@ -184,7 +189,7 @@ def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm,
     return math.sqrt(err / NSTATE), finite
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def dense_eval(theta, h, y0, k, out):
     """Continuous extension at fraction ``theta`` of the step of size ``h`` from ``y0``."""
     t1 = theta
@@ -199,7 +204,7 @@ def dense_eval(theta, h, y0, k, out):
         out[j] = y0[j] + h * acc
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def locate(kind, value, g0, g1, b_max, t, tp, h, y, k, phase, env, tables, atm, ytmp, dtmp, aux):
     """Fraction of the step in (0, b_max] where the event function crosses zero (Illinois).
 
@@ -238,7 +243,7 @@ def locate(kind, value, g0, g1, b_max, t, tp, h, y, k, phase, env, tables, atm, 
 
 
 # ---- observers ---------------------------------------------------------------------------
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index):
     """Keep a row as the row observer says; returns (new row count, False if full)."""
     out_t, out_rows, out_phase = rows
@@ -266,7 +271,7 @@ def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index):
     return n_rows + 1, True
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def _emit_event(events, n_ev, t, y, phase_index, event_index):
     """Keep an event while there is room; returns the new event count."""
     ev_t, ev_y, ev_meta = events
@@ -280,7 +285,7 @@ def _emit_event(events, n_ev, t, y, phase_index, event_index):
     return n_ev + 1
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def _start_summary(s):
     s.apogee_m = -1e300
     s.max_speed_m_s = -1.0
@@ -292,7 +297,7 @@ def _start_summary(s):
     s.rejected_steps = 0
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def _observe(s, t, aux):
     """Update the summary's maxima with one point of the flight."""
     if aux[AUX_ALT] > s.apogee_m:
@@ -317,7 +322,7 @@ def _observe(s, t, aux):
         s.max_heating_parameter_time_s = t
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def _end_summary(s, t, y, aux, status, last_phase):
     s.flight_time_s = t
     s.final_latitude_rad = aux[AUX_LAT]
@@ -330,7 +335,7 @@ def _end_summary(s, t, y, aux, status, last_phase):
 
 
 # ---- the loop ------------------------------------------------------------------------------
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
 def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work):
     """Fly through the phases from (t_init, y_init); the observers keep what they keep.
 
@@ -342,7 +347,7 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
     caller can retry with a larger one).
     """
     phases, env, tables, atm = flight
-    k, vec, auxs, evw, nt_index = work
+    k, vec, auxs, evw, evi = work
     y = vec[V_Y]
     ynew = vec[V_YNEW]
     ytmp = vec[V_YTMP]
@@ -355,6 +360,11 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
     g_new = evw[G_NEW]
     ev_theta = evw[G_THETA]
     nt_theta = evw[G_NT_THETA]
+    ev_value = evw[G_VALUE]
+    ev_kind = evi[I_KIND]
+    ev_direction = evi[I_DIRECTION]
+    ev_terminal = evi[I_TERMINAL]
+    nt_index = evi[I_ORDER]
     rtol = tol.rtol
     atol = tol.atol
     max_step = tol.max_step_s
@@ -367,14 +377,16 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
         y[j] = y_init[j]
     _start_summary(summary)
     t = t_init
-    n_out = 0
-    n_ev = 0
+    # Counters and indices are typed integers (np.int64), not literals: numba would compile
+    # each callee once more for every literal value it is first called with.
+    n_out = np.int64(0)
+    n_ev = np.int64(0)
     last_row_t = -math.inf
     steps = 0
     status = STATUS_OK
     next_sample = 1
     h = 0.0
-    phase_index = 0
+    phase_index = np.int64(0)
     while phase_index < n_phase:
         phase = phases[phase_index]
         y[STATE_MASS] -= phase.jettison_mass_kg
@@ -396,7 +408,11 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
             _observe(summary, t, aux)
         nev = phase.n_events
         for e in range(nev):
-            g_prev[e] = event_value(phase.event_kind[e], phase.event_value[e], t, 0.0, y, aux)
+            ev_kind[e] = phase.event_kind[e]
+            ev_value[e] = phase.event_value[e]
+            ev_direction[e] = phase.event_direction[e]
+            ev_terminal[e] = phase.event_terminal[e]
+            g_prev[e] = event_value(ev_kind[e], ev_value[e], t, 0.0, y, aux)
         # Initial step size (Hairer, Norsett & Wanner, Solving ODEs I, II.4).
         if h <= 0.0:
             d0 = 0.0
@@ -412,7 +428,7 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
         phase_done = False
         # A phase whose target distance or burnout mass is already passed ends at once.
         for e in range(nev):
-            if phase.event_terminal[e] != 0 and passed_at_start(phase.event_kind[e], g_prev[e]):
+            if ev_terminal[e] != 0 and passed_at_start(ev_kind[e], g_prev[e]):
                 if last_row_t < t:
                     n_out, room = _emit_row(
                         rows, row_mode, n_out, output_step, t, y, aux, phase_index
@@ -460,18 +476,16 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
             # Accepted step: locate every crossed event once; the earliest terminal one ends
             # the step.
             theta_stop = 2.0
-            stop_e = -1
+            stop_e = np.int64(-1)
             for e in range(nev):
-                g_new[e] = event_value(
-                    phase.event_kind[e], phase.event_value[e], t + h, tp + h, ynew, auxnew
-                )
+                g_new[e] = event_value(ev_kind[e], ev_value[e], t + h, tp + h, ynew, auxnew)
             for e in range(nev):
                 ev_theta[e] = 2.0
-                if not crossed(g_prev[e], g_new[e], phase.event_direction[e]):
+                if not crossed(g_prev[e], g_new[e], ev_direction[e]):
                     continue
                 ev_theta[e] = locate(
-                    phase.event_kind[e],
-                    phase.event_value[e],
+                    ev_kind[e],
+                    ev_value[e],
                     g_prev[e],
                     g_new[e],
                     1.0,
@@ -488,14 +502,14 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                     dtmp,
                     auxtmp,
                 )
-                if phase.event_terminal[e] != 0 and ev_theta[e] < theta_stop:
+                if ev_terminal[e] != 0 and ev_theta[e] < theta_stop:
                     theta_stop = ev_theta[e]
                     stop_e = e
             # Non-terminal events before the stop, sorted by time.
             n_nt = 0
             for e in range(nev):
                 th_e = ev_theta[e]
-                if phase.event_terminal[e] != 0 or th_e > 1.0 or th_e > theta_stop:
+                if ev_terminal[e] != 0 or th_e > 1.0 or th_e > theta_stop:
                     continue
                 pos = n_nt
                 while pos > 0 and nt_theta[pos - 1] > th_e:
@@ -567,7 +581,7 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                 th_end = 1.0
             if aux[AUX_VUP] > 0.0 and vup_end <= 0.0:
                 th_a = locate(
-                    EV_APOGEE,
+                    np.int64(EV_APOGEE),  # a typed integer: one compiled locate, not two
                     0.0,
                     aux[AUX_VUP],
                     vup_end,
@@ -602,7 +616,7 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                 last_row_t = t
                 n_ev = _emit_event(events, n_ev, t, y, phase_index, stop_e)
                 phase_done = True
-                if phase.event_kind[stop_e] == EV_IMPACT:
+                if ev_kind[stop_e] == EV_IMPACT:
                     # Reaching the ground ends the flight, whatever phases remain.
                     phase_index = n_phase - 1
                 break

@@ -1,42 +1,49 @@
-"""Piecewise-linear look-ups used by the compiled models (clamped at the table ends)."""
+"""Piecewise-linear look-ups used by the compiled models (clamped at the table ends).
+
+Tables are read in place: an axis or a value table is ``data[start : start + n]`` of one
+float64 array (see :mod:`hyperflight.core.schema` for where each starts).
+"""
 
 from __future__ import annotations
 
 import numba
 
 
-@numba.njit(cache=True)
-def bracket(x, xs):
-    """Interval of ``x`` in the ascending array ``xs``: (index i, weight w) such that a value
-    is (1 - w) v[i] + w v[i + 1]; clamped to the ends (w = 0 or 1)."""
-    n = xs.shape[0]
-    if n == 1 or x <= xs[0]:
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+def bracket(x, data, start, n):
+    """Interval of ``x`` in the ascending axis ``data[start : start + n]``: (index i, weight w)
+    such that a value is (1 - w) v[i] + w v[i + 1]; clamped to the ends (w = 0 or 1)."""
+    if n == 1 or x <= data[start]:
         return 0, 0.0
-    if x >= xs[n - 1]:
+    if x >= data[start + n - 1]:
         return n - 2, 1.0
     lo = 0
     hi = n - 1
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if xs[mid] <= x:
+        if data[start + mid] <= x:
             lo = mid
         else:
             hi = mid
-    return lo, (x - xs[lo]) / (xs[lo + 1] - xs[lo])
+    x0 = data[start + lo]
+    return lo, (x - x0) / (data[start + lo + 1] - x0)
 
 
-@numba.njit(cache=True)
-def linear(values, i, w):
-    """(1 - w) values[i] + w values[i + 1] (``values[i]`` alone for a one-row table)."""
-    j = i + 1 if values.shape[0] > 1 else i
-    return (1 - w) * values[i] + w * values[j]
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+def linear(data, start, n, i, w):
+    """(1 - w) v[i] + w v[i + 1] of the values ``data[start : start + n]`` (v[i] alone for one
+    row)."""
+    j = i + 1 if n > 1 else i
+    return (1 - w) * data[start + i] + w * data[start + j]
 
 
-@numba.njit(cache=True)
-def bilinear(values, ny, nx, iy, wy, ix, wx):
-    """Bilinear value in a flat row-major table of ``ny`` rows by ``nx`` columns."""
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+def bilinear(data, start, ny, nx, iy, wy, ix, wx):
+    """Bilinear value in the row-major table of ``ny`` rows by ``nx`` columns at ``start``."""
     ix1 = ix + 1 if nx > 1 else ix
     iy1 = iy + 1 if ny > 1 else iy
-    return (1 - wy) * ((1 - wx) * values[iy * nx + ix] + wx * values[iy * nx + ix1]) + wy * (
-        (1 - wx) * values[iy1 * nx + ix] + wx * values[iy1 * nx + ix1]
+    r0 = start + iy * nx
+    r1 = start + iy1 * nx
+    return (1 - wy) * ((1 - wx) * data[r0 + ix] + wx * data[r0 + ix1]) + wy * (
+        (1 - wx) * data[r1 + ix] + wx * data[r1 + ix1]
     )

@@ -9,8 +9,8 @@ A flight reaches the kernel as
 - ``tables``: one float64 array holding the variable-length tables (aerodynamic tables and
   polynomials, control schedules, air-breather thrust, tabulated atmosphere, wind profile).
   A record names where each of its tables starts (``-1``: none); the layout *inside* a table
-  is written by the ``pack_*`` functions and read by the ``*_view`` functions of this module,
-  and nowhere else;
+  is written by the ``pack_*`` functions and located by the ``*_layout`` and ``*_view``
+  functions of this module, and nowhere else;
 - ``tol``: one :data:`TOLERANCES` record (error control, step limits, output step).
 
 and writes rows (state then the :data:`AUX` quantities), events and one :data:`SUMMARY`
@@ -21,7 +21,7 @@ named field, never an edit of a table.
 
 Adding a field: add it to the dtype here, fill it in :mod:`hyperflight.core.phases` (or the
 environment packer below) and read it where it acts. Adding a table kind: a ``pack_*`` and a
-``*_view`` function here.
+``*_layout`` (or ``*_view``) function here.
 """
 
 from __future__ import annotations
@@ -176,6 +176,7 @@ ENVIRONMENT = np.dtype(
     [
         ("equatorial_radius_m", _F),
         ("eccentricity_squared", _F),  # first eccentricity squared (0: sphere)
+        ("mean_radius_m", _F),  # a (1 - f / 3): ground distances to a target point
         ("mu_m3_s2", _F),  # gravitational parameter
         ("j2", _F),  # zonal J2 of the gravity model (0: inverse square)
         ("rotation_rate_rad_s", _F),  # Earth (and atmosphere) rotation rate
@@ -319,11 +320,12 @@ ROWS_NONE = 2  # no rows (summary only)
 
 
 # ---- record constructors (Python side) ----------------------------------------------------
-def records(a) -> np.recarray:
-    """``a`` as a C-contiguous record array (``np.recarray``): compiled code types it as an
-    array of records, and with numba's JIT off (``NUMBA_DISABLE_JIT``, the CUDA simulator)
-    its elements still read their fields by attribute, as compiled code does."""
-    return np.ascontiguousarray(a).view(np.recarray)
+def records(a) -> np.ndarray:
+    """``a`` as a C-contiguous array of records for compiled code; with numba's JIT off
+    (``NUMBA_DISABLE_JIT``, the CUDA simulator) a ``np.recarray``, whose elements read their
+    fields by attribute as compiled code does (numba types both alike)."""
+    a = np.ascontiguousarray(a)
+    return a.view(np.recarray) if numba.config.DISABLE_JIT else a
 
 
 def new_phases(n: int) -> np.ndarray:
@@ -348,6 +350,10 @@ def new_environment(
     e = np.zeros((), dtype=ENVIRONMENT)
     e["equatorial_radius_m"] = equatorial_radius_m
     e["eccentricity_squared"] = eccentricity_squared
+    # Mean radius R1 = a (1 - f / 3) (IUGG; 6,371,008.8 m for WGS-84).
+    e["mean_radius_m"] = equatorial_radius_m * (
+        1.0 - (1.0 - (1.0 - eccentricity_squared) ** 0.5) / 3.0
+    )
     e["mu_m3_s2"] = mu_m3_s2
     e["j2"] = j2
     e["rotation_rate_rad_s"] = rotation_rate_rad_s
@@ -433,33 +439,29 @@ class TableWriter:
 
 
 # ---- table views (compiled side) -----------------------------------------------------------
-@numba.njit(cache=True)
-def aero_table_view(tables, off):
-    """(mach, alpha_rad, cl, cd, mirror) of an aero table; cl and cd flat, row = alpha."""
+# The layouts below return where each part of a table starts in ``tables`` (plain integers:
+# compiled code reads the numbers in place, with no array views, which would cost reference
+# counting in the innermost loop).
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+def aero_table_layout(tables, off):
+    """(n_mach, n_alpha, mach, alpha_rad, cl, cd, mirror): the sizes, where the Mach and alpha
+    axes and the CL and CD values (n_alpha rows of n_mach) start, and the mirror flag."""
     nm = int(tables[off])
     na = int(tables[off + 1])
-    mirror = tables[off + 2] != 0.0
     m0 = off + 3
     a0 = m0 + nm
     c0 = a0 + na
-    d0 = c0 + na * nm
-    return (
-        tables[m0:a0],
-        tables[a0:c0],
-        tables[c0:d0],
-        tables[d0 : d0 + na * nm],
-        mirror,
-    )
+    return nm, na, m0, a0, c0, c0 + na * nm, tables[off + 2] != 0.0
 
 
-@numba.njit(cache=True)
-def aero_polynomial_view(tables, off):
-    """(n_alpha_terms, n_mach_terms, alpha_lo, alpha_hi, mach_lo, mach_hi, cl, cd); cl and cd
-    flat, index i * n_mach_terms + j for alpha^i Mach^j."""
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+def aero_polynomial_layout(tables, off):
+    """(n_alpha_terms, n_mach_terms, alpha_lo, alpha_hi, mach_lo, mach_hi, cl, cd): the term
+    counts, the ranges and where the CL and CD coefficients (alpha^i Mach^j at i * n_mach_terms
+    + j) start."""
     na = int(tables[off])
     nm = int(tables[off + 1])
     c0 = off + 6
-    d0 = c0 + na * nm
     return (
         na,
         nm,
@@ -467,45 +469,33 @@ def aero_polynomial_view(tables, off):
         tables[off + 3],
         tables[off + 4],
         tables[off + 5],
-        tables[c0:d0],
-        tables[d0 : d0 + na * nm],
+        c0,
+        c0 + na * nm,
     )
 
 
-@numba.njit(cache=True)
-def schedule_view(tables, off):
-    """(time_s, alpha, bank, elevation, azimuth) of a control schedule (angles in rad)."""
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+def schedule_layout(tables, off):
+    """(n, time_s, alpha, bank, elevation, azimuth): the row count and where each column of a
+    control schedule starts (angles in rad)."""
     n = int(tables[off])
     t0 = off + 1
-    return (
-        tables[t0 : t0 + n],
-        tables[t0 + n : t0 + 2 * n],
-        tables[t0 + 2 * n : t0 + 3 * n],
-        tables[t0 + 3 * n : t0 + 4 * n],
-        tables[t0 + 4 * n : t0 + 5 * n],
-    )
+    return n, t0, t0 + n, t0 + 2 * n, t0 + 3 * n, t0 + 4 * n
 
 
-@numba.njit(cache=True)
-def thrust_table_view(tables, off):
-    """(mach, altitude_m, max_thrust_n flat with row = altitude, isp_s, mach_min, mach_max)."""
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+def thrust_table_layout(tables, off):
+    """(n_mach, n_alt, mach, altitude_m, max_thrust_n, isp_s, mach_min, mach_max): sizes, where
+    the axes, the thrust values (n_alt rows of n_mach) and the Isp start, and the Mach band."""
     nm = int(tables[off])
     na = int(tables[off + 1])
     m0 = off + 4
     h0 = m0 + nm
     f0 = h0 + na
-    i0 = f0 + na * nm
-    return (
-        tables[m0:h0],
-        tables[h0:f0],
-        tables[f0:i0],
-        tables[i0 : i0 + nm],
-        tables[off + 2],
-        tables[off + 3],
-    )
+    return nm, na, m0, h0, f0, f0 + na * nm, tables[off + 2], tables[off + 3]
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def atmosphere_view(tables, off):
     """(altitude_m, log_density, temperature_k) rows of a tabulated atmosphere."""
     n = int(tables[off])
@@ -513,7 +503,7 @@ def atmosphere_view(tables, off):
     return tables[a0 : a0 + n], tables[a0 + n : a0 + 2 * n], tables[a0 + 2 * n : a0 + 3 * n]
 
 
-@numba.njit(cache=True)
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
 def wind_view(tables, off):
     """(altitude_m, east_m_s, north_m_s) rows of a wind profile."""
     n = int(tables[off])

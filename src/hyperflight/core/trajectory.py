@@ -250,7 +250,7 @@ def html_table(title: str, rows: Mapping[str, str]) -> str:
 
 def summary_dict(record) -> dict[str, float]:
     """A kernel SUMMARY record as a plain dict (angles converted to degrees)."""
-    out = {name: record[name].item() for name in record.dtype.names}
+    out = dict(zip(record.dtype.names, record.tolist(), strict=True))
     for name in ("final_latitude_rad", "final_longitude_rad"):
         out[name.replace("_rad", "_deg")] = math.degrees(out.pop(name))
     return out

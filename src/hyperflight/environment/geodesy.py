@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
 def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, a: float, e2: float):
     """Geodetic latitude, longitude (rad) and altitude (m) to ECEF x, y, z (m)."""
     s = math.sin(lat_rad)
@@ -30,7 +30,7 @@ def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, a: float, e2:
     return x, y, z
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
 def ecef_to_geodetic(x: float, y: float, z: float, a: float, e2: float):
     """ECEF x, y, z (m) to geodetic latitude, longitude (rad), altitude (m); exact (Vermeille)."""
     rho2 = x * x + y * y
@@ -56,13 +56,13 @@ def ecef_to_geodetic(x: float, y: float, z: float, a: float, e2: float):
     return lat, lon, alt
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
 def geodetic_altitude(x: float, y: float, z: float, a: float, e2: float) -> float:
     """Altitude above the ellipsoid (m) of an ECEF point (m)."""
     return ecef_to_geodetic(x, y, z, a, e2)[2]
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
 def _ecef_to_geodetic_many(x, y, z, a, e2):
     n = x.size
     lat = np.empty(n)

@@ -1,5 +1,5 @@
 """Backends that fly packed members: the :class:`Backend` protocol, its input
-:class:`PackedMembers`, :class:`CpuBackend` (numba ``prange``, or one thread),
+:class:`PackedMembers`, :class:`CpuBackend` (every core, or one thread),
 :class:`GpuBackend` (numba.cuda, summaries only), :data:`BACKENDS` and :func:`get_backend`.
 """
 
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Protocol
 
-import numba
 import numpy as np
 
 from hyperflight.core.batch import run_packed
@@ -50,12 +49,12 @@ class Backend(Protocol):
 
 @dataclass(frozen=True)
 class CpuBackend:
-    """The compiled kernel on the CPU: ``parallel`` uses every numba thread (prange over
-    members, dynamic chunks of ``parallel_chunk`` members so short and long flights balance);
-    otherwise one thread (what a Dask worker task uses)."""
+    """The compiled loop on the CPU: ``parallel`` flies chunks of ``parallel_chunk`` members
+    on every core (``NUMBA_NUM_THREADS`` threads; None: about 16 chunks per thread, so short
+    and long flights balance); otherwise one thread (what a Dask worker task uses)."""
 
     parallel: bool = True
-    parallel_chunk: int = 4
+    parallel_chunk: int | None = None
 
     @property
     def name(self) -> str:
@@ -71,10 +70,7 @@ class CpuBackend:
     ):
         kw = dict(output_step_s=output_step_s, tolerances=tolerances, grid=grid)
         arrays = (members.y0, members.phases, members.env, members.tables)
-        if not self.parallel:
-            return run_packed(*arrays, **kw, parallel=False)
-        with numba.parallel_chunksize(self.parallel_chunk):
-            return run_packed(*arrays, **kw)
+        return run_packed(*arrays, **kw, parallel=self.parallel, chunk=self.parallel_chunk)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,8 @@ limit a request must stay under and the chunk size that bounds the working memor
 
 from __future__ import annotations
 
-import numba
-
 from hyperflight.core import schema as S
+from hyperflight.core.batch import threads as batch_threads
 
 #: Largest memory a batch with time series may need at its peak (see
 #: :func:`series_memory_bytes`); a larger request is refused before anything is flown.
@@ -34,7 +33,7 @@ def series_memory_bytes(
     a chunk flies, the kernel driver holds that chunk's grids in an array of its own. So the
     peak is at the end of a chunk: the grids written so far plus the chunk's own, at most
     (n + last chunk) or (start of the last chunk + a full chunk) members' worth. Add the
-    output rows of the flights in progress, one per numba thread (``run_packed``'s row
+    output rows of the flights in progress, one per thread (``run_packed``'s row
     buffer: min(horizon / step, 200,000) + 64 x phases + 64 rows of 1 + 7 + 19 + 1 numbers).
     The angles are turned into degrees in place and the Dataset's variables are views, so
     nothing else grows with the series. Measured within 20 % of the peak resident memory
@@ -45,6 +44,6 @@ def series_memory_bytes(
     chunk = series_chunk_size(n, per_member, chunk_size)
     last_start = (n - 1) // chunk * chunk
     members = max(n + (n - last_start), last_start + chunk)
-    threads = min(chunk, numba.get_num_threads())
+    threads = min(chunk, batch_threads())
     kernel_rows = threads * n_grid * 2 * 8
     return members * per_member + kernel_rows

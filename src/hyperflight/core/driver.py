@@ -1,0 +1,84 @@
+"""The CPU driver of the integration loop: :func:`fly_members` flies a range of members (one
+flight is a batch of one), :func:`run_members` spreads the members over threads.
+
+The compiled driver runs without the GIL, so Python threads (``NUMBA_NUM_THREADS`` of them,
+default the CPU cores) fly disjoint chunks of one batch at once; one thread is what a Dask
+worker task uses. There is no numba ``prange`` driver: it compiled the whole loop a second
+time (about 10 s) for the same work.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numba
+import numpy as np
+
+from hyperflight._numba_cache import announce_compile
+from hyperflight.core import schema as S
+from hyperflight.core.integrator import integrate, new_work
+
+
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, nogil=True)
+def fly_members(y0s, flight, tol, row_mode, rows, events, summaries, counts, start, stop):
+    """Fly members ``start`` to ``stop - 1`` one after the other: the one CPU driver of the
+    integration loop, for one flight (``fly``) and for batches.
+
+    ``flight`` = (PHASE records (N, n_phases), ENVIRONMENT records (N,), tables, US 1976
+    table); ``tol`` a TOLERANCES record array of one; ``rows`` = (time (N, cap), rows (N, cap,
+    ROW_SIZE), phase (N, cap)) and ``events`` = (time (N, cap), state (N, cap, 7), (phase,
+    index) (N, cap, 2)) are each member's buffers (see :func:`integrate`); ``summaries``
+    SUMMARY records (N,); ``counts`` (N, 2) receives the rows and events kept. Runs without
+    the GIL, so several Python threads fly disjoint ranges of one batch at once.
+    """
+    phases, envs, tables, atm = flight
+    out_t, out_rows, out_phase = rows
+    ev_t, ev_y, ev_meta = events
+    work = new_work()
+    for i in range(start, stop):
+        n_rows, n_ev = integrate(
+            y0s[i],
+            0.0,
+            (phases[i], envs[i], tables, atm),
+            tol[0],
+            row_mode,
+            (out_t[i], out_rows[i], out_phase[i]),
+            (ev_t[i], ev_y[i], ev_meta[i]),
+            summaries[i],
+            work,
+        )
+        counts[i, 0] = n_rows
+        counts[i, 1] = n_ev
+
+
+def member_buffers(n: int, row_capacity: int, event_capacity: int):
+    """Row and event buffers of ``n`` members for :func:`fly_members` (at least one each)."""
+    r = max(row_capacity, 1)
+    e = max(event_capacity, 1)
+    rows = (np.empty((n, r)), np.empty((n, r, S.ROW_SIZE)), np.empty((n, r), np.int64))
+    events = (np.empty((n, e)), np.empty((n, e, S.NSTATE)), np.empty((n, e, 2), np.int64))
+    return rows, events
+
+
+def run_members(y0s, flight, tol, row_mode, rows, events, *, parallel: bool, chunk=None):
+    """Run :func:`fly_members` over every member; returns (SUMMARY records (N,), counts)."""
+    n = y0s.shape[0]
+    summaries = S.records(np.zeros(n, dtype=S.SUMMARY))
+    counts = np.zeros((n, 2), np.int64)
+    announce_compile(fly_members)
+    args = (y0s, flight, tol, row_mode, rows, events, summaries, counts)
+    workers = min(threads(), n) if parallel else 1
+    if workers <= 1:
+        fly_members(*args, 0, n)
+    else:
+        size = chunk or max(1, min(64, n // (16 * workers)))
+        spans = [(a, min(n, a + size)) for a in range(0, n, size)]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for _ in pool.map(lambda ab: fly_members(*args, *ab), spans):
+                pass
+    return summaries, counts
+
+
+def threads() -> int:
+    """Threads a parallel batch uses: ``NUMBA_NUM_THREADS`` (default: the CPU cores)."""
+    return max(1, int(numba.config.NUMBA_NUM_THREADS))
