@@ -445,7 +445,7 @@ grid:
   isp_scale: [0.98, 1.0, 1.02]
 chunk_size: 2
 output: sweep-out/fuzz-glide
-options: {rtol: 1.0e-8, atol: 1.0e-6, max_time_s: 20000, summary_step_s: 10, max_step_s: 60,
+options: {rtol: 1.0e-8, atol: 1.0e-6, max_time_s: 20000, max_step_s: 60,
           max_steps: 50000}
 """
 SWEEP_SCENARIO = """\
