@@ -1,4 +1,6 @@
-"""Betts's Space Shuttle re-entry benchmark (maximum crossrange), and its re-fly by SciPy.
+"""Betts's Space Shuttle re-entry benchmark (maximum crossrange), and its re-fly by SciPy
+(:func:`refly_scipy`; hyperflight's simulator re-flies it too:
+:func:`hyperflight.optimal.glider.refly_kernel`).
 
 Source: J. T. Betts, *Practical Methods for Optimal Control and Estimation Using Nonlinear
 Programming*, 2nd ed., SIAM 2010, Example 6.1 "Space Shuttle Reentry Trajectory". Published

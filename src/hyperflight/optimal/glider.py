@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from hyperflight.optimal.models import (
+    ExponentialAtmosphere,
     PointMassVehicle,
     PolynomialAero,
     SphericalEarth,
@@ -216,31 +217,106 @@ def to_geographic(
     return lat, lon
 
 
+def _kernel_models(sol: OptimalSolution):
+    """The simulator's Earth, atmosphere and aerodynamics for the optimiser's models: the same
+    sphere and gravity; an exponential atmosphere as one, US 1976 for the fit of it;
+    polynomial aerodynamics as an ``AeroPolynomial``, a table as a dense table."""
+    from hyperflight.core.phases import Aerodynamics, AeroPolynomial
+    from hyperflight.environment.atmosphere import GAMMA_AIR
+    from hyperflight.environment.atmospheres import R_AIR_J_KG_K
+    from hyperflight.environment.atmospheres import ExponentialAtmosphere as KernelExponential
+    from hyperflight.environment.earth import EarthModel
+
+    p = sol.problem
+    earth = EarthModel(
+        name="optimiser's sphere",
+        equatorial_radius_m=p.earth.radius_m,
+        flattening=0.0,
+        mu_m3_s2=p.earth.mu_m3_s2,
+        j2=0.0,
+        rotation_rate_rad_s=p.earth.rotation_rate_rad_s,
+        gravity="inverse_square",
+    )
+    atmosphere = None
+    if isinstance(p.atmosphere, ExponentialAtmosphere):
+        # Isothermal at the temperature of its constant speed of sound (only Mach uses it).
+        atmosphere = KernelExponential(
+            density_sea_level_kg_m3=p.atmosphere.rho0_kg_m3,
+            scale_height_m=p.atmosphere.scale_height_m,
+            temperature_k=p.atmosphere.speed_of_sound_m_s**2 / (GAMMA_AIR * R_AIR_J_KG_K),
+            source="the optimal-control problem's exponential atmosphere",
+        )
+    v = p.vehicle
+    lo, hi = v.alpha_bounds_deg
+    if isinstance(v.aero, PolynomialAero):
+        n = max(len(v.aero.cl), len(v.aero.cd))
+        pad = (
+            [*v.aero.cl] + [0.0] * (n - len(v.aero.cl)),
+            [*v.aero.cd] + [0.0] * (n - len(v.aero.cd)),
+        )
+        aero = Aerodynamics(
+            reference_area_m2=v.reference_area_m2,
+            table=AeroPolynomial(
+                cl=tuple((c,) for c in pad[0]),
+                cd=tuple((c,) for c in pad[1]),
+                alpha_range_deg=(lo, hi),
+                source=v.aero.source,
+            ),
+        )
+        alpha_range = (lo, hi)
+    else:
+        aero = Aerodynamics(
+            reference_area_m2=v.reference_area_m2, table=v.aero.as_table(v.alpha_max_deg)
+        )
+        alpha_range = (0.0, 89.9)
+    return earth, atmosphere, aero, alpha_range
+
+
+# Points per mesh interval of the kernel's piecewise-linear control schedule: the optimiser's
+# controls are quadratic in each interval; 16 chords follow a quadratic to 1/1024 of its
+# curvature term (at 8 the Betts heating case ends 6 km apart, at 16 about 1.5 km).
+SCHEDULE_POINTS_PER_INTERVAL = 16
+
+
+def control_schedule(sol: OptimalSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Time (s), alpha and bank (deg) sampled from the optimiser's control model
+    (:func:`hyperflight.optimal.betts.control_interpolant`), for a kernel ``Controls``
+    schedule."""
+    from hyperflight.optimal.betts import control_interpolant
+
+    u = control_interpolant(sol)
+    t_nodes = np.asarray(sol.time_s)
+    n = (t_nodes.size - 1) // 2
+    t = np.linspace(t_nodes[0], t_nodes[-1], n * SCHEDULE_POINTS_PER_INTERVAL + 1)
+    c = np.degrees(np.array([u(x)[:2] for x in t]))
+    return t, c[:, 0], c[:, 1]
+
+
 def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[str, float]:
     """Fly the solution's control history with :func:`hyperflight.fly` and compare ends.
 
-    The kernel flies the same start on ``EarthModel.sphere(rotating=...)`` (rotating when the
-    problem's sphere rotates) over its own
-    US 1976, with a dense table of the optimiser's aerodynamics and a ``Controls`` schedule
-    (piecewise linear in time through the collocation nodes and midpoints), to the solution's
-    final time (or the ground, if it gets there first). Returns the kernel's end state and
-    its differences from the optimiser's (``delta_*``; ``position_error_km`` is the
-    great-circle distance between the two end points).
+    The kernel flies the same start on the optimiser's sphere and gravity, in its atmosphere
+    (an exponential atmosphere as one; US 1976 for the optimiser's fit of it), with its
+    aerodynamics (polynomials as an ``AeroPolynomial``; a table as a dense table of the
+    optimiser's spline) and a ``Controls`` schedule (:func:`control_schedule`: the optimiser's
+    quadratic controls sampled 16 times per mesh interval), to the solution's final time (or
+    the ground, if it gets there first). Returns the kernel's end state and its differences from the optimiser's
+    (``delta_*``; ``position_error_km`` is the great-circle distance between the end points).
     """
     from hyperflight.core.flight import InitialState, fly
-    from hyperflight.core.phases import Aerodynamics, Controls, Event, Phase
+    from hyperflight.core.phases import Controls, Event, Phase
 
     p = sol.problem
     st = p.start
-    table = p.vehicle.aero.as_table(p.vehicle.alpha_max_deg)
-    t = np.asarray(sol.time_s)
+    earth, atmosphere, aero, (a_lo, a_hi) = _kernel_models(sol)
+    t, alpha, bank = control_schedule(sol)
     phase = Phase(
         name="optimal glide",
-        aerodynamics=Aerodynamics(reference_area_m2=p.vehicle.reference_area_m2, table=table),
+        aerodynamics=aero,
         controls=Controls(
             schedule_time_s=tuple(float(x) for x in t),
-            alpha_schedule_deg=tuple(float(x) for x in np.clip(sol.alpha_deg, 0.0, 89.9)),
-            bank_schedule_deg=tuple(float(x) for x in sol.bank_deg),
+            alpha_schedule_deg=tuple(float(x) for x in np.clip(alpha, a_lo, a_hi)),
+            bank_schedule_deg=tuple(float(x) for x in bank),
         ),
         events=(Event(kind="time", value=float(t[-1])), Event(kind="impact")),
     )
@@ -253,8 +329,7 @@ def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[st
         flight_path_angle_deg=st.flight_path_angle_deg,
         heading_deg=st.heading_deg,
     )
-    rotating = p.earth.rotation_rate_rad_s != 0.0
-    traj = fly(start, [phase], earth=_earth_model(rotating), output_step_s=output_step_s)
+    traj = fly(start, [phase], earth=earth, atmosphere=atmosphere, output_step_s=output_step_s)
     s = traj.summary()
     end = {
         "time_s": float(s["flight_time_s"]),
