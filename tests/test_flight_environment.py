@@ -269,3 +269,48 @@ def test_environment_arguments_are_checked() -> None:
     with pytest.raises(ValueError, match="wind must be None"):
         fly(SHOT, DRAG, wind=(10.0, 0.0))
     assert S.ATMOSPHERE_US76 == 0  # the default is US 1976
+
+
+def test_constant_and_scheduled_throttle_set_an_air_breathers_thrust() -> None:
+    """The throttle of ``Controls`` (constant, or a schedule against time in phase) scales a
+    ``TableThrust``: half throttle gives half the table's thrust and half the fuel flow."""
+    from hyperflight import TableThrust
+
+    engine = TableThrust(
+        mach=(1.0, 10.0),
+        altitude_m=(0.0, 50_000.0),
+        max_thrust_n=((2_000.0, 2_000.0), (2_000.0, 2_000.0)),
+        isp_s=(1_000.0, 1_000.0),
+        mach_min=1.0,
+        mach_max=10.0,
+    )
+    cruiser = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=20_000.0,
+        mass_kg=1_000.0,
+        speed_m_s=1_500.0,
+        heading_deg=90.0,
+    )
+
+    def fly_with(controls: Controls):
+        ph = Phase(
+            name="cruise",
+            aerodynamics=Aerodynamics(reference_area_m2=0.1, cd=0.05),
+            thrust=engine,
+            controls=controls,
+            events=(Event(kind="time_in_phase", value=10.0), Event(kind="burnout", value=500.0)),
+        )
+        return fly(cruiser, (ph,), tolerances=TOL)
+
+    half = fly_with(Controls(alpha_deg=0.0, throttle=0.5))
+    assert half["thrust_n"][0] == pytest.approx(1_000.0)
+    used = half["mass_kg"][0] - half["mass_kg"][-1]
+    assert used == pytest.approx(10.0 * 1_000.0 / (1_000.0 * 9.80665), rel=1e-9)
+    ramp = fly_with(Controls(schedule_time_s=(0.0, 10.0), throttle_schedule=(0.0, 1.0)))
+    assert ramp["thrust_n"][0] == 0.0
+    assert ramp["thrust_n"][5] == pytest.approx(1_000.0, rel=1e-9)  # row at 5 s: throttle 0.5
+    with pytest.raises(ValueError, match="throttle = 1.5 is outside the allowed range"):
+        Controls(throttle=1.5)
+    with pytest.raises(ValueError, match="throttle_schedule has 1 values"):
+        Controls(schedule_time_s=(0.0, 1.0), throttle_schedule=(0.5,))

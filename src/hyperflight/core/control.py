@@ -77,14 +77,14 @@ def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
     law = phase.law
     az_off = phase.thrust_azimuth_offset_rad
     if law == LAW_SCHEDULE:
-        n, t0, a0, b0, e0, z0 = schedule_layout(tables, phase.schedule_table)
+        n, t0, a0, b0, e0, z0, q0 = schedule_layout(tables, phase.schedule_table)
         i, w = bracket(tp, tables, t0, n)
         return (
             linear(tables, a0, n, i, w),
             linear(tables, b0, n, i, w),
             linear(tables, e0, n, i, w),
             linear(tables, z0, n, i, w) + az_off,
-            1.0,
+            linear(tables, q0, n, i, w),
         )
     if is_feedback(law):
         bank = _steer_bank(phase, tp, heading, tgt_brg)
@@ -115,7 +115,7 @@ def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
         phase.bank_rad,
         phase.thrust_elevation_rad,
         phase.thrust_azimuth_rad + az_off,
-        1.0,
+        phase.throttle,
     )
 
 

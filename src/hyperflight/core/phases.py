@@ -304,6 +304,9 @@ class Controls:
     the ``*_schedule_deg`` tuples of the same length (a missing one takes the constant value).
     Bank is the rotation of the lift vector about the air-relative velocity, positive to the
     right; thrust elevation is above the local horizon, azimuth clockwise from north.
+    ``throttle`` (0..1, or ``throttle_schedule`` against the same times) sets an
+    air-breather's (``TableThrust``) thrust; a rocket stage (``Thrust``) flies its constant
+    thrust whatever the throttle.
     """
 
     alpha_deg: float = 0.0
@@ -315,20 +318,32 @@ class Controls:
     bank_schedule_deg: tuple[float, ...] = ()
     thrust_elevation_schedule_deg: tuple[float, ...] = ()
     thrust_azimuth_schedule_deg: tuple[float, ...] = ()
+    throttle: float = 1.0
+    throttle_schedule: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         w = "controls"
         for name, (lo, hi) in _CONTROL_ANGLE_RANGE_DEG.items():
             _check_finite(w, f"{name}_deg", getattr(self, f"{name}_deg"), lo, hi, "deg")
+        _check_finite(w, "throttle", self.throttle, 0.0, 1.0, "")
         n = _sequence_length(w, "schedule_time_s", self.schedule_time_s)
         lengths = {
             name: _sequence_length(w, f"{name}_schedule_deg", getattr(self, f"{name}_schedule_deg"))
             for name in _CONTROL_ANGLE_RANGE_DEG
         }
+        n_throttle = _sequence_length(w, "throttle_schedule", self.throttle_schedule)
         if not n:
-            if any(lengths.values()):
-                raise ValueError(f"{w}: a *_schedule_deg needs schedule_time_s")
+            if any(lengths.values()) or n_throttle:
+                raise ValueError(
+                    f"{w}: a *_schedule_deg or throttle_schedule needs schedule_time_s"
+                )
             return
+        if n_throttle:
+            if n_throttle != n:
+                raise ValueError(
+                    f"{w}: throttle_schedule has {n_throttle} values; schedule_time_s has {n}"
+                )
+            _check_values(w, "throttle_schedule", self.throttle_schedule, 0.0, 1.0, "")
         _check_values(w, "schedule_time_s", self.schedule_time_s, 0.0, 1e7, "s", increasing=True)
         for name, (lo, hi) in _CONTROL_ANGLE_RANGE_DEG.items():
             field_name = f"{name}_schedule_deg"
@@ -357,7 +372,13 @@ class Controls:
             n = len(self.schedule_time_s)
             vals = np.asarray(sched, dtype=float) if len(sched) else np.full(n, const)
             cols.append(np.radians(vals))
-        return tables.pack_schedule(np.asarray(self.schedule_time_s, dtype=float), *cols)
+        n = len(self.schedule_time_s)
+        throttle = (
+            np.asarray(self.throttle_schedule, dtype=float)
+            if len(self.throttle_schedule)
+            else np.full(n, float(self.throttle))
+        )
+        return tables.pack_schedule(np.asarray(self.schedule_time_s, dtype=float), *cols, throttle)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -637,6 +658,7 @@ def pack_phases(phases: Sequence[Phase], tables: TableWriter | None = None):
             r["bank_rad"] = math.radians(c.bank_deg)
             r["thrust_elevation_rad"] = math.radians(c.thrust_elevation_deg)
             r["thrust_azimuth_rad"] = math.radians(c.thrust_azimuth_deg)
+            r["throttle"] = c.throttle
         if isinstance(ph.thrust, TableThrust):
             r["thrust_model"] = S.THRUST_TABLE
             r["thrust_table"] = ph.thrust.pack(writer)

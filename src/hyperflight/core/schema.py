@@ -153,7 +153,7 @@ PHASE = np.dtype(
         ("altitude_rate_gain_rad_m_s", _F),  # CRUISE: alpha per m/s of altitude rate
         ("mach_cmd", _F),  # CRUISE: Mach number to hold with the throttle
         ("mach_gain", _F),  # CRUISE: throttle per unit of Mach error
-        ("throttle", _F),  # CRUISE: nominal throttle (0..1)
+        ("throttle", _F),  # CONSTANT: the throttle; CRUISE: nominal throttle (0..1)
         ("gamma_gain", _F),  # DIVE: alpha per radian of flight-path angle error
         ("max_load_factor_g", _F),  # lift load-factor limit, g (0: none)
         ("n_reversals", _I),  # bank reversals (fixed bank whose sign flips at each time)
@@ -415,9 +415,10 @@ class TableWriter:
         cd = np.asarray(cd, dtype=float)
         return self._add([cl.shape[0], cl.shape[1], *alpha_range_rad, *mach_range], cl, cd)
 
-    def pack_schedule(self, time_s, alpha, bank, elevation, azimuth) -> int:
-        """Four angles (rad) against time in phase (s), piecewise linear, clamped."""
-        return self._add([len(time_s)], time_s, alpha, bank, elevation, azimuth)
+    def pack_schedule(self, time_s, alpha, bank, elevation, azimuth, throttle) -> int:
+        """Four angles (rad) and the throttle (0..1) against time in phase (s), piecewise
+        linear, clamped."""
+        return self._add([len(time_s)], time_s, alpha, bank, elevation, azimuth, throttle)
 
     def pack_thrust_table(self, mach, altitude_m, max_thrust_n, isp_s, mach_min, mach_max) -> int:
         """Thrust (n_alt x n_mach) against Mach and altitude, Isp against Mach, Mach band."""
@@ -476,11 +477,11 @@ def aero_polynomial_layout(tables, off):
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def schedule_layout(tables, off):
-    """(n, time_s, alpha, bank, elevation, azimuth): the row count and where each column of a
-    control schedule starts (angles in rad)."""
+    """(n, time_s, alpha, bank, elevation, azimuth, throttle): the row count and where each
+    column of a control schedule starts (angles in rad, throttle 0..1)."""
     n = int(tables[off])
     t0 = off + 1
-    return n, t0, t0 + n, t0 + 2 * n, t0 + 3 * n, t0 + 4 * n
+    return n, t0, t0 + n, t0 + 2 * n, t0 + 3 * n, t0 + 4 * n, t0 + 5 * n
 
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")

@@ -22,10 +22,10 @@ optimum holds the top altitude of its thrust table; with the table's clamps as e
 (kinks in the thrust's derivative) IPOPT cycled at its iteration limit, hence the smooth
 extension of the table in :func:`_smooth_engine`.
 
-The kernel's schedule law (``Controls`` in :mod:`hyperflight.core.phases`) carries angle of
-attack, bank and thrust direction but no throttle (laws other than "cruise" fly full
-throttle), so the optimal cruise is re-flown with SciPy DOP853 on the same equations
-(:func:`hyperflight.optimal.betts.refly_scipy`), not by :func:`hyperflight.fly`.
+Every optimum is re-flown twice: by SciPy DOP853 on the optimiser's own equations
+(:func:`hyperflight.optimal.betts.refly_scipy`) and by the package's simulator
+(:func:`hyperflight.optimal.glider.refly_kernel`: the kernel's schedule law carries the
+throttle, and the engine is tabulated from the optimiser's model).
 """
 
 from __future__ import annotations

@@ -221,9 +221,11 @@ def _kernel_models(sol: OptimalSolution):
     """The simulator's Earth, atmosphere and aerodynamics for the optimiser's models: the same
     sphere and gravity; an exponential atmosphere as one, US 1976 for the fit of it;
     polynomial aerodynamics as an ``AeroPolynomial``, a table as a dense table."""
+    import casadi as ca
+
     from hyperflight.core.phases import Aerodynamics, AeroPolynomial
     from hyperflight.environment.atmosphere import GAMMA_AIR
-    from hyperflight.environment.atmospheres import R_AIR_J_KG_K
+    from hyperflight.environment.atmospheres import R_AIR_J_KG_K, TabulatedAtmosphere
     from hyperflight.environment.atmospheres import ExponentialAtmosphere as KernelExponential
     from hyperflight.environment.earth import EarthModel
 
@@ -238,7 +240,20 @@ def _kernel_models(sol: OptimalSolution):
         gravity="inverse_square",
     )
     atmosphere = None
-    if isinstance(p.atmosphere, ExponentialAtmosphere):
+    if isinstance(p.atmosphere, US76Atmosphere):
+        # The optimiser's smooth fit of US 1976 (within 0.25 % in density), tabulated every
+        # 100 m: the kernel flies the optimiser's atmosphere, not its own US 1976.
+        z = np.arange(0.0, p.atmosphere.top_m + 1.0, ATMOSPHERE_ROW_M)
+        zz = ca.DM(z).T
+        atmosphere = TabulatedAtmosphere(
+            altitude_m=tuple(float(x) for x in z),
+            density_kg_m3=tuple(float(x) for x in np.asarray(p.atmosphere.density(zz)).ravel()),
+            speed_of_sound_m_s=tuple(
+                float(x) for x in np.asarray(p.atmosphere.speed_of_sound(zz)).ravel()
+            ),
+            source="the optimal-control problem's fit of US 1976",
+        )
+    elif isinstance(p.atmosphere, ExponentialAtmosphere):
         # Isothermal at the temperature of its constant speed of sound (only Mach uses it).
         atmosphere = KernelExponential(
             density_sea_level_kg_m3=p.atmosphere.rho0_kg_m3,
@@ -272,36 +287,79 @@ def _kernel_models(sol: OptimalSolution):
     return earth, atmosphere, aero, alpha_range
 
 
+# The grid on which an optimiser's engine (B-spline table, smooth band window, density scaling
+# above its top) is tabulated for the kernel's bilinear TableThrust: Mach 0-12 every 0.01 (the
+# band window rises over 0.05 Mach: at 0.05 steps the x51a-like cruise, which flies near its
+# lower band edge, burned 0.5 kg less fuel and landed 5 km short), altitude -1 to 60 km every
+# 250 m (the cruise vehicles fly inside it).
+ENGINE_MACH_GRID = np.round(np.arange(0.0, 12.0 + 1e-9, 0.01), 10)
+ENGINE_ALTITUDE_GRID_M = np.arange(-1_000.0, 60_000.0 + 1e-9, 250.0)
+
+
+def kernel_engine(sol: OptimalSolution):
+    """The optimiser's engine as the kernel's ``TableThrust``: full-throttle thrust (N)
+    evaluated from the optimiser's own model on :data:`ENGINE_MACH_GRID` x
+    :data:`ENGINE_ALTITUDE_GRID_M` (its window already applied, so the kernel's band is the
+    whole grid) and its Isp, linear in Mach and clamped, on the same Mach grid."""
+    import casadi as ca
+
+    from hyperflight.core.phases import TableThrust
+
+    p = sol.problem
+    eng = p.vehicle.engine
+    m_sym, h_sym = ca.MX.sym("mach"), ca.MX.sym("h")
+    thrust, _flow = eng.thrust_and_flow(1.0, m_sym, h_sym, p.atmosphere)
+    f = ca.Function("thrust", [m_sym, h_sym], [thrust])
+    mm, hh = np.meshgrid(ENGINE_MACH_GRID, ENGINE_ALTITUDE_GRID_M)  # rows: altitudes
+    values = np.asarray(f.map(mm.size)(mm.ravel()[None, :], hh.ravel()[None, :])).reshape(mm.shape)
+    isp = np.interp(ENGINE_MACH_GRID, eng.mach, eng.isp_s)
+    return TableThrust(
+        mach=tuple(float(x) for x in ENGINE_MACH_GRID),
+        altitude_m=tuple(float(x) for x in ENGINE_ALTITUDE_GRID_M),
+        max_thrust_n=tuple(tuple(float(v) for v in row) for row in np.maximum(values, 0.0)),
+        isp_s=tuple(float(x) for x in isp),
+        mach_min=float(ENGINE_MACH_GRID[0]),
+        mach_max=float(ENGINE_MACH_GRID[-1]),
+    )
+
+
+# Rows of the table through which the kernel flies an optimiser's fit of US 1976, m.
+ATMOSPHERE_ROW_M = 100.0
+
 # Points per mesh interval of the kernel's piecewise-linear control schedule: the optimiser's
 # controls are quadratic in each interval; 16 chords follow a quadratic to 1/1024 of its
 # curvature term (at 8 the Betts heating case ends 6 km apart, at 16 about 1.5 km).
 SCHEDULE_POINTS_PER_INTERVAL = 16
 
 
-def control_schedule(sol: OptimalSolution) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Time (s), alpha and bank (deg) sampled from the optimiser's control model
-    (:func:`hyperflight.optimal.betts.control_interpolant`), for a kernel ``Controls``
-    schedule."""
+def control_schedule(sol: OptimalSolution):
+    """Time (s), alpha and bank (deg) and the throttle (0..1; None unpowered) sampled from the
+    optimiser's control model (:func:`hyperflight.optimal.betts.control_interpolant`), for a
+    kernel ``Controls`` schedule."""
     from hyperflight.optimal.betts import control_interpolant
 
     u = control_interpolant(sol)
     t_nodes = np.asarray(sol.time_s)
     n = (t_nodes.size - 1) // 2
     t = np.linspace(t_nodes[0], t_nodes[-1], n * SCHEDULE_POINTS_PER_INTERVAL + 1)
-    c = np.degrees(np.array([u(x)[:2] for x in t]))
-    return t, c[:, 0], c[:, 1]
+    c = np.array([u(x) for x in t])
+    throttle = np.clip(c[:, 2], 0.0, 1.0) if sol.throttle is not None else None
+    return t, np.degrees(c[:, 0]), np.degrees(c[:, 1]), throttle
 
 
 def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[str, float]:
     """Fly the solution's control history with :func:`hyperflight.fly` and compare ends.
 
     The kernel flies the same start on the optimiser's sphere and gravity, in its atmosphere
-    (an exponential atmosphere as one; US 1976 for the optimiser's fit of it), with its
+    (an exponential atmosphere as one; the optimiser's fit of US 1976 tabulated every 100 m),
+    with its
     aerodynamics (polynomials as an ``AeroPolynomial``; a table as a dense table of the
     optimiser's spline) and a ``Controls`` schedule (:func:`control_schedule`: the optimiser's
-    quadratic controls sampled 16 times per mesh interval), to the solution's final time (or
-    the ground, if it gets there first). Returns the kernel's end state and its differences from the optimiser's
-    (``delta_*``; ``position_error_km`` is the great-circle distance between the end points).
+    quadratic controls sampled 16 times per mesh interval; with an engine, its throttle too,
+    and the engine as :func:`kernel_engine`), to the solution's final time (or the ground, if
+    it gets there first). Returns the kernel's end state and its differences from the
+    optimiser's (``delta_*``; ``position_error_km`` is the great-circle distance between the
+    end points; ``mass_kg`` with an engine).
     """
     from hyperflight.core.flight import InitialState, fly
     from hyperflight.core.phases import Controls, Event, Phase
@@ -309,16 +367,26 @@ def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[st
     p = sol.problem
     st = p.start
     earth, atmosphere, aero, (a_lo, a_hi) = _kernel_models(sol)
-    t, alpha, bank = control_schedule(sol)
+    t, alpha, bank, throttle = control_schedule(sol)
+    events = [Event(kind="time", value=float(t[-1])), Event(kind="impact")]
+    mass = p.vehicle.mass_kg
+    thrust = None
+    if p.vehicle.engine is not None:
+        thrust = kernel_engine(sol)
+        # Recorded, not terminal: the optimiser's throttle is 0 once the fuel is gone.
+        dry = mass - p.vehicle.engine.fuel_mass_kg
+        events.append(Event(kind="burnout", value=dry, terminal=False))
     phase = Phase(
-        name="optimal glide",
+        name="optimal flight",
         aerodynamics=aero,
+        thrust=thrust,
         controls=Controls(
             schedule_time_s=tuple(float(x) for x in t),
             alpha_schedule_deg=tuple(float(x) for x in np.clip(alpha, a_lo, a_hi)),
             bank_schedule_deg=tuple(float(x) for x in bank),
+            throttle_schedule=() if throttle is None else tuple(float(x) for x in throttle),
         ),
-        events=(Event(kind="time", value=float(t[-1])), Event(kind="impact")),
+        events=tuple(events),
     )
     start = InitialState(
         latitude_deg=st.latitude_deg,
@@ -342,6 +410,9 @@ def refly_kernel(sol: OptimalSolution, *, output_step_s: float = 1.0) -> dict[st
     for k in ("latitude_deg", "longitude_deg", "altitude_m", "speed_m_s"):
         out[f"delta_{k}"] = end[k] - sol.final(k)
     out["delta_time_s"] = end["time_s"] - sol.final_time_s
+    if p.vehicle.engine is not None:
+        out["mass_kg"] = float(traj["mass_kg"][-1])
+        out["delta_mass_kg"] = out["mass_kg"] - sol.final("mass_kg")
     p1, l1 = math.radians(end["latitude_deg"]), math.radians(end["longitude_deg"])
     p2, l2 = math.radians(sol.final_latitude_deg), math.radians(sol.final("longitude_deg"))
     c = math.sin(p1) * math.sin(p2) + math.cos(p1) * math.cos(p2) * math.cos(l1 - l2)
