@@ -13,7 +13,6 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -101,7 +100,7 @@ class Trajectory:
         return {
             "phases": _shorten(" -> ".join(self.phase_names), 120),
             "duration": f"{float(c['time_s'][-1] - c['time_s'][0]):,.1f} s",
-            "ground range": f"{float(c['ground_range_m'][-1]) / 1000:,.1f} km",
+            "ground range": f"{_last(c, 'ground_range_m') / 1000:,.1f} km",
             "apogee": f"{float(np.max(c['altitude_m'])) / 1000:,.1f} km",
             "max Mach": f"{float(np.max(c['mach'])):.1f}",
             "samples": f"{len(self):,}",
@@ -199,8 +198,8 @@ class Trajectory:
             "status": self.status_text,
             "ok": self.ok,
             "flight_time_s": float(c["time_s"][-1] - c["time_s"][0]),
-            "ground_range_m": float(c["ground_range_m"][-1]),
-            "downrange_m": float(c["downrange_m"][-1]),
+            "ground_range_m": _last(c, "ground_range_m"),
+            "downrange_m": _last(c, "downrange_m"),
             "crossrange_m": float(c["crossrange_m"][-1]),
             "max_abs_crossrange_m": float(np.max(np.abs(c["crossrange_m"]))),
             "apogee_m": float(k["apogee_m"]),
@@ -246,6 +245,50 @@ def html_table(title: str, rows: Mapping[str, str]) -> str:
         for k, v in rows.items()
     )
     return f"<table><caption>{html.escape(title)}</caption>{body}</table>"
+
+
+class Columns(Mapping):
+    """The read-only columns of a trajectory: arrays by name, in order. Columns given as None
+    are computed together by ``compute`` (rows -> dict) the first time one is read (the exact
+    geodesic ground range and downrange); :meth:`last` gives a column's last value without
+    computing the whole column."""
+
+    def __init__(self, columns: dict[str, np.ndarray | None], compute=None) -> None:
+        self._cols = dict(columns)
+        self._compute = compute
+
+    def _fill(self) -> None:
+        for k, v in self._compute().items():
+            v.setflags(write=False)
+            self._cols[k] = v
+        self._compute = None
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        v = self._cols[name]
+        if v is None:
+            self._fill()
+            v = self._cols[name]
+        return v
+
+    def __iter__(self):
+        return iter(self._cols)
+
+    def __len__(self) -> int:
+        return len(self._cols)
+
+    def last(self, name: str) -> float:
+        """The column's last value (a derived column's without computing the rest)."""
+        v = self._cols[name]
+        if v is None:
+            return float(self._compute(slice(-1, None))[name][-1])
+        return float(v[-1])
+
+    def __reduce__(self):  # pickling: every column computed, no closure
+        return (Columns, ({k: self[k] for k in self},))
+
+
+def _last(columns: Mapping[str, np.ndarray], name: str) -> float:
+    return columns.last(name) if isinstance(columns, Columns) else float(columns[name][-1])
 
 
 def summary_dict(record) -> dict[str, float]:
@@ -294,13 +337,15 @@ def build_trajectory(
 
     # Downrange / crossrange on the great circle of the initial heading.
     a_m, f = earth.equatorial_radius_m, earth.flattening
-    ground = surface_distance_m(lat[0], lon[0], lat, lon, a_m, f)
+    lat0, lon0 = lat[0], lon[0]
     u = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
     u0 = u[:, 0]
+    ground = None
     if vh[0] > 1.0:
         hd = math.radians(heading[0])
     else:
         # Vertical or resting start: the reference direction is toward the farthest point.
+        ground = surface_distance_m(lat0, lon0, lat, lon, a_m, f)
         j = int(np.argmax(ground))
         if ground[j] > 1.0:
             nv = np.array(
@@ -330,10 +375,20 @@ def build_trajectory(
     along_ang = np.arctan2(tdir @ u, u0 @ u)
     central = np.arccos(np.clip(u0 @ u, -1.0, 1.0))
     r_mean = earth.mean_radius_m
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scale = np.where(central > 1e-12, ground / (r_mean * np.maximum(central, 1e-300)), 1.0)
-    downrange = r_mean * along_ang * scale
     crossrange = -r_mean * cross_ang  # positive to the right of the initial heading
+
+    def ranges(rows: slice = slice(None)) -> dict[str, np.ndarray]:
+        """Ground range (exact geodesic from the start) and downrange of ``rows``: the
+        geodesic costs about 1 microsecond a row, so it is computed when first asked for."""
+        g = (
+            ground[rows]
+            if ground is not None
+            else surface_distance_m(lat0, lon0, lat[rows], lon[rows], a_m, f)
+        )
+        c = central[rows]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = np.where(c > 1e-12, g / (r_mean * np.maximum(c, 1e-300)), 1.0)
+        return {"ground_range_m": g, "downrange_m": r_mean * along_ang[rows] * scale}
 
     cols = {
         "time_s": t,
@@ -362,8 +417,8 @@ def build_trajectory(
         "dynamic_pressure_pa": aux[:, L.AUX_QBAR],
         "flight_path_angle_deg": fpa,
         "heading_deg": heading,
-        "ground_range_m": ground,
-        "downrange_m": downrange,
+        "ground_range_m": None,
+        "downrange_m": None,
         "crossrange_m": crossrange,
         "load_factor_g": aux[:, L.AUX_NLOAD],
         "alpha_deg": np.degrees(aux[:, L.AUX_ALPHA]),
@@ -380,9 +435,10 @@ def build_trajectory(
         "wind_north_m_s": aux[:, L.AUX_WIND_NORTH],
     }
     for v in cols.values():
-        v.setflags(write=False)
+        if v is not None:
+            v.setflags(write=False)
     return Trajectory(
-        columns=MappingProxyType(cols),
+        columns=Columns(cols, ranges),
         events=events,
         phase_names=phase_names,
         status=status,
