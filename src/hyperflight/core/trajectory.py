@@ -340,14 +340,15 @@ def build_trajectory(
     lat0, lon0 = lat[0], lon[0]
     u = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
     u0 = u[:, 0]
-    ground = None
+    central = np.arccos(np.clip(u0 @ u, -1.0, 1.0))
+    r_mean = earth.mean_radius_m
     if vh[0] > 1.0:
         hd = math.radians(heading[0])
     else:
-        # Vertical or resting start: the reference direction is toward the farthest point.
-        ground = surface_distance_m(lat0, lon0, lat, lon, a_m, f)
-        j = int(np.argmax(ground))
-        if ground[j] > 1.0:
+        # Vertical or resting start: the reference direction is toward the farthest point
+        # (largest central angle from the start).
+        j = int(np.argmax(central))
+        if central[j] * r_mean > 1.0:
             nv = np.array(
                 [
                     -math.sin(lat[0]) * math.cos(lon[0]),
@@ -373,18 +374,12 @@ def build_trajectory(
     sin_x = np.clip(normal @ u, -1.0, 1.0)
     cross_ang = np.arcsin(sin_x)
     along_ang = np.arctan2(tdir @ u, u0 @ u)
-    central = np.arccos(np.clip(u0 @ u, -1.0, 1.0))
-    r_mean = earth.mean_radius_m
     crossrange = -r_mean * cross_ang  # positive to the right of the initial heading
 
     def ranges(rows: slice = slice(None)) -> dict[str, np.ndarray]:
         """Ground range (exact geodesic from the start) and downrange of ``rows``: the
         geodesic costs about 1 microsecond a row, so it is computed when first asked for."""
-        g = (
-            ground[rows]
-            if ground is not None
-            else surface_distance_m(lat0, lon0, lat[rows], lon[rows], a_m, f)
-        )
+        g = surface_distance_m(lat0, lon0, lat[rows], lon[rows], a_m, f)
         c = central[rows]
         with np.errstate(invalid="ignore", divide="ignore"):
             scale = np.where(c > 1e-12, g / (r_mean * np.maximum(c, 1e-300)), 1.0)
