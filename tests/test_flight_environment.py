@@ -132,6 +132,19 @@ def test_wind_and_atmosphere_per_batch_member() -> None:
         hf.fly(SHOT, DRAG, variations={"wind_scale": [1.0]})
 
 
+def test_exponential_atmosphere_parameters_per_batch_member() -> None:
+    """A batch in an exponential atmosphere varies its scale height per member: each member
+    flies as ``fly`` does in that atmosphere."""
+    base = hf.PackedFlight.from_phases(SHOT, DRAG, atmosphere=ExponentialAtmosphere())
+    heights = [6_000.0, 8_000.0]
+    batch = hf.run_batch(base, {"scale_height_m": heights}, options=hf.BatchOptions(tolerances=TOL))
+    for h, got in zip(heights, batch.summary["flight_time_s"], strict=True):
+        one = fly(SHOT, DRAG, atmosphere=ExponentialAtmosphere(scale_height_m=h), tolerances=TOL)
+        assert got == pytest.approx(one.summary()["flight_time_s"], rel=1e-12)
+    with pytest.raises(ValueError, match="does not fly an exponential atmosphere"):
+        hf.run_batch(hf.PackedFlight.from_phases(SHOT, DRAG), {"scale_height_m": [7_000.0]})
+
+
 def test_polynomial_aerodynamics_equal_an_exact_table() -> None:
     """CL linear in alpha and CD linear in Mach: a 2 x 2 bilinear table is the same model."""
     poly = AeroPolynomial(

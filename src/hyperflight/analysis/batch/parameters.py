@@ -125,6 +125,18 @@ def _apply_wind(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
     a.env["wind_scale"] *= v
 
 
+def _exponential_field(field: str) -> ApplyFunction:
+    def apply(a: MemberArrays, v: np.ndarray, mask: np.ndarray) -> None:
+        if a.base.env["atmosphere_model"] != S.ATMOSPHERE_EXPONENTIAL:
+            raise ValueError(
+                f"{field}: {a.base.name!r} does not fly an exponential atmosphere; give the "
+                "batch one (PackedFlight.with_environment(atmosphere=ExponentialAtmosphere(...)))"
+            )
+        a.env[field] = v
+
+    return apply
+
+
 def _burnout_slots(base: PackedFlight) -> list[tuple[int, int]]:
     """(phase, event) of every burnout event."""
     r = base.records
@@ -266,6 +278,22 @@ PARAMETERS: Mapping[str, Parameter] = MappingProxyType(
                 "factor on the atmospheric density (of any atmosphere model) for the whole flight",
                 _apply_density,
                 (0.0, math.inf),
+            ),
+            _p(
+                "scale_height_m",
+                "m",
+                _NAN,
+                "scale height of the flight's exponential atmosphere (absolute)",
+                _exponential_field("scale_height_m"),
+                (1_000.0, 100_000.0),
+            ),
+            _p(
+                "density_sea_level_kg_m3",
+                "kg/m^3",
+                _NAN,
+                "sea-level density of the flight's exponential atmosphere (absolute)",
+                _exponential_field("density_sea_level_kg_m3"),
+                (1e-3, 100.0),
             ),
             _p(
                 "wind_scale",
