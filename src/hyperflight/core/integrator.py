@@ -530,51 +530,39 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                     break
                 if take_event:
                     th_s = nt_theta[i_nt]
-                    te = t + th_s * h
-                    dense_eval(th_s, h, y, k, ytmp)
-                    rhs(te, ytmp, te - tp0, phase, env, tables, atm, dtmp, auxtmp)
-                    n_out, room = _emit_row(
-                        rows, row_mode, n_out, output_step, te, ytmp, auxtmp, phase_index
-                    )
-                    if not room:
-                        status = STATUS_OUTPUT_FULL
-                        break
-                    last_row_t = te
-                    n_ev = _emit_event(events, n_ev, te, ytmp, phase_index, nt_index[i_nt])
-                    i_nt += 1
-                    continue
-                if last_row_t == ts:
-                    next_sample += 1
-                    continue
-                if row_mode != ROWS_NONE:
+                    tr = t + th_s * h
+                else:
+                    if last_row_t == ts or row_mode == ROWS_NONE:
+                        next_sample += 1
+                        continue
                     th_s = (ts - t) / h
-                    dense_eval(th_s, h, y, k, ytmp)
-                    rhs(ts, ytmp, ts - tp0, phase, env, tables, atm, dtmp, auxtmp)
-                    n_out, room = _emit_row(
-                        rows, row_mode, n_out, output_step, ts, ytmp, auxtmp, phase_index
-                    )
-                    if not room:
-                        status = STATUS_OUTPUT_FULL
-                        break
-                    last_row_t = ts
-                next_sample += 1
+                    tr = ts
+                # One row (an event's or a sample's) from the continuous extension.
+                dense_eval(th_s, h, y, k, ytmp)
+                rhs(tr, ytmp, tr - tp0, phase, env, tables, atm, dtmp, auxtmp)
+                n_out, room = _emit_row(
+                    rows, row_mode, n_out, output_step, tr, ytmp, auxtmp, phase_index
+                )
+                if not room:
+                    status = STATUS_OUTPUT_FULL
+                    break
+                last_row_t = tr
+                if take_event:
+                    n_ev = _emit_event(events, n_ev, tr, ytmp, phase_index, nt_index[i_nt])
+                    i_nt += 1
+                else:
+                    next_sample += 1
             if status != STATUS_OK:
                 break
-            # The apogee: where the altitude rate crosses zero falling inside this step.
+            # The apogee: where the altitude rate crosses zero falling inside this step (up to
+            # the stop, where the state and its derived quantities are computed once).
+            t_stop = t + h
             if stop_e >= 0:
                 dense_eval(theta_stop, h, y, k, yev)
-                rhs(
-                    t + theta_stop * h,
-                    yev,
-                    tp + theta_stop * h,
-                    phase,
-                    env,
-                    tables,
-                    atm,
-                    dtmp,
-                    auxtmp,
-                )
-                vup_end = auxtmp[AUX_VUP]
+                t_stop = t + theta_stop * h
+                # Into auxnew: the end of the whole step is not reached.
+                rhs(t_stop, yev, t_stop - tp0, phase, env, tables, atm, dtmp, auxnew)
+                vup_end = auxnew[AUX_VUP]
                 th_end = theta_stop
             else:
                 vup_end = auxnew[AUX_VUP]
@@ -603,11 +591,11 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                     summary.apogee_m = auxtmp[AUX_ALT]
                     summary.apogee_time_s = t + th_a * h
             if stop_e >= 0:
-                dense_eval(theta_stop, h, y, k, yev)
-                t = t + theta_stop * h
+                t = t_stop
                 for j in range(NSTATE):
                     y[j] = yev[j]
-                rhs(t, y, t - tp0, phase, env, tables, atm, dtmp, aux)
+                for j in range(NAUX):
+                    aux[j] = auxnew[j]
                 _observe(summary, t, aux)
                 n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, phase_index)
                 if not room:
