@@ -1,7 +1,7 @@
 """A numba on-disk cache for hyperflight that cannot go stale.
 
 numba keys a cached function on its own source file only, so an edit of a module it calls
-(a constant in ``environment/constants.py``, an index in ``core/layout.py``, a kernel
+(a constant in ``environment/constants.py``, a field in ``core/schema.py``, a kernel
 function called from ``core/batch.py``) leaves its callers running the old machine code.
 Here every compiled function of the package is keyed on one SHA-256 over the bytes of all
 ``.py`` files under ``environment/`` and ``core/`` (and numba's version): the cache lives in

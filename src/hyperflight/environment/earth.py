@@ -1,7 +1,7 @@
 """Earth models: shape (WGS-84 ellipsoid or sphere), rotation and gravity field.
 
-An :class:`EarthModel` is a frozen description; :meth:`EarthModel.as_array` packs it into
-the float array that compiled code reads (see the ``EARTH_*`` indices).
+An :class:`EarthModel` is a frozen description; :func:`hyperflight.core.world.environment_record`
+packs it (with the atmosphere and wind) into the record that compiled code reads.
 """
 
 from __future__ import annotations
@@ -9,8 +9,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Literal
-
-import numpy as np
 
 from hyperflight.environment.constants import (
     J2_EARTH,
@@ -20,15 +18,6 @@ from hyperflight.environment.constants import (
     WGS84_A_M,
     WGS84_F,
 )
-
-# Layout of the packed array read by compiled code.
-EARTH_A = 0  # equatorial radius, m
-EARTH_E2 = 1  # first eccentricity squared
-EARTH_MU = 2  # gravitational parameter, m^3/s^2
-EARTH_J2 = 3  # J2 used by the gravity model (0 for inverse square)
-EARTH_OMEGA = 4  # rotation rate, rad/s (0 for a non-rotating Earth)
-EARTH_RHO_SCALE = 5  # factor on the atmospheric density (1 = US 1976), for dispersions
-EARTH_SIZE = 6
 
 GravityModel = Literal["j2", "inverse_square"]
 
@@ -104,19 +93,3 @@ class EarthModel:
     def mean_radius_m(self) -> float:
         """Mean radius (2a + b)/3, m (IUGG definition)."""
         return self.equatorial_radius_m * (3.0 - self.flattening) / 3.0
-
-    def as_array(self, *, density_scale: float = 1.0) -> np.ndarray:
-        """Pack into the float64 array that compiled code reads (``EARTH_*`` layout).
-
-        ``density_scale`` multiplies the atmospheric density (1 = US 1976), for dispersions.
-        """
-        if not (math.isfinite(density_scale) and 0.0 <= density_scale <= 10.0):
-            raise ValueError(f"density_scale = {density_scale!r} is outside [0, 10]")
-        out = np.zeros(EARTH_SIZE)
-        out[EARTH_RHO_SCALE] = density_scale
-        out[EARTH_A] = self.equatorial_radius_m
-        out[EARTH_E2] = self.e2
-        out[EARTH_MU] = self.mu_m3_s2
-        out[EARTH_J2] = self.j2 if self.gravity == "j2" else 0.0
-        out[EARTH_OMEGA] = self.rotation_rate_rad_s
-        return out

@@ -12,7 +12,7 @@ corresponding satellite of the plane to its west by F 360/T deg of argument of l
 Frames and epoch. The orbits are Keplerian (point-mass gravity, no J2 nodal regression: about
 4 deg/day at 1,000 km and 50 deg inclination, a few tenths of a degree over a flight of an
 hour) and fixed in the inertial frame whose axes coincide with the Earth-fixed axes at the
-trajectory's t = 0 (the kernel's convention, see :mod:`hyperflight.core.kernel`). So
+trajectory's t = 0 (the kernel's convention, see :mod:`hyperflight.core.equations`). So
 ``raan0_deg`` is the longitude of the first plane's ascending node at t = 0, and ``phase0_deg``
 the first satellite's argument of latitude at t = 0. Satellite k = p S + j (plane p, slot j):
 RAAN_p = raan0 + 360 p / P, u_k(t) = phase0 + 360 j / S + 360 F p / T + n t, with the mean
