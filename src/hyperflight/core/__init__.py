@@ -2,9 +2,10 @@
 
 # First: numba's cache keyed on the content of every compiled module (must precede any @njit).
 import hyperflight._numba_cache  # noqa: F401
-from hyperflight.core.flight import InitialState, fly
+from hyperflight.core.flight import InitialState, Tolerances, fly
 from hyperflight.core.phases import (
     Aerodynamics,
+    AeroPolynomial,
     AeroTable,
     Controls,
     Event,
@@ -16,6 +17,7 @@ from hyperflight.core.phases import (
 from hyperflight.core.trajectory import FlightEvent, Trajectory
 
 __all__ = [
+    "AeroPolynomial",
     "AeroTable",
     "Aerodynamics",
     "Controls",
@@ -26,6 +28,7 @@ __all__ = [
     "Steering",
     "TableThrust",
     "Thrust",
+    "Tolerances",
     "Trajectory",
     "fly",
 ]

@@ -1,12 +1,13 @@
 """Fly many variations of one flight at once: parameters, members, backends, TrajectoryBatch.
 
 A batch starts from one :class:`PackedFlight` (a flight as the compiled kernel sees it: the
-initial state, the packed phase arrays and the Earth model) and a set of *variations*: named
-parameters with one value per member. Every parameter is a function that changes the
-member's packed arrays (vectorised over members) - aerodynamic scale, Isp scale, density
-scale, initial speed, heading, ... (see :data:`PARAMETERS`); new ones are made with
-:class:`Parameter`. The changed arrays go to the same compiled kernel that flies a single
-flight (:mod:`hyperflight.core.batch`), in parallel over the CPU cores, chunk by chunk.
+initial state, the PHASE and ENVIRONMENT records and their tables, see
+:mod:`hyperflight.core.schema`) and a set of *variations*: named parameters with one value per
+member. Every parameter is a function that sets named fields of the members' records
+(vectorised over members) - lift and drag scales, Isp scale, density and wind scales, initial
+speed, heading, ... (see :data:`PARAMETERS`); new ones are made with :class:`Parameter`. The
+members go to the same compiled loop that flies a single flight
+(:mod:`hyperflight.core.driver`), on every CPU core, chunk by chunk.
 
 The result is a frozen :class:`TrajectoryBatch`: one summary row per member (a pandas
 DataFrame, SI units, the unit in every column name), the kernel status of every member with
@@ -14,15 +15,15 @@ a sentence saying why it stopped, and optionally the time series of every member
 time grid (an xarray Dataset with dimensions member x time). A member that fails (bad input,
 non-finite state, time limit) is reported with its reason; the others finish.
 
-Backends: :class:`CpuBackend` (numba ``prange`` over the cores, or one core for Dask
-workers) and :class:`GpuBackend` (numba.cuda, summaries only); any other backend implements
-the same ``run`` method on the same packed arrays (:class:`Backend`).
+Backends: :class:`CpuBackend` (threads over the cores, or one core for Dask workers) and
+:class:`GpuBackend` (numba.cuda, summaries only); any other backend implements the same
+``run`` method on the same records (:class:`Backend`).
 
 The package, one module per job (everything public is re-exported here):
 
 - :mod:`~hyperflight.analysis.batch.packed`: :class:`PackedFlight` and :class:`MemberArrays`;
 - :mod:`~hyperflight.analysis.batch.parameters`: :class:`Parameter`, :data:`PARAMETERS` and
-  the functions that edit the packed arrays;
+  the functions that set the members' record fields;
 - :mod:`~hyperflight.analysis.batch.members`: member values and input checks;
 - :mod:`~hyperflight.analysis.batch.options`: :class:`BatchOptions`;
 - :mod:`~hyperflight.analysis.batch.backends`: CPU and GPU backends;
