@@ -197,7 +197,7 @@ class Kernel:
         self.summary = np.zeros(1, dtype=S.SUMMARY)
         self.work = new_work()
         # Output every 1e7 s: rows at the start, at events and at the end only.
-        self.tol = {(r, a): kernel_tolerances(r, a).record(1e7)[()] for r, a in TOLERANCES}
+        self.tol = {(r, a): kernel_tolerances(r, a).record(1e7)[0] for r, a in TOLERANCES}
 
     def __call__(self, rtol, atol):
         n, _ne = integrate(

@@ -199,7 +199,7 @@ class BareKernel:
         self.flight = (self.records, env[()], writer.array(), us76_table())
         # No output grid (one step longer than any flight): rows at start, events and end.
         self.tol = {
-            (rtol, atol): tolerances(rtol, atol).record(output_step_s=1e12)[()]
+            (rtol, atol): tolerances(rtol, atol).record(output_step_s=1e12)[0]
             for rtol, atol in TOLERANCES
         }
         self.rows = new_rows(8, S.ROW_SIZE)

@@ -77,7 +77,7 @@ def run_packed(
     summaries, _ = run_members(
         y0s,
         flight,
-        S.records(tol.record(output_step_s).reshape(1)),
+        tol.record(output_step_s),
         S.ROWS_GRID if grid else S.ROWS_NONE,
         rows,
         events,

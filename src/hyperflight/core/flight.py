@@ -147,14 +147,16 @@ class Tolerances:
         _check_finite(w, "max_time_s", self.max_time_s, 1e-3, 1e8, "s")
 
     def record(self, output_step_s: float) -> np.ndarray:
-        """The kernel's TOLERANCES record with this output step (s)."""
-        return S.new_tolerances(
-            rtol=float(self.rtol),
-            atol=float(self.atol),
-            max_step_s=float(self.max_step_s),
-            max_steps=int(self.max_steps),
-            max_time_s=float(self.max_time_s),
-            output_step_s=float(output_step_s),
+        """The kernel's TOLERANCES record with this output step (s), as an array of one."""
+        return S.records(
+            S.new_tolerances(
+                rtol=float(self.rtol),
+                atol=float(self.atol),
+                max_step_s=float(self.max_step_s),
+                max_steps=int(self.max_steps),
+                max_time_s=float(self.max_time_s),
+                output_step_s=float(output_step_s),
+            ).reshape(1)
         )
 
 
@@ -318,7 +320,7 @@ def fly(
     if ground:
         raise ValueError(f"initial state: {ground}")
     flight = (S.records(records[None]), S.records(env.reshape(1)), tables, us76_table())
-    tol_record = S.records(tol.record(output_step_s).reshape(1))
+    tol_record = tol.record(output_step_s)
     cap = int(min(tol.max_time_s / output_step_s, 20_000)) + 16 * len(phases) + 16
     while True:
         rows, events = member_buffers(1, cap, 64 + 8 * len(phases))

@@ -82,13 +82,14 @@ def run_packed_gpu(
     """GPU twin of :func:`hyperflight.core.batch.run_packed`: SUMMARY records (N,)."""
     from hyperflight.environment.atmosphere import us76_table
 
-    tol = (tolerances or Tolerances()).record(output_step_s=(tolerances or Tolerances()).max_time_s)
+    tol = tolerances or Tolerances()
+    tol_record = tol.record(output_step_s=tol.max_time_s)
     n = y0s.shape[0]
     d = [
         cuda.to_device(np.ascontiguousarray(a))
         for a in (y0s, phases, envs, np.asarray(tables, dtype=float), np.array(us76_table()))
     ]
-    tol_d = cuda.to_device(tol.reshape(1))
+    tol_d = cuda.to_device(np.ascontiguousarray(tol_record))
     out = cuda.device_array(n, dtype=S.SUMMARY)
     blocks = (n + threads_per_block - 1) // threads_per_block
     _gpu_kernel[blocks, threads_per_block](*d, tol_d, out)
