@@ -24,6 +24,7 @@ from hyperflight.environment.geodesy import surface_distance_m
 from hyperflight.guidance.shapes import BoostShape, flight_phases
 from hyperflight.mission.scenario import destination
 from hyperflight.mission.targeting import (
+    AIM_GOAL_M,
     Solution,
     UnreachableTarget,
     solve_ballistic,
@@ -258,7 +259,9 @@ def test_boost_glide_hits_and_is_not_much_faster(case: str) -> None:
     target = destination(lat, lon, az, rng)
     glide = solve_steered(load_vehicle("htv2-like"), _launch(lat, lon), target)
     assert glide.shape == "boost-glide"
-    _assert_hits(glide, target)
+    # The aim point is moved by the dive's own miss until the impact is on the target (the
+    # dive alone missed by 615 m and 692 m here).
+    assert _assert_hits(glide, target) <= AIM_GOAL_M
     # It is a glide, not a ballistic arc: most of the flight in the glide phase, inside the
     # atmosphere. Measured: 1,046 s of 1,607 s and 1,080 s of 1,550 s, at 31-65 km.
     tr = glide.trajectory
@@ -276,10 +279,19 @@ def test_boost_glide_hits_and_is_not_much_faster(case: str) -> None:
 # to the impact point) equals the range asked within 10 m. Measured after the change to exact
 # geodesics: tw-ballistic-8000 0.00002 m, nk-2025-rok-japan 0.5 m, zircon-1000 0.5 m,
 # tw-glide-8000 1.4 m (before: targets placed on the mean sphere lay 1.1 to 9 km farther on
-# the ellipsoid). Not nk-2025-kcna: its boost-glide dive lands 41 m short (miss 72 m, inside the
-# 1 km goal; the along-track error of a steered vehicle is set by the kernel's dive guidance).
+# the ellipsoid). nk-2025-kcna's and x51a-flight4's dives landed 41 m short and 30 m off
+# (misses 72 m and 30 m) until the steered vehicles' aim point was moved by the dive's own miss
+# (targeting._aim); now 0.02 m and 0.00 m.
 @pytest.mark.parametrize(
-    "name", ["tw-ballistic-8000", "nk-2025-rok-japan", "zircon-1000", "tw-glide-8000"]
+    "name",
+    [
+        "tw-ballistic-8000",
+        "nk-2025-rok-japan",
+        "zircon-1000",
+        "tw-glide-8000",
+        "nk-2025-kcna",
+        "x51a-flight4",
+    ],
 )
 def test_builtin_scenario_flies_the_range_asked(name: str) -> None:
     from hyperflight.environment import geodesic
