@@ -145,6 +145,61 @@ def test_exponential_atmosphere_parameters_per_batch_member() -> None:
         hf.run_batch(hf.PackedFlight.from_phases(SHOT, DRAG), {"scale_height_m": [7_000.0]})
 
 
+def test_atmosphere_and_wind_models_chosen_per_batch_member() -> None:
+    """Each member its own atmosphere model (US 1976, exponential, tabulated) and wind
+    profile: every member flies exactly as ``fly`` does with those models, and the summary
+    names each member's models."""
+    expo = ExponentialAtmosphere(density_sea_level_kg_m3=1.1, scale_height_m=6_500.0)
+    z = np.linspace(0.0, 40_000.0, 41)
+    dense = TabulatedAtmosphere(  # US 1976-like, 30 % denser: clearly another flight
+        altitude_m=tuple(z),
+        density_kg_m3=tuple(1.3 * 1.225 * np.exp(-z / 8_400.0)),
+        temperature_k=tuple(np.full(z.size, 250.0)),
+    )
+    wind = WindProfile(
+        altitude_m=(0.0, 5_000.0, 20_000.0), east_m_s=(0.0, 30.0, 60.0), north_m_s=(10.0, -5.0, 0.0)
+    )
+    atmospheres = [None, expo, dense, expo]
+    winds = [wind, None, wind, wind]
+    batch = hf.fly(
+        SHOT, DRAG, variations={"atmosphere": atmospheres, "wind": winds}, tolerances=TOL
+    )
+    s = batch.summary
+    assert list(s["atmosphere"]) == [
+        "US 1976",
+        "exponential (rho0 1.1 kg/m^3, H 6500 m)",
+        "tabulated (41 rows)",
+        "exponential (rho0 1.1 kg/m^3, H 6500 m)",
+    ]
+    assert list(s["wind"]) == ["wind profile (3 rows)", "no wind"] + ["wind profile (3 rows)"] * 2
+    ends = []
+    for i, (atm, w) in enumerate(zip(atmospheres, winds, strict=True)):
+        one = fly(SHOT, DRAG, atmosphere=atm, wind=w, tolerances=TOL)
+        ends.append(_end(one))
+        got = [
+            s["flight_time_s"].iloc[i],
+            s["final_latitude_deg"].iloc[i],
+            s["final_longitude_deg"].iloc[i],
+        ]
+        np.testing.assert_allclose(got, ends[-1], rtol=1e-12, atol=1e-9)
+    # Four different flights (members 1 and 3 differ by the wind only).
+    assert len({round(e[0], 6) for e in ends}) == 4
+    # A choice combines with a scale: density_scale acts on the chosen model.
+    both = hf.fly(
+        SHOT,
+        DRAG,
+        variations={"atmosphere": [expo, expo], "density_scale": [1.0, 2.0]},
+        tolerances=TOL,
+    )
+    assert both.summary["flight_time_s"].iloc[1] < both.summary["flight_time_s"].iloc[0]
+    with pytest.raises(
+        ValueError,
+        match="variation 'atmosphere': member 1 is .*None or "
+        "ExponentialAtmosphere or TabulatedAtmosphere",
+    ):
+        hf.fly(SHOT, DRAG, variations={"atmosphere": [None, 1.2]})
+
+
 def test_polynomial_aerodynamics_equal_an_exact_table() -> None:
     """CL linear in alpha and CD linear in Mach: a 2 x 2 bilinear table is the same model."""
     poly = AeroPolynomial(

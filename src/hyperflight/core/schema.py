@@ -388,9 +388,12 @@ def new_tolerances(
 class TableWriter:
     """Appends tables to one float64 array; each ``pack_*`` returns the table's offset."""
 
-    def __init__(self) -> None:
+    def __init__(self, tables: np.ndarray | None = None) -> None:
+        """A new writer, or one that appends after existing ``tables`` (their offsets hold)."""
         self._parts: list[np.ndarray] = []
         self._size = 0
+        if tables is not None and np.size(tables):
+            self._add(tables)
 
     def _add(self, *parts: object) -> int:
         arr = np.concatenate([np.atleast_1d(np.asarray(p, dtype=float)).ravel() for p in parts])

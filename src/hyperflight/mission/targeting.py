@@ -427,7 +427,9 @@ def _finish(
     )
 
 
-def _aim(p: _Problem, boost: BoostShape, output_step_s: float) -> tuple[tuple[Phase, ...], Trajectory]:
+def _aim(
+    p: _Problem, boost: BoostShape, output_step_s: float
+) -> tuple[tuple[Phase, ...], Trajectory]:
     """Final flight of a steered vehicle, its guidance aimed so that it lands on the target.
 
     The terminal dive steers at its aim point but lands a little off it (tens to hundreds of

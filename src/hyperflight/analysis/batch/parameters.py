@@ -45,6 +45,8 @@ class Parameter:
     apply: ApplyFunction
     valid: tuple[float, float] = (-math.inf, math.inf)
     phases: tuple[str, ...] | None = None
+    #: For a choice among models: the label of each index (the summary shows the label).
+    labels: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:

@@ -229,7 +229,10 @@ def _summary_frame(
     cols: dict[str, Any] = {}
     for par, vals in resolved:
         key = par.name if par.name not in RESULT_COLUMNS else f"param_{par.name}"
-        cols[key] = vals
+        if par.labels is not None:
+            cols[key] = np.array(par.labels, dtype=object)[vals.astype(np.int64)]
+        else:
+            cols[key] = vals
     cols.update(
         flight_time_s=summ["flight_time_s"],
         final_latitude_deg=lat,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from hyperflight.analysis.batch.backends import Backend, PackedMembers, get_backend
+from hyperflight.analysis.batch.choices import environment_choices
 from hyperflight.analysis.batch.members import _as_values, build_members
 from hyperflight.analysis.batch.memory import (
     SERIES_MEMORY_LIMIT_BYTES,
@@ -135,6 +136,9 @@ def run_batch(
     """
     options = options or BatchOptions()
     be = get_backend(backend)
+    base, values, choices = environment_choices(base, values)
+    if choices:
+        parameters = {**(parameters or {}), **choices}
     resolved, n = _as_values(values, n_members, parameters)
     ids = np.arange(n) if member_ids is None else np.asarray(member_ids)
     if ids.dtype.kind not in "iu":
