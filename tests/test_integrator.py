@@ -10,9 +10,12 @@ import pandas as pd
 import pytest
 
 from hyperflight import Aerodynamics, Controls, EarthModel, Event, InitialState, Phase, fly
+from hyperflight.analysis.batch import PackedFlight
 from hyperflight.core import integrator as K
 from hyperflight.core import schema as S
+from hyperflight.core.batch import run_packed
 from hyperflight.core.control import controls
+from hyperflight.core.flight import Tolerances
 
 
 def test_tableau_consistency() -> None:
@@ -49,6 +52,86 @@ def test_convergence_order_on_a_kepler_arc() -> None:
     # Errors fall with tolerance (tolerance proportionality).
     assert errs[0] > errs[1] > errs[2]
     assert errs[2] < 1e-3
+
+
+def test_dop853_takes_fewer_steps_on_a_smooth_arc_and_agrees() -> None:
+    """On a smooth vacuum arc the 8th-order pair takes far fewer steps than DP5 at the same
+    tolerance, and both land within a millimetre of each other."""
+    earth = EarthModel.sphere(6_371_000.0, rotating=False, gravity="inverse_square")
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=0.0,
+        mass_kg=1.0,
+        speed_m_s=6000.0,
+        flight_path_angle_deg=40.0,
+        heading_deg=30.0,
+    )
+    coast = [Phase(name="c", events=(Event(kind="impact"),))]
+    base = PackedFlight.from_phases(start, coast, earth=earth)
+    args = (base.y0[None], base.records[None], base.env.reshape(1), base.tables)
+    s5, s8 = (
+        run_packed(*args, tolerances=Tolerances(rtol=1e-11, atol=1e-9, method=m))[1][0]
+        for m in ("dp5", "dop853")
+    )
+    assert s8["accepted_steps"] < 0.5 * s5["accepted_steps"], (s5, s8)
+    assert s8["flight_time_s"] == pytest.approx(s5["flight_time_s"], abs=1e-6)
+    ends = [
+        fly(start, coast, earth=earth, rtol=1e-11, atol=1e-9, method=m, output_step_s=10.0)
+        for m in ("dp5", "dop853")
+    ]
+    end5, end8 = (np.array([tr[c][-1] for c in ("eci_x_m", "eci_y_m", "eci_z_m")]) for tr in ends)
+    assert np.linalg.norm(end5 - end8) < 1e-3
+    with pytest.raises(ValueError, match="method = 'rk4' is not known; choose one of 'dp5'"):
+        fly(start, coast, earth=earth, method="rk4")
+
+
+@pytest.mark.parametrize("method", ["dp5", "dop853"])
+def test_steps_land_on_schedule_break_points_and_events_there(method: str) -> None:
+    """A schedule's break points are kinks of the right-hand side: the loop lands on them, and
+    an event at a break point's time is found exactly there (not at the step's start)."""
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=20_000.0,
+        mass_kg=500.0,
+        speed_m_s=2_000.0,
+        flight_path_angle_deg=0.0,
+        heading_deg=90.0,
+    )
+    times = (0.0, 10.0, 20.0, 30.7)
+    phase = Phase(
+        name="s",
+        aerodynamics=Aerodynamics(reference_area_m2=0.3, cl=0.5, cd=0.3),
+        controls=Controls(
+            schedule_time_s=times,
+            alpha_schedule_deg=(2.0, 8.0, -3.0, 5.0),
+            bank_schedule_deg=(0.0, 30.0, -30.0, 0.0),
+        ),
+        events=(Event(kind="time", value=times[-1]), Event(kind="impact")),
+    )
+    tr = fly(start, [phase], method=method, output_step_s=100.0)
+    assert tr.events[-1].kind == "time"
+    assert tr.events[-1].time_s == pytest.approx(times[-1], abs=1e-9)
+    # Against a flight of three phases that each end at a break point (no kink inside a step).
+    pieces = []
+    for i in range(3):
+        t0, t1 = times[i], times[i + 1]
+        pieces.append(
+            Phase(
+                name=f"p{i}",
+                aerodynamics=Aerodynamics(reference_area_m2=0.3, cl=0.5, cd=0.3),
+                controls=Controls(
+                    schedule_time_s=(0.0, t1 - t0),
+                    alpha_schedule_deg=phase.controls.alpha_schedule_deg[i : i + 2],
+                    bank_schedule_deg=phase.controls.bank_schedule_deg[i : i + 2],
+                ),
+                events=(Event(kind="time_in_phase", value=t1 - t0),),
+            )
+        )
+    ref = fly(start, pieces, method=method, output_step_s=100.0, rtol=1e-12, atol=1e-10)
+    for c in ("eci_x_m", "eci_y_m", "eci_z_m"):
+        assert tr[c][-1] == pytest.approx(ref[c][-1], abs=1e-3)
 
 
 def test_dataframe_and_parquet_round_trip(tmp_path) -> None:

@@ -96,7 +96,7 @@ def fly(
             output_step_s=output_step_s,
             **limits,
         )
-    unknown = set(limits) - {"rtol", "atol", "max_step_s", "max_steps", "max_time_s"}
+    unknown = set(limits) - set(_TOLERANCE_FIELDS)
     if unknown:
         raise ValueError(f"fly: unknown option(s) {', '.join(sorted(unknown))}")
     tol = Tolerances(**{**_fields(tolerances or Tolerances()), **limits})
@@ -111,7 +111,10 @@ def fly(
     )
 
 
+_TOLERANCE_FIELDS = ("rtol", "atol", "max_step_s", "max_steps", "max_time_s", "method")
+
+
 def _fields(tol: Tolerances) -> dict[str, Any]:
     if not isinstance(tol, Tolerances):
         raise ValueError(f"fly: tolerances must be a Tolerances, not a {type(tol).__name__}")
-    return {k: getattr(tol, k) for k in ("rtol", "atol", "max_step_s", "max_steps", "max_time_s")}
+    return {k: getattr(tol, k) for k in _TOLERANCE_FIELDS}

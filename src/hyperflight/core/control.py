@@ -119,6 +119,27 @@ def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
     )
 
 
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+def next_kink(phase, tables, tp):
+    """The next time in phase (s) after ``tp`` where the phase's law has a kink or a jump: a
+    break point of its schedule or a bank reversal (inf: none). The integrator lands on it
+    rather than stepping across it (a step across a kink is rejected again and again)."""
+    after = tp + 1e-9 * max(1.0, abs(tp))
+    best = math.inf
+    if phase.law == LAW_SCHEDULE:
+        n, t0, _a0, _b0, _e0, _z0, _q0 = schedule_layout(tables, phase.schedule_table)
+        for i in range(n):
+            ti = tables[t0 + i]
+            if ti > after:
+                best = ti
+                break
+    for i in range(phase.n_reversals):
+        ti = phase.reversal_times_s[i]
+        if after < ti < best:
+            best = ti
+    return best
+
+
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def lift_limit(phase, qbar, mass, g0):
     """Largest |CL| the phase's load-factor limit allows (inf: no limit)."""

@@ -137,9 +137,15 @@ class Tolerances:
     max_step_s: float = 60.0
     max_steps: int = 500_000
     max_time_s: float = 20_000.0
+    method: str = "dp5"
 
     def __post_init__(self) -> None:
         w = "tolerances"
+        if self.method not in S.METHODS:
+            raise ValueError(
+                f"{w}: method = {self.method!r} is not known; choose one of "
+                + ", ".join(repr(m) for m in S.METHODS)
+            )
         _check_finite(w, "rtol", self.rtol, 1e-14, 1e-2, "")
         _check_finite(w, "atol", self.atol, 1e-15, 1e3, "")
         _check_finite(w, "max_step_s", self.max_step_s, 1e-6, 1e6, "s")
@@ -156,6 +162,7 @@ class Tolerances:
                 max_steps=int(self.max_steps),
                 max_time_s=float(self.max_time_s),
                 output_step_s=float(output_step_s),
+                method=S.METHODS[self.method],
             ).reshape(1)
         )
 
@@ -274,6 +281,7 @@ def fly(
     atol: float | None = None,
     max_step_s: float | None = None,
     max_steps: int | None = None,
+    method: str | None = None,
 ) -> Trajectory:
     """Fly one point-mass trajectory through its phases and return the frozen result.
 
@@ -281,8 +289,8 @@ def fly(
     an ExponentialAtmosphere or a TabulatedAtmosphere. ``wind``: a WindProfile (east and
     north wind against altitude) or None. ``tolerances``: the integration's error control
     and limits (default :class:`Tolerances`); ``rtol``, ``atol``, ``max_step_s``,
-    ``max_steps`` and ``max_time_s`` given here replace its fields. ``output_step_s``: a row
-    every multiple of it, plus every event.
+    ``max_steps``, ``max_time_s`` and ``method`` given here replace its fields.
+    ``output_step_s``: a row every multiple of it, plus every event.
     """
     earth = earth or EarthModel.wgs84()
     tol = tolerances or Tolerances()
@@ -294,6 +302,7 @@ def fly(
         "max_step_s": max_step_s,
         "max_steps": max_steps,
         "max_time_s": max_time_s,
+        "method": method,
     }
     given = {k: v for k, v in given.items() if v is not None}
     if given:

@@ -25,7 +25,9 @@ import math
 
 import numba
 import numpy as np
+from scipy.integrate._ivp import dop853_coefficients as _dop853
 
+from hyperflight.core.control import next_kink
 from hyperflight.core.equations import rhs
 from hyperflight.core.events import crossed, event_value, passed_at_start
 from hyperflight.core.schema import (
@@ -41,6 +43,7 @@ from hyperflight.core.schema import (
     EV_APOGEE,
     EV_IMPACT,
     MAX_EVENTS,
+    METHOD_DOP853,
     NAUX,
     NSTATE,
     ROWS_GRID,
@@ -75,7 +78,23 @@ E4 = 71.0 / 1920.0
 E5 = -17253.0 / 339200.0
 E6 = 22.0 / 525.0
 E7 = -1.0 / 40.0
-N_STAGES = 7
+# DOP853: Dormand & Prince's 8th-order pair with the 5th- and 3rd-order error estimates and
+# the 7th-order continuous extension (3 more stages, only in steps that need it) of Hairer,
+# Norsett & Wanner, Solving ODEs I, sec. II.10 (Hairer's dop853.f); coefficients as SciPy
+# ships them.
+A8 = np.ascontiguousarray(_dop853.A, dtype=np.float64)
+B8 = np.ascontiguousarray(_dop853.B, dtype=np.float64)
+C8 = np.ascontiguousarray(_dop853.C, dtype=np.float64)
+E3_8 = np.ascontiguousarray(_dop853.E3, dtype=np.float64)
+E5_8 = np.ascontiguousarray(_dop853.E5, dtype=np.float64)
+D8 = np.ascontiguousarray(_dop853.D, dtype=np.float64)
+S8 = int(_dop853.N_STAGES)  # 12: stage S8 holds f at the step's end (first same as last)
+S8_EXTENDED = int(_dop853.N_STAGES_EXTENDED)  # 16
+N_DENSE8 = int(_dop853.INTERPOLATOR_POWER)  # 7 rows of the continuous extension
+
+# Rows of the stage array: enough for either pair (DP5 uses 0..6, FSAL row 6).
+N_STAGES = S8_EXTENDED
+DP5_FSAL = 6
 
 # Continuous extension: y(t + theta h) = y + h sum_i k_i sum_j P[i, j] theta^(j+1)
 # (Shampine 1986; the form used by Hairer, Norsett & Wanner, Solving ODEs I, sec. II.6).
@@ -113,7 +132,8 @@ DENSE_P = np.array(
 
 # Work arrays of the loop, by row: states, derived quantities, event bookkeeping.
 V_Y, V_YNEW, V_YTMP, V_YEV, V_DTMP = 0, 1, 2, 3, 4
-N_VEC = 5
+V_DENSE = 5  # rows V_DENSE .. V_DENSE + N_DENSE8 - 1: DOP853's continuous extension
+N_VEC = V_DENSE + N_DENSE8
 A_CUR, A_NEW, A_TMP = 0, 1, 2
 N_AUXW = 3
 G_PREV, G_NEW, G_THETA, G_NT_THETA, G_VALUE = 0, 1, 2, 3, 4
@@ -197,27 +217,108 @@ def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm,
 
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
-def dense_eval(theta, h, y0, k, out):
-    """Continuous extension at fraction ``theta`` of the step of size ``h`` from ``y0``."""
+def dop853_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
+    """One DOP853 step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given: the stages
+    ``k[1..12]`` (``k[12]`` = f(t + h, ynew)), ``ynew``, ``auxnew``; returns (error norm,
+    finite) as :func:`dp_step` does, the norm of Hairer's combined 5th/3rd-order estimate."""
+    for s in range(1, S8):
+        for j in range(NSTATE):
+            acc = 0.0
+            for m in range(s):
+                acc += A8[s, m] * k[m, j]
+            ytmp[j] = y[j] + h * acc
+        rhs(t + C8[s] * h, ytmp, tp + C8[s] * h, phase, env, tables, atm, k[s], auxtmp)
+    for j in range(NSTATE):
+        acc = 0.0
+        for m in range(S8):
+            acc += B8[m] * k[m, j]
+        ynew[j] = y[j] + h * acc
+    rhs(t + h, ynew, tp + h, phase, env, tables, atm, k[S8], auxnew)
+    e5 = 0.0
+    e3 = 0.0
+    finite = True
+    for j in range(NSTATE):
+        if not math.isfinite(ynew[j]):
+            finite = False
+        sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
+        a5 = 0.0
+        a3 = 0.0
+        for m in range(S8 + 1):
+            a5 += E5_8[m] * k[m, j]
+            a3 += E3_8[m] * k[m, j]
+        e5 += (a5 / sc) ** 2
+        e3 += (a3 / sc) ** 2
+    if e5 == 0.0 and e3 == 0.0:
+        return 0.0, finite
+    return abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * NSTATE), finite
+
+
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+def dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm):
+    """DOP853's continuous extension of the accepted step: three more stages ``k[13..15]``
+    and the seven rows ``vec[V_DENSE..]`` that :func:`dense_eval` reads."""
+    ytmp = vec[V_YTMP]
+    for s in range(S8 + 1, S8_EXTENDED):
+        for j in range(NSTATE):
+            acc = 0.0
+            for m in range(s):
+                acc += A8[s, m] * k[m, j]
+            ytmp[j] = y[j] + h * acc
+        rhs(t + C8[s] * h, ytmp, tp + C8[s] * h, phase, env, tables, atm, k[s], auxtmp)
+    for j in range(NSTATE):
+        dy = ynew[j] - y[j]
+        vec[V_DENSE, j] = dy
+        vec[V_DENSE + 1, j] = h * k[0, j] - dy
+        vec[V_DENSE + 2, j] = 2.0 * dy - h * (k[S8, j] + k[0, j])
+        for i in range(N_DENSE8 - 3):
+            acc = 0.0
+            for m in range(S8_EXTENDED):
+                acc += D8[i, m] * k[m, j]
+            vec[V_DENSE + 3 + i, j] = h * acc
+
+
+@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+def dense_eval(method, theta, h, y0, k, vec, out):
+    """Continuous extension at fraction ``theta`` of the step of size ``h`` from ``y0``
+    (DOP853: after :func:`dop853_dense`)."""
+    if method == METHOD_DOP853:
+        for j in range(NSTATE):
+            acc = 0.0
+            for i in range(N_DENSE8):
+                acc += vec[V_DENSE + N_DENSE8 - 1 - i, j]
+                if i % 2 == 0:
+                    acc *= theta
+                else:
+                    acc *= 1.0 - theta
+            out[j] = y0[j] + acc
+        return
     t1 = theta
     t2 = t1 * theta
     t3 = t2 * theta
     t4 = t3 * theta
     for j in range(NSTATE):
         acc = 0.0
-        for i in range(N_STAGES):
+        for i in range(DP5_FSAL + 1):
             bi = DENSE_P[i, 0] * t1 + DENSE_P[i, 1] * t2 + DENSE_P[i, 2] * t3 + DENSE_P[i, 3] * t4
             acc += bi * k[i, j]
         out[j] = y0[j] + h * acc
 
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
-def locate(kind, value, g0, g1, b_max, t, tp, h, y, k, phase, env, tables, atm, ytmp, dtmp, aux):
+def locate(
+    kind, value, g0, g1, b_max, t, tp, h, y, k, vec, method, phase, env, tables, atm, dtmp, aux
+):
     """Fraction of the step in (0, b_max] where the event function crosses zero (Illinois).
 
     The returned point lies on the far (already crossed) side, within 1e-10 s of the root;
     ``aux`` holds the derived quantities of the last trial point.
     """
+    ytmp = vec[V_YTMP]
+    if g1 == 0.0:
+        # Exactly on the far end (a step landed on an event's time): no bracket to refine.
+        dense_eval(method, b_max, h, y, k, vec, ytmp)
+        rhs(t + b_max * h, ytmp, tp + b_max * h, phase, env, tables, atm, dtmp, aux)
+        return b_max
     a_th, b_th = 0.0, b_max
     ga, gb = g0, g1
     side = 0
@@ -231,7 +332,7 @@ def locate(kind, value, g0, g1, b_max, t, tp, h, y, k, phase, env, tables, atm, 
         # Keep the trial point strictly inside the bracket.
         w = b_th - a_th
         r = min(max(r, a_th + 1e-3 * w), b_th - 1e-3 * w)
-        dense_eval(r, h, y, k, ytmp)
+        dense_eval(method, r, h, y, k, vec, ytmp)
         rhs(t + r * h, ytmp, tp + r * h, phase, env, tables, atm, dtmp, aux)
         gr = event_value(kind, value, t + r * h, tp + r * h, ytmp, aux)
         if gr == 0.0:
@@ -378,6 +479,13 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
     max_steps = tol.max_steps
     t_max = tol.max_time_s
     output_step = tol.output_step_s
+    method = tol.method
+    if method == METHOD_DOP853:
+        fsal = S8
+        order = 8.0  # of the error estimate that controls the step
+    else:
+        fsal = DP5_FSAL
+        order = 5.0
 
     n_phase = phases.shape[0]
     for j in range(NSTATE):
@@ -449,6 +557,8 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                 break
         if status != STATUS_OK:
             break
+        h_rej = 0.0  # size and error of the last rejected try from this point (0: none)
+        err_rej = 0.0
         while not phase_done:
             if steps >= max_steps:
                 status = STATUS_MAX_STEPS
@@ -461,9 +571,20 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
             if h < hmin:
                 h = hmin
             tp = t - tp0
-            err, finite = dp_step(
-                t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol
-            )
+            # Land on the next time where the phase's law has a kink or a jump (a schedule's
+            # break point, a bank reversal) instead of stepping across it.
+            h_free = h
+            kink = next_kink(phase, tables, tp)
+            if tp + h > kink and kink - tp > hmin:
+                h = kink - tp
+            if method == METHOD_DOP853:
+                err, finite = dop853_step(
+                    t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol
+                )
+            else:
+                err, finite = dp_step(
+                    t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol
+                )
             steps += 1
             if not finite or not math.isfinite(err):
                 summary.rejected_steps += 1
@@ -471,15 +592,27 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                     status = STATUS_NONFINITE
                     break
                 h = max(h * 0.1, hmin)
+                h_rej = h * 10.0
+                err_rej = math.inf
                 continue
             if err > 1.0:
                 summary.rejected_steps += 1
                 if h <= hmin * 1.0000001:
                     status = STATUS_STEP_TOO_SMALL
                     break
-                h = max(h * max(0.2, 0.9 * err**-0.2), hmin)
+                # Shrink by the method's order, or, when a second try from the same point
+                # shows the error falling more slowly (a kink inside the step), by the order
+                # the two tries show.
+                p = order
+                if h_rej > h and err_rej > err:
+                    p = min(order, max(1.0, math.log(err_rej / err) / math.log(h_rej / h)))
+                fac = min(0.9, max(0.1, 0.9 * err ** (-1.0 / p)))
+                h_rej = h
+                err_rej = err
+                h = max(h * fac, hmin)
                 continue
             summary.accepted_steps += 1
+            dense_ready = method != METHOD_DOP853
             # Accepted step: locate every crossed event once; the earliest terminal one ends
             # the step.
             theta_stop = 2.0
@@ -490,6 +623,9 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                 ev_theta[e] = 2.0
                 if not crossed(g_prev[e], g_new[e], ev_direction[e]):
                     continue
+                if not dense_ready:
+                    dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                    dense_ready = True
                 ev_theta[e] = locate(
                     ev_kind[e],
                     ev_value[e],
@@ -501,11 +637,12 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                     h,
                     y,
                     k,
+                    vec,
+                    method,
                     phase,
                     env,
                     tables,
                     atm,
-                    ytmp,
                     dtmp,
                     auxtmp,
                 )
@@ -545,7 +682,10 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                     th_s = (ts - t) / h
                     tr = ts
                 # One row (an event's or a sample's) from the continuous extension.
-                dense_eval(th_s, h, y, k, ytmp)
+                if not dense_ready:
+                    dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                    dense_ready = True
+                dense_eval(method, th_s, h, y, k, vec, ytmp)
                 rhs(tr, ytmp, tr - tp0, phase, env, tables, atm, dtmp, auxtmp)
                 n_out, room = _emit_row(
                     rows, row_mode, n_out, output_step, tr, ytmp, auxtmp, phase_index
@@ -565,7 +705,7 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
             # the stop, where the state and its derived quantities are computed once).
             t_stop = t + h
             if stop_e >= 0:
-                dense_eval(theta_stop, h, y, k, yev)
+                dense_eval(method, theta_stop, h, y, k, vec, yev)
                 t_stop = t + theta_stop * h
                 # Into auxnew: the end of the whole step is not reached.
                 rhs(t_stop, yev, t_stop - tp0, phase, env, tables, atm, dtmp, auxnew)
@@ -577,13 +717,19 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
             # A long step (coasting high up) is also observed inside, every OBSERVE_GAP_S or
             # less, so a peak between its ends (Mach at the cold mesopause) is not missed.
             n_inside = int(th_end * h / OBSERVE_GAP_S)
+            if n_inside > 0 and not dense_ready:
+                dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                dense_ready = True
             for i in range(1, n_inside + 1):
                 th_i = th_end * i / (n_inside + 1)
-                dense_eval(th_i, h, y, k, ytmp)
+                dense_eval(method, th_i, h, y, k, vec, ytmp)
                 t_i = t + th_i * h
                 rhs(t_i, ytmp, t_i - tp0, phase, env, tables, atm, dtmp, auxtmp)
                 _observe(summary, t_i, auxtmp)
             if aux[AUX_VUP] > 0.0 and vup_end <= 0.0:
+                if not dense_ready:
+                    dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                    dense_ready = True
                 th_a = locate(
                     np.int64(EV_APOGEE),  # a typed integer: one compiled locate, not two
                     0.0,
@@ -595,11 +741,12 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                     h,
                     y,
                     k,
+                    vec,
+                    method,
                     phase,
                     env,
                     tables,
                     atm,
-                    ytmp,
                     dtmp,
                     auxtmp,
                 )
@@ -628,14 +775,20 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
             t = t + h
             for j in range(NSTATE):
                 y[j] = ynew[j]
-                k[0, j] = k[6, j]
+                k[0, j] = k[fsal, j]
             for j in range(NAUX):
                 aux[j] = auxnew[j]
             for e in range(nev):
                 g_prev[e] = g_new[e]
             _observe(summary, t, aux)
-            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err**-0.2))
-            h = h * fac
+            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** (-1.0 / order)))
+            if h_rej > 0.0:
+                fac = min(fac, 1.0)  # no growth right after a rejection (Hairer)
+            h_rej = 0.0
+            h_new = h * fac
+            if h < h_free and fac >= 1.0:
+                h_new = max(h_new, h_free)  # the step was cut to land on a kink
+            h = h_new
         if not phase_done:
             break
         phase_index += 1

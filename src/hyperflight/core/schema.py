@@ -195,12 +195,13 @@ ENVIRONMENT = np.dtype(
 #: Error control and limits of the integration.
 TOLERANCES = np.dtype(
     [
-        ("rtol", _F),  # relative tolerance of the Dormand-Prince 5(4) error estimate
+        ("rtol", _F),  # relative tolerance of the method's error estimate
         ("atol", _F),  # absolute tolerance (SI units of each state component)
         ("max_step_s", _F),
         ("max_steps", _I),
         ("max_time_s", _F),
         ("output_step_s", _F),  # rows every output_step_s of flight time
+        ("method", _I),  # METHOD_*: the Runge-Kutta pair
     ],
     align=True,
 )
@@ -314,6 +315,11 @@ def row_index(aux: int) -> int:
 
 
 # Row observers: what the integration loop keeps of the rows it produces.
+#: Runge-Kutta pairs of the integration loop (``TOLERANCES.method``).
+METHOD_DP5 = 0  # Dormand-Prince 5(4), 6 right-hand sides per step
+METHOD_DOP853 = 1  # Dormand-Prince 8(5,3) (Hairer's DOP853), 12 per step
+METHODS = {"dp5": METHOD_DP5, "dop853": METHOD_DOP853}
+
 ROWS_ALL = 0  # every row in order (start, samples every output step, events, end)
 ROWS_GRID = 1  # the samples only, each at its grid index (row k at k * output_step)
 ROWS_NONE = 2  # no rows (summary only)
@@ -373,9 +379,11 @@ def new_tolerances(
     max_steps: int,
     max_time_s: float,
     output_step_s: float,
+    method: int = METHOD_DP5,
 ) -> np.ndarray:
     """One tolerances record (a 0-d structured array)."""
     t = np.zeros((), dtype=TOLERANCES)
+    t["method"] = method
     t["rtol"] = rtol
     t["atol"] = atol
     t["max_step_s"] = max_step_s
