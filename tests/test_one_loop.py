@@ -121,8 +121,9 @@ def test_summary_maxima_cover_every_accepted_step() -> None:
     and within a millimetre of the apex of a fine-grained re-flight's rows."""
     tr = fly(START, PHASES, tolerances=TOL, output_step_s=1.0)
     s = tr.summary()
-    # (Up to rounding: a row may lie within 1e-11 m of the located apex.)
-    assert s["apogee_m"] >= tr["altitude_m"].max() - 1e-9
+    # (To the continuous extension's accuracy, far below a micrometre: a row at a step's end
+    # may lie a few nanometres above the apex located on the continuous extension.)
+    assert s["apogee_m"] >= tr["altitude_m"].max() - 1e-6
     fine = fly(START, PHASES, tolerances=TOL, output_step_s=0.01)
     assert s["apogee_m"] == pytest.approx(fine["altitude_m"].max(), abs=1e-3)
     # The located apogee's time agrees with the non-terminal apogee event's.

@@ -29,7 +29,8 @@ def clamp(x, lo, hi):
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
 def wrap_pi(x):
-    return math.atan2(math.sin(x), math.cos(x))
+    """The angle ``x`` (rad) brought into [-pi, pi)."""
+    return x - 2.0 * math.pi * math.floor((x + math.pi) / (2.0 * math.pi))
 
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
@@ -39,17 +40,19 @@ def is_feedback(law):
 
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
-def target_geometry(lat, lon, lat_t, lon_t):
-    """Central angle (rad) and initial bearing (rad from north) to a point, on the sphere."""
-    dlat = lat_t - lat
-    dlon = lon_t - lon
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat) * math.cos(lat_t) * math.sin(dlon / 2) ** 2
-    ang = 2.0 * math.asin(math.sqrt(clamp(h, 0.0, 1.0)))
-    brg = math.atan2(
-        math.sin(dlon) * math.cos(lat_t),
-        math.cos(lat) * math.sin(lat_t) - math.sin(lat) * math.cos(lat_t) * math.cos(dlon),
-    )
-    return ang, brg
+def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
+    """Central angle (rad) and initial bearing (rad from north) to the phase's target point,
+    on the sphere, from the sines and cosines of the latitude and Earth-fixed longitude (and
+    the target's, in its record): no trigonometric call but two atan2."""
+    st = phase.target_sin_lat
+    ct = phase.target_cos_lat
+    # sin and cos of (target longitude - longitude).
+    sdl = phase.target_sin_lon * cos_lon - phase.target_cos_lon * sin_lon
+    cdl = phase.target_cos_lon * cos_lon + phase.target_sin_lon * sin_lon
+    east = ct * sdl
+    north = cos_lat * st - sin_lat * ct * cdl
+    ang = math.atan2(math.sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl)
+    return ang, math.atan2(east, north)
 
 
 @numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)

@@ -56,7 +56,7 @@ from hyperflight.core.schema import (
 from hyperflight.environment.atmosphere import us76_kernel
 from hyperflight.environment.atmospheres import exponential_atmosphere, tabulated_atmosphere
 from hyperflight.environment.constants import G0_M_S2
-from hyperflight.environment.geodesy import ecef_to_geodetic
+from hyperflight.environment.geodesy import geodetic_latitude_altitude
 from hyperflight.environment.gravity import gravity_j2
 from hyperflight.environment.wind import wind_at
 
@@ -97,16 +97,24 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     # Earth-fixed position.
     xe = c * x + s * yy
     ye = -s * x + c * yy
-    lat, lon_e, alt = ecef_to_geodetic(xe, ye, z, a_e, e2)
+    rho = math.sqrt(x * x + yy * yy)
+    lat, alt, sphi, cphi = geodetic_latitude_altitude(rho, z, a_e, e2)
+    lon_e = math.atan2(ye, xe)
     # Earth-relative velocity in ECI: v - omega x r.
     gx_, gy_, gz_ = vx + om * yy, vy - om * x, vz
     speed = math.sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_)
-    # Geodetic up, north and east in ECI (longitude in inertial axes = lon_e + th).
-    lon_i = lon_e + th
-    cphi = math.cos(lat)
-    sphi = math.sin(lat)
-    clam = math.cos(lon_i)
-    slam = math.sin(lon_i)
+    # Geodetic up, north and east in ECI: the longitude in inertial axes is that of (x, y)
+    # (on the axis: the Earth-fixed longitude 0, turned by the rotation).
+    if rho > 0.0:
+        clam = x / rho
+        slam = yy / rho
+        clon_e = xe / rho
+        slon_e = ye / rho
+    else:
+        clam = c
+        slam = s
+        clon_e = 1.0
+        slon_e = 0.0
     ux, uy, uz = cphi * clam, cphi * slam, sphi
     nx, ny, nz = -sphi * clam, -sphi * slam, cphi
     ex, ey, ez = -slam, clam, 0.0
@@ -129,9 +137,7 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     mach = vrel / sos if sos > 0.0 else 0.0
     qbar = 0.5 * rho * vrel * vrel
 
-    tgt_ang, tgt_brg = target_geometry(
-        lat, lon_e, phase.target_latitude_rad, phase.target_longitude_rad
-    )
+    tgt_ang, tgt_brg = target_geometry(sphi, cphi, slon_e, clon_e, phase)
     tgt_dist = tgt_ang * env.mean_radius_m
     alpha, bank, th_el, th_az, throttle = controls(
         phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg

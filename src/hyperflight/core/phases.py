@@ -646,8 +646,7 @@ def pack_phases(phases: Sequence[Phase], tables: TableWriter | None = None):
                 r["cl"] = aero.cl
                 r["cd"] = aero.cd
         c = ph.controls
-        r["target_latitude_rad"] = math.radians(ph.target_latitude_deg)
-        r["target_longitude_rad"] = math.radians(ph.target_longitude_deg)
+        S.set_target(r, math.radians(ph.target_latitude_deg), math.radians(ph.target_longitude_deg))
         if isinstance(c, Steering):
             c.fill(r)
         else:

@@ -161,6 +161,12 @@ PHASE = np.dtype(
         # Target point (steering laws, EV_TARGET_DISTANCE).
         ("target_latitude_rad", _F),
         ("target_longitude_rad", _F),
+        # Their sines and cosines (set with them by set_target): the right-hand side needs
+        # no trigonometric call for the target's direction and distance.
+        ("target_sin_lat", _F),
+        ("target_cos_lat", _F),
+        ("target_sin_lon", _F),
+        ("target_cos_lon", _F),
         # Events that end (terminal) or are recorded in the phase.
         ("n_events", _I),
         ("event_kind", _I, (MAX_EVENTS,)),  # EV_*
@@ -341,7 +347,18 @@ def new_phases(n: int) -> np.ndarray:
         p[name] = -1
     for name in ("lift_scale", "drag_scale", "thrust_scale", "isp_scale"):
         p[name] = 1.0
+    set_target(p, 0.0, 0.0)
     return p
+
+
+def set_target(phases: np.ndarray, latitude_rad, longitude_rad) -> None:
+    """Set the target point of PHASE records (rad), with its sines and cosines."""
+    phases["target_latitude_rad"] = latitude_rad
+    phases["target_longitude_rad"] = longitude_rad
+    phases["target_sin_lat"] = np.sin(latitude_rad)
+    phases["target_cos_lat"] = np.cos(latitude_rad)
+    phases["target_sin_lon"] = np.sin(longitude_rad)
+    phases["target_cos_lon"] = np.cos(longitude_rad)
 
 
 def new_environment(

@@ -31,16 +31,18 @@ def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, a: float, e2:
 
 
 @numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
-def ecef_to_geodetic(x: float, y: float, z: float, a: float, e2: float):
-    """ECEF x, y, z (m) to geodetic latitude, longitude (rad), altitude (m); exact (Vermeille)."""
-    rho2 = x * x + y * y
-    rho = math.sqrt(rho2)
-    lon = math.atan2(y, x)
+def geodetic_latitude_altitude(rho: float, z: float, a: float, e2: float):
+    """Geodetic latitude (rad), altitude (m) and the latitude's sine and cosine of a point at
+    distance ``rho`` from the axis and ``z`` from the equatorial plane (m); exact (Vermeille).
+
+    The sine and cosine come from the construction itself (the latitude is the direction of
+    (d, z)), so a caller needs no trigonometric call for them.
+    """
     if e2 == 0.0:
-        r = math.sqrt(rho2 + z * z)
-        return math.atan2(z, rho), lon, r - a
+        r = math.sqrt(rho * rho + z * z)
+        return math.atan2(z, rho), r - a, z / r, rho / r
     e4 = e2 * e2
-    p = rho2 / (a * a)
+    p = rho * rho / (a * a)
     q = (1.0 - e2) / (a * a) * z * z
     r = (p + q - e4) / 6.0
     s = e4 * p * q / (4.0 * r * r * r)
@@ -53,7 +55,14 @@ def ecef_to_geodetic(x: float, y: float, z: float, a: float, e2: float):
     dz = math.sqrt(d * d + z * z)
     lat = 2.0 * math.atan2(z, d + dz)
     alt = (k + e2 - 1.0) / k * dz
-    return lat, lon, alt
+    return lat, alt, z / dz, d / dz
+
+
+@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
+def ecef_to_geodetic(x: float, y: float, z: float, a: float, e2: float):
+    """ECEF x, y, z (m) to geodetic latitude, longitude (rad), altitude (m); exact (Vermeille)."""
+    lat, alt, _s, _c = geodetic_latitude_altitude(math.sqrt(x * x + y * y), z, a, e2)
+    return lat, math.atan2(y, x), alt
 
 
 @numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
