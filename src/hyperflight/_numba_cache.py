@@ -4,7 +4,8 @@ numba keys a cached function on its own source file only, so an edit of a module
 (a constant in ``environment/constants.py``, a field in ``core/schema.py``, a kernel
 function called from ``core/batch.py``) leaves its callers running the old machine code.
 Here every compiled function of the package is keyed on one SHA-256 over the bytes of all
-``.py`` files under ``environment/`` and ``core/`` (and numba's version): the cache lives in
+``.py`` files under ``environment/`` and ``core/``, ``_jit.py`` (the compile options) and
+numba's version: the cache lives in
 a subfolder ``hf-<first 16 hex digits>`` of the folder numba would have used, and the full
 digest is the source stamp. Any edit of any of those files moves every function to a new,
 empty folder; old ``hf-*`` folders beside it in the package's own ``__pycache__`` folders
@@ -28,6 +29,8 @@ from pathlib import Path
 _PACKAGE_DIR = os.path.realpath(os.path.dirname(__file__))
 # The sub-packages whose source numba-compiled code is built from.
 _COMPILED_SUBPACKAGES = ("core", "environment")
+# Top-level modules whose content also decides the machine code (the compile options).
+_COMPILED_MODULES = ("_jit.py",)
 _PREFIX = "hf-"
 
 
@@ -43,9 +46,12 @@ def source_digest() -> str:
     h = hashlib.sha256(f"numba {numba.__version__}\n".encode())
     root = Path(_PACKAGE_DIR)
     files = sorted(
-        path.relative_to(root).as_posix()
-        for sub in _COMPILED_SUBPACKAGES
-        for path in (root / sub).rglob("*.py")
+        [
+            path.relative_to(root).as_posix()
+            for sub in _COMPILED_SUBPACKAGES
+            for path in (root / sub).rglob("*.py")
+        ]
+        + [name for name in _COMPILED_MODULES if (root / name).is_file()]
     )
     for rel in files:
         data = (root / rel).read_bytes()

@@ -7,8 +7,7 @@ and ``drag_scale`` multiply the model's coefficients.
 
 from __future__ import annotations
 
-import numba
-
+from hyperflight._jit import kernel, public
 from hyperflight.core.interpolate import bilinear, bracket
 from hyperflight.core.schema import (
     AERO_CONSTANT,
@@ -19,7 +18,7 @@ from hyperflight.core.schema import (
 )
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def _table(tables, off, mach, alpha):
     nm, na, m0, a0, cl0, cd0, mirror = aero_table_layout(tables, off)
     sign = 1.0
@@ -34,7 +33,7 @@ def _table(tables, off, mach, alpha):
     return sign * cl, bilinear(tables, cd0, na, nm, ia, wa, im, wm)
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def _polynomial(tables, off, mach, alpha):
     na, nm, a_lo, a_hi, m_lo, m_hi, cl0, cd0 = aero_polynomial_layout(tables, off)
     a = min(max(alpha, a_lo), a_hi)
@@ -52,7 +51,7 @@ def _polynomial(tables, off, mach, alpha):
     return cl_v, cd_v
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def coefficients(phase, tables, mach, alpha):
     """(CL, CD) of the phase's model at this Mach number and angle of attack (rad)."""
     model = phase.aero_model

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 
-import numba
-
+from hyperflight._jit import kernel, public
 from hyperflight.core.interpolate import bracket, linear
 from hyperflight.core.schema import (
     AERO_CONSTANT,
@@ -22,24 +21,24 @@ from hyperflight.core.schema import (
 )
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def clamp(x, lo, hi):
     return lo if x < lo else (hi if x > hi else x)
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def wrap_pi(x):
     """The angle ``x`` (rad) brought into [-pi, pi)."""
     return x - 2.0 * math.pi * math.floor((x + math.pi) / (2.0 * math.pi))
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def is_feedback(law):
     """True for the laws that steer with feedback (glide, cruise, dive)."""
     return law == LAW_GLIDE or law == LAW_CRUISE or law == LAW_DIVE
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
     """Central angle (rad) and initial bearing (rad from north) to the phase's target point,
     on the sphere, from the sines and cosines of the latitude and Earth-fixed longitude (and
@@ -55,7 +54,7 @@ def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
     return ang, math.atan2(east, north)
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def _steer_bank(phase, tp, heading, bearing):
     """Bank toward the target bearing, or a fixed bank with scheduled reversals."""
     n_rev = phase.n_reversals
@@ -69,7 +68,7 @@ def _steer_bank(phase, tp, heading, bearing):
     return clamp(phase.heading_gain * wrap_pi(bearing - heading), -bmax, bmax)
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg):
     """(alpha, bank, thrust elevation, thrust azimuth, throttle) of the phase's law.
 
@@ -122,7 +121,7 @@ def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
     )
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def next_kink(phase, tables, tp):
     """The next time in phase (s) after ``tp`` where the phase's law has a kink or a jump: a
     break point of its schedule or a bank reversal (inf: none). The integrator lands on it
@@ -143,7 +142,7 @@ def next_kink(phase, tables, tp):
     return best
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def lift_limit(phase, qbar, mass, g0):
     """Largest |CL| the phase's load-factor limit allows (inf: no limit)."""
     nmax = phase.max_load_factor_g
@@ -152,7 +151,7 @@ def lift_limit(phase, qbar, mass, g0):
     return nmax * g0 * mass / (qbar * phase.reference_area_m2)
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def constant_coefficients(phase):
     """True when the phase's lift does not depend on the angle of attack."""
     return phase.aero_model == AERO_CONSTANT

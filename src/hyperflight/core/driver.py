@@ -14,12 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 import numba
 import numpy as np
 
+from hyperflight._jit import public
 from hyperflight._numba_cache import announce_compile
 from hyperflight.core import schema as S
 from hyperflight.core.integrator import integrate, new_work
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, nogil=True)
+@public(nrt=True, nogil=True)
 def fly_members(y0s, flight, tol, row_mode, rows, events, summaries, counts, start, stop):
     """Fly members ``start`` to ``stop - 1`` one after the other: the one CPU driver of the
     integration loop, for one flight (``fly``) and for batches.

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import math
 
-import numba
-
+from hyperflight._jit import kernel, public
 from hyperflight.core.aerodynamics import coefficients
 from hyperflight.core.control import (
     constant_coefficients,
@@ -61,7 +60,7 @@ from hyperflight.environment.gravity import gravity_j2
 from hyperflight.environment.wind import wind_at
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def atmosphere(env, tables, atm, alt):
     """(temperature K, pressure Pa, density kg/m^3, speed of sound m/s) of the flight's model,
     the density times the environment's ``density_scale``."""
@@ -78,7 +77,7 @@ def atmosphere(env, tables, atm, alt):
     return temp, pres, rho * env.density_scale, sos
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``.
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 
-import numba
-
+from hyperflight._jit import kernel, public
 from hyperflight.core.schema import (
     AUX_ALT,
     AUX_MACH,
@@ -28,7 +27,7 @@ from hyperflight.core.schema import (
 )
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def event_value(kind, value, t, tp, y, aux):
     """The event function g of ``kind`` with threshold ``value`` at this point."""
     if kind == EV_TIME_IN_PHASE:
@@ -57,7 +56,7 @@ def event_value(kind, value, t, tp, y, aux):
     return 1.0
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def crossed(g0, g1, direction):
     """True when g went from g0 to g1 across zero in the event's direction (``DIR_*``)."""
     if direction == DIR_FALLING:
@@ -67,7 +66,7 @@ def crossed(g0, g1, direction):
     return (g0 > 0.0 and g1 <= 0.0) or (g0 < 0.0 and g1 >= 0.0)
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def passed_at_start(kind, g):
     """True for a terminal event that is already past when its phase begins (a target
     distance or a burnout mass already reached): the phase then ends at once."""

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 from scipy.integrate._ivp import dop853_coefficients as _dop853
 
+from hyperflight._jit import kernel, public
 from hyperflight.core.control import next_kink
 from hyperflight.core.equations import rhs
 from hyperflight.core.events import crossed, event_value, passed_at_start
@@ -150,7 +150,7 @@ N_EVI = 4
 OBSERVE_GAP_S = 5.0
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public(nrt=True)
 def new_work():
     """CPU work arrays of :func:`integrate`: (stages, states, aux, event values, event
     integers)."""
@@ -173,7 +173,7 @@ def new_events(capacity: int):
     return np.empty(capacity), np.empty((capacity, NSTATE)), np.empty((capacity, 2), np.int64)
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
     """One Dormand-Prince 5(4) step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given.
 
@@ -216,7 +216,7 @@ def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm,
     return math.sqrt(err / NSTATE), finite
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def dop853_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
     """One DOP853 step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given: the stages
     ``k[1..12]`` (``k[12]`` = f(t + h, ynew)), ``ynew``, ``auxnew``; returns (error norm,
@@ -253,7 +253,7 @@ def dop853_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, 
     return abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * NSTATE), finite
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm):
     """DOP853's continuous extension of the accepted step: three more stages ``k[13..15]``
     and the seven rows ``vec[V_DENSE..]`` that :func:`dense_eval` reads."""
@@ -277,7 +277,7 @@ def dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm):
             vec[V_DENSE + 3 + i, j] = h * acc
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def dense_eval(method, theta, h, y0, k, vec, out):
     """Continuous extension at fraction ``theta`` of the step of size ``h`` from ``y0``
     (DOP853: after :func:`dop853_dense`)."""
@@ -304,7 +304,7 @@ def dense_eval(method, theta, h, y0, k, vec, out):
         out[j] = y0[j] + h * acc
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def locate(
     kind, value, g0, g1, b_max, t, tp, h, y, k, vec, method, phase, env, tables, atm, dtmp, aux
 ):
@@ -351,7 +351,7 @@ def locate(
 
 
 # ---- observers ---------------------------------------------------------------------------
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index):
     """Keep a row as the row observer says; returns (new row count, False if full)."""
     out_t, out_rows, out_phase = rows
@@ -379,7 +379,7 @@ def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index):
     return n_rows + 1, True
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def _emit_event(events, n_ev, t, y, phase_index, event_index):
     """Keep an event while there is room; returns the new event count."""
     ev_t, ev_y, ev_meta = events
@@ -393,7 +393,7 @@ def _emit_event(events, n_ev, t, y, phase_index, event_index):
     return n_ev + 1
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def _start_summary(s):
     s.apogee_m = -1e300
     s.max_speed_m_s = -1.0
@@ -405,7 +405,7 @@ def _start_summary(s):
     s.rejected_steps = 0
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def _observe(s, t, aux):
     """Update the summary's maxima with one point of the flight."""
     if aux[AUX_ALT] > s.apogee_m:
@@ -430,7 +430,7 @@ def _observe(s, t, aux):
         s.max_heating_parameter_time_s = t
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def _end_summary(s, t, y, aux, status, last_phase):
     s.flight_time_s = t
     s.final_latitude_rad = aux[AUX_LAT]
@@ -443,7 +443,7 @@ def _end_summary(s, t, y, aux, status, last_phase):
 
 
 # ---- the loop ------------------------------------------------------------------------------
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work):
     """Fly through the phases from (t_init, y_init); the observers keep what they keep.
 

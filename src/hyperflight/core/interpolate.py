@@ -6,10 +6,10 @@ float64 array (see :mod:`hyperflight.core.schema` for where each starts).
 
 from __future__ import annotations
 
-import numba
+from hyperflight._jit import kernel
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def bracket(x, data, start, n):
     """Interval of ``x`` in the ascending axis ``data[start : start + n]``: (index i, weight w)
     such that a value is (1 - w) v[i] + w v[i + 1]; clamped to the ends (w = 0 or 1)."""
@@ -29,7 +29,7 @@ def bracket(x, data, start, n):
     return lo, (x - x0) / (data[start + lo + 1] - x0)
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def linear(data, start, n, i, w):
     """(1 - w) v[i] + w v[i + 1] of the values ``data[start : start + n]`` (v[i] alone for one
     row)."""
@@ -37,7 +37,7 @@ def linear(data, start, n, i, w):
     return (1 - w) * data[start + i] + w * data[start + j]
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def bilinear(data, start, ny, nx, iy, wy, ix, wx):
     """Bilinear value in the row-major table of ``ny`` rows by ``nx`` columns at ``start``."""
     ix1 = ix + 1 if nx > 1 else ix

@@ -8,14 +8,13 @@ flow (more Isp, less propellant for the same thrust).
 
 from __future__ import annotations
 
-import numba
-
+from hyperflight._jit import kernel
 from hyperflight.core.interpolate import bilinear, bracket, linear
 from hyperflight.core.schema import THRUST_TABLE, thrust_table_layout
 from hyperflight.environment.constants import G0_M_S2
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def _table(tables, off, mach, alt, throttle):
     nm, na, m0, h0, f0, i0, mach_min, mach_max = thrust_table_layout(tables, off)
     if mach < mach_min or mach > mach_max or throttle <= 0.0:
@@ -26,7 +25,7 @@ def _table(tables, off, mach, alt, throttle):
     return thrust, thrust / (linear(tables, i0, nm, im, wm) * G0_M_S2)
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def thrust_and_mass_flow(phase, tables, mach, alt, throttle):
     """(thrust N, propellant mass flow kg/s) of the phase at this Mach, altitude, throttle."""
     if phase.thrust_model == THRUST_TABLE:

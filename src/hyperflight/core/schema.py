@@ -29,6 +29,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from hyperflight._jit import kernel
+
 # ---- codes --------------------------------------------------------------------------------
 # Control laws (how alpha, bank, thrust direction and throttle are set).
 LAW_CONSTANT = 0  # the phase's constant angles
@@ -471,7 +473,7 @@ class TableWriter:
 # The layouts below return where each part of a table starts in ``tables`` (plain integers:
 # compiled code reads the numbers in place, with no array views, which would cost reference
 # counting in the innermost loop).
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def aero_table_layout(tables, off):
     """(n_mach, n_alpha, mach, alpha_rad, cl, cd, mirror): the sizes, where the Mach and alpha
     axes and the CL and CD values (n_alpha rows of n_mach) start, and the mirror flag."""
@@ -483,7 +485,7 @@ def aero_table_layout(tables, off):
     return nm, na, m0, a0, c0, c0 + na * nm, tables[off + 2] != 0.0
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def aero_polynomial_layout(tables, off):
     """(n_alpha_terms, n_mach_terms, alpha_lo, alpha_hi, mach_lo, mach_hi, cl, cd): the term
     counts, the ranges and where the CL and CD coefficients (alpha^i Mach^j at i * n_mach_terms
@@ -503,7 +505,7 @@ def aero_polynomial_layout(tables, off):
     )
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def schedule_layout(tables, off):
     """(n, time_s, alpha, bank, elevation, azimuth, throttle): the row count and where each
     column of a control schedule starts (angles in rad, throttle 0..1)."""
@@ -512,7 +514,7 @@ def schedule_layout(tables, off):
     return n, t0, t0 + n, t0 + 2 * n, t0 + 3 * n, t0 + 4 * n, t0 + 5 * n
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True, inline="always")
+@kernel(inline=True)
 def thrust_table_layout(tables, off):
     """(n_mach, n_alt, mach, altitude_m, max_thrust_n, isp_s, mach_min, mach_max): sizes, where
     the axes, the thrust values (n_alt rows of n_mach) and the Isp start, and the Mach band."""
@@ -524,7 +526,7 @@ def thrust_table_layout(tables, off):
     return nm, na, m0, h0, f0, f0 + na * nm, tables[off + 2], tables[off + 3]
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def atmosphere_view(tables, off):
     """(altitude_m, log_density, temperature_k) rows of a tabulated atmosphere."""
     n = int(tables[off])
@@ -532,7 +534,7 @@ def atmosphere_view(tables, off):
     return tables[a0 : a0 + n], tables[a0 + n : a0 + 2 * n], tables[a0 + 2 * n : a0 + 3 * n]
 
 
-@numba.njit(error_model="numpy", no_cfunc_wrapper=True, no_cpython_wrapper=True)
+@kernel
 def wind_view(tables, off):
     """(altitude_m, east_m_s, north_m_s) rows of a wind profile."""
     n = int(tables[off])

@@ -56,10 +56,10 @@ import functools
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from hyperflight._jit import public
 from hyperflight.environment.constants import G0_M_S2
 
 __all__ = ["AtmosphereState", "us76", "us76_kernel", "us76_table"]
@@ -194,13 +194,13 @@ class AtmosphereState:
 
 
 # --- Compiled scalar physics ----------------------------------------------------------------
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def _sutherland(t_k: float) -> float:
     """Dynamic viscosity (Pa s) from Sutherland's law, US76 eq. 51."""
     return SUTHERLAND_BETA * t_k * math.sqrt(t_k) / (t_k + SUTHERLAND_S_K)
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def _upper_temperature(z_m: float) -> tuple[float, float]:
     """Kinetic temperature (K) and dT/dz (K/m) for 86 km <= z <= 1000 km (US76 Table 5)."""
     if z_m <= Z8_M:
@@ -216,7 +216,7 @@ def _upper_temperature(z_m: float) -> tuple[float, float]:
     return T_INF_K - (T_INF_K - T10_K) * e, LAMBDA_1_M * (T_INF_K - T10_K) * r * r * e
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public(nrt=True)
 def _upper_temperature_array(z_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     t = np.empty_like(z_m)
     dt = np.empty_like(z_m)
@@ -225,7 +225,7 @@ def _upper_temperature_array(z_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return t, dt
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def us76_kernel(z_m: float, table: np.ndarray) -> tuple[float, float, float, float, float]:
     """US Standard Atmosphere 1976 at geometric altitude ``z_m`` (m), for compiled code.
 
@@ -287,7 +287,7 @@ def us76_kernel(z_m: float, table: np.ndarray) -> tuple[float, float, float, flo
     return t, math.exp(ln_p), math.exp(ln_rho), a, _sutherland(t)
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public(nrt=True)
 def _us76_many(z_m: np.ndarray, table: np.ndarray, out: np.ndarray) -> None:
     for k in range(z_m.size):
         t, p, rho, a, mu = us76_kernel(z_m[k], table)

@@ -24,10 +24,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from hyperflight._jit import public
 from hyperflight.checks import check_finite, check_integer, check_values
 from hyperflight.environment.atmosphere import (
     GAMMA_AIR,
@@ -60,7 +60,7 @@ MAX_ROWS = 1_000_000
 
 
 # --- Compiled scalar kernels ----------------------------------------------------------------
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def interval_index(x: float, xs: np.ndarray) -> int:
     """Index ``i`` in [0, n - 2] with ``xs[i] <= x < xs[i + 1]``, clamped at both ends.
 
@@ -78,7 +78,7 @@ def interval_index(x: float, xs: np.ndarray) -> int:
     return lo
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def _perfect_gas(t_k: float, rho_kg_m3: float) -> tuple[float, float, float, float, float]:
     """(T, p, rho, a, mu) of sea-level-composition air at temperature ``t_k`` and density."""
     p = rho_kg_m3 * R_AIR_J_KG_K * t_k
@@ -86,7 +86,7 @@ def _perfect_gas(t_k: float, rho_kg_m3: float) -> tuple[float, float, float, flo
     return t_k, p, rho_kg_m3, a, _sutherland(t_k)
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def exponential_atmosphere(
     alt_m: float, rho0_kg_m3: float, scale_height_m: float, temperature_k: float
 ) -> tuple[float, float, float, float, float]:
@@ -101,7 +101,7 @@ def exponential_atmosphere(
     return _perfect_gas(temperature_k, rho)
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def tabulated_atmosphere(
     alt_m: float, altitudes_m: np.ndarray, log_density: np.ndarray, temperature_k: np.ndarray
 ) -> tuple[float, float, float, float, float]:
@@ -132,7 +132,7 @@ def tabulated_atmosphere(
     return _perfect_gas(t, math.exp(ln_rho))  # NaN altitude: w and so T and rho are NaN
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public(nrt=True)
 def _exponential_many(
     z_m: np.ndarray, rho0: float, h_m: float, t_k: float, out: np.ndarray
 ) -> None:
@@ -142,7 +142,7 @@ def _exponential_many(
         )
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public(nrt=True)
 def _tabulated_many(
     z_m: np.ndarray, zs: np.ndarray, ln_rho: np.ndarray, t_k: np.ndarray, out: np.ndarray
 ) -> None:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
+from hyperflight._jit import public
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
+
+@public
 def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, a: float, e2: float):
     """Geodetic latitude, longitude (rad) and altitude (m) to ECEF x, y, z (m)."""
     s = math.sin(lat_rad)
@@ -30,7 +31,7 @@ def geodetic_to_ecef(lat_rad: float, lon_rad: float, alt_m: float, a: float, e2:
     return x, y, z
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
+@public
 def geodetic_latitude_altitude(rho: float, z: float, a: float, e2: float):
     """Geodetic latitude (rad), altitude (m) and the latitude's sine and cosine of a point at
     distance ``rho`` from the axis and ``z`` from the equatorial plane (m); exact (Vermeille).
@@ -58,20 +59,20 @@ def geodetic_latitude_altitude(rho: float, z: float, a: float, e2: float):
     return lat, alt, z / dz, d / dz
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
+@public
 def ecef_to_geodetic(x: float, y: float, z: float, a: float, e2: float):
     """ECEF x, y, z (m) to geodetic latitude, longitude (rad), altitude (m); exact (Vermeille)."""
     lat, alt, _s, _c = geodetic_latitude_altitude(math.sqrt(x * x + y * y), z, a, e2)
     return lat, math.atan2(y, x), alt
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True, fastmath=False)
+@public
 def geodetic_altitude(x: float, y: float, z: float, a: float, e2: float) -> float:
     """Altitude above the ellipsoid (m) of an ECEF point (m)."""
     return ecef_to_geodetic(x, y, z, a, e2)[2]
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public(nrt=True)
 def _ecef_to_geodetic_many(x, y, z, a, e2):
     n = x.size
     lat = np.empty(n)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 
-import numba
+from hyperflight._jit import public
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def gravity_j2(x: float, y: float, z: float, mu: float, re: float, j2: float):
     """Gravitational acceleration (m/s^2) at position (m); ``j2 = 0`` gives inverse square."""
     r2 = x * x + y * y + z * z

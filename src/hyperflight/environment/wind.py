@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numba
 import numpy as np
 import numpy.typing as npt
 
+from hyperflight._jit import public
 from hyperflight.checks import check_finite, check_integer, check_values
 from hyperflight.environment.atmospheres import ALTITUDE_RANGE_M, MAX_ROWS, interval_index
 
@@ -24,7 +24,7 @@ __all__ = ["MAX_WIND_M_S", "WindProfile", "wind_at"]
 MAX_WIND_M_S = 300.0
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public
 def wind_at(
     alt_m: float, altitudes_m: np.ndarray, east_m_s: np.ndarray, north_m_s: np.ndarray
 ) -> tuple[float, float]:
@@ -49,7 +49,7 @@ def wind_at(
     return east, north
 
 
-@numba.njit(cache=True, error_model="numpy", no_cfunc_wrapper=True)
+@public(nrt=True)
 def _wind_many(
     z_m: np.ndarray, zs: np.ndarray, east: np.ndarray, north: np.ndarray, out: np.ndarray
 ) -> None:
