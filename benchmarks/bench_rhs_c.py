@@ -28,24 +28,26 @@ the benchmark says so and exits 0 (``"skipped"`` in the JSON). Nothing here asse
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import platform
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numba
 import numpy as np
 
+from hyperflight.environment.atmosphere import us76_kernel
+from hyperflight.environment.geodesy import ecef_to_geodetic
+from hyperflight.environment.gravity import gravity_j2
+
+# benchmarks/c_rhs is a folder of scripts, not a package.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "c_rhs"))
-
-import build  # noqa: E402  (benchmarks/c_rhs, not a package)
-import states  # noqa: E402
-
-from hyperflight.environment.atmosphere import us76_kernel  # noqa: E402
-from hyperflight.environment.geodesy import ecef_to_geodetic  # noqa: E402
-from hyperflight.environment.gravity import gravity_j2  # noqa: E402
+crhs_build = importlib.import_module("crhs_build")
+crhs_states = importlib.import_module("crhs_states")
 
 #: Largest relative difference accepted between C and numba (both evaluate the same
 #: operations in the same order; only a libm or contraction difference could separate them).
@@ -99,17 +101,17 @@ def ns_stats(seconds: list[float], evals: int) -> dict[str, float]:
     return {"median": statistics.median(per), "min": min(per), "max": max(per)}
 
 
-def agreement(c: build.CRhs, s: states.States) -> dict:
+def agreement(c: crhs_build.CRhs, s: crhs_states.States) -> dict:
     """C against numba on every state: the differences of dy and aux."""
-    dy, aux = states.outputs(len(s))
-    states.numba_many(s, dy, aux)
-    dyc, auxc = states.outputs(len(s))
-    uncovered = c.many(*states.c_args(s), dyc, auxc)
+    dy, aux = crhs_states.outputs(len(s))
+    crhs_states.numba_many(s, dy, aux)
+    dyc, auxc = crhs_states.outputs(len(s))
+    uncovered = c.many(*crhs_states.c_args(s), dyc, auxc)
     return {
         "states": len(s),
         "uncovered_states": uncovered,
-        "dydt": states.differences(dyc, dy),
-        "aux": states.differences(auxc, aux),
+        "dydt": crhs_states.differences(dyc, dy),
+        "aux": crhs_states.differences(auxc, aux),
     }
 
 
@@ -131,26 +133,40 @@ def main(argv: list[str] | None = None) -> dict:
         "numba": numba.__version__,
         "numpy": np.__version__,
     }
-    cc = build.compiler()
+    cc = crhs_build.compiler()
     if cc is None:
         say("no C compiler (cc, gcc or clang) on PATH: the C right-hand side is not measured")
         res["skipped"] = "no C compiler"
         if args.json:
             print(json.dumps(res))
         return res
-    res["compiler"] = build.compiler_version(cc)
+    res["compiler"] = crhs_build.compiler_version(cc)
     say(f"{res['machine']}, {res['cpus']} CPUs; {res['compiler']}; numba {numba.__version__}")
 
-    s = states.flight_states()
-    say(f"{len(s):,} states along tw-glide-8000 (rows every 0.5 s and at events), phases: "
-        + ", ".join(f"{n} {k}" for n, k in zip(s.phase_names, np.bincount(s.phase_index),
-                                                  strict=True)))
+    s = crhs_states.flight_states()
+    say(
+        f"{len(s):,} states along tw-glide-8000 (rows every 0.5 s and at events), phases: "
+        + ", ".join(
+            f"{n} {k}" for n, k in zip(s.phase_names, np.bincount(s.phase_index), strict=True)
+        )
+    )
     builds = {
-        "native": (build.FLAGS_NATIVE + build.FLAGS_ALWAYS, build.FLAGS_NATIVE),
-        "portable": (build.FLAGS_PORTABLE + build.FLAGS_ALWAYS, build.FLAGS_PORTABLE),
-        "no_errno": (build.FLAGS_NO_ERRNO + build.FLAGS_ALWAYS, build.FLAGS_NO_ERRNO),
+        "native": (crhs_build.FLAGS_NATIVE + crhs_build.FLAGS_ALWAYS, crhs_build.FLAGS_NATIVE),
+        "portable": (
+            crhs_build.FLAGS_PORTABLE + crhs_build.FLAGS_ALWAYS,
+            crhs_build.FLAGS_PORTABLE,
+        ),
+        "no_errno": (
+            crhs_build.FLAGS_NO_ERRNO + crhs_build.FLAGS_ALWAYS,
+            crhs_build.FLAGS_NO_ERRNO,
+        ),
     }
-    libs = {k: build.CRhs(build.build(flags)) for k, (_shown, flags) in builds.items()}
+    # Built in a temporary folder, removed when loaded (the loaded libraries stay mapped).
+    with tempfile.TemporaryDirectory(prefix="hf_crhs_") as tmp:
+        libs = {
+            k: crhs_build.CRhs(crhs_build.build(flags, Path(tmp) / k))
+            for k, (_shown, flags) in builds.items()
+        }
     res["flags"] = {k: " ".join(shown) for k, (shown, _f) in builds.items()}
 
     # 1. agreement
@@ -172,10 +188,10 @@ def main(argv: list[str] | None = None) -> dict:
     # 2. speed: all states, then per phase
     reps = max(1, EVALS_PER_CALL // len(s))
     evals = reps * len(s)
-    dy, aux = states.outputs(len(s))
-    fns = {"numba": lambda: states.numba_loop(reps, s, dy, aux)}
+    dy, aux = crhs_states.outputs(len(s))
+    fns = {"numba": lambda: crhs_states.numba_loop(reps, s, dy, aux)}
     for k, lib in libs.items():
-        fns[f"c_{k}"] = lambda lib=lib: lib.loop(reps, *states.c_args(s), dy, aux)
+        fns[f"c_{k}"] = lambda lib=lib: lib.loop(reps, *crhs_states.c_args(s), dy, aux)
     t = {k: ns_stats(v, evals) for k, v in alternate(fns, args.repeats).items()}
     res["rhs_ns"] = t["numba"]["median"]
     res["rhs_c_ns"] = t["c_native"]["median"]
@@ -189,21 +205,25 @@ def main(argv: list[str] | None = None) -> dict:
     for k, v in t.items():
         name = "numba" if k == "numba" else f"C {res['flags'][k[2:]]}"
         say(f"  {name:<48} {v['median']:7.0f}  [{v['min']:.0f}, {v['max']:.0f}]")
-    say(f"  numba / C: {res['rhs_numba_over_c']:.2f} (-O3 native), "
+    say(
+        f"  numba / C: {res['rhs_numba_over_c']:.2f} (-O3 native), "
         f"{res['rhs_numba_over_c_portable']:.2f} (-O2), "
-        f"{res['rhs_numba_over_c_no_errno']:.2f} (-O3 native -fno-math-errno)")
+        f"{res['rhs_numba_over_c_no_errno']:.2f} (-O3 native -fno-math-errno)"
+    )
 
     per_phase = {}
-    say("\nper phase, ns per evaluation (median): numba, C -O3 native, ratio; "
-        "C -O3 native -fno-math-errno, ratio")
+    say(
+        "\nper phase, ns per evaluation (median): numba, C -O3 native, ratio; "
+        "C -O3 native -fno-math-errno, ratio"
+    )
     for p, name in enumerate(s.phase_names):
         sub = s.subset(np.flatnonzero(s.phase_index == p))
         r = max(1, EVALS_PER_CALL // 4 // len(sub))
-        d2, a2 = states.outputs(len(sub))
-        fns = {"numba": lambda sub=sub, r=r, d2=d2, a2=a2: states.numba_loop(r, sub, d2, a2)}
+        d2, a2 = crhs_states.outputs(len(sub))
+        fns = {"numba": lambda sub=sub, r=r, d2=d2, a2=a2: crhs_states.numba_loop(r, sub, d2, a2)}
         for k in ("native", "no_errno"):
             fns[k] = lambda sub=sub, r=r, d2=d2, a2=a2, lib=libs[k]: lib.loop(
-                r, *states.c_args(sub), d2, a2
+                r, *crhs_states.c_args(sub), d2, a2
             )
         tt = alternate(fns, max(3, args.repeats // 2))
         ns = {k: ns_stats(v, r * len(sub))["median"] for k, v in tt.items()}
@@ -214,9 +234,11 @@ def main(argv: list[str] | None = None) -> dict:
             "ratio": ns["numba"] / ns["native"],
             "ratio_no_errno": ns["numba"] / ns["no_errno"],
         }
-        say(f"  {name:<24} {ns['numba']:6.0f} {ns['native']:6.0f} "
+        say(
+            f"  {name:<24} {ns['numba']:6.0f} {ns['native']:6.0f} "
             f"{ns['numba'] / ns['native']:5.2f} {ns['no_errno']:6.0f} "
-            f"{ns['numba'] / ns['no_errno']:5.2f}")
+            f"{ns['numba'] / ns['no_errno']:5.2f}"
+        )
     res["per_phase"] = per_phase
 
     # 3. the parts alone
@@ -225,14 +247,18 @@ def main(argv: list[str] | None = None) -> dict:
     mu, j2 = float(env["mu_m3_s2"]), float(env["j2"])
     n_part = 1_000_000
     res["parts_ns"] = {}
-    say("\nparts alone (bench_batch.py's loops), ns per call (median): numba, C -O3 native, "
-        "C -O3 native -fno-math-errno")
+    say(
+        "\nparts alone (bench_batch.py's loops), ns per call (median): numba, C -O3 native, "
+        "C -O3 native -fno-math-errno"
+    )
     for name in ("ecef_to_geodetic", "us76", "gravity_j2"):
-        fns = {"numba": {
-            "ecef_to_geodetic": lambda: _loop_geo(n_part, a_m, e2),
-            "us76": lambda: _loop_atm(n_part, s.atm),
-            "gravity_j2": lambda: _loop_grav(n_part, mu, a_m, j2),
-        }[name]}
+        fns = {
+            "numba": {
+                "ecef_to_geodetic": lambda: _loop_geo(n_part, a_m, e2),
+                "us76": lambda: _loop_atm(n_part, s.atm),
+                "gravity_j2": lambda: _loop_grav(n_part, mu, a_m, j2),
+            }[name]
+        }
         for k in ("native", "no_errno"):
             lib = libs[k].lib
             fns[k] = {
@@ -242,8 +268,11 @@ def main(argv: list[str] | None = None) -> dict:
             }[name]
         tt = alternate(fns, max(3, args.repeats // 2))
         ns = {k: ns_stats(v, n_part)["median"] for k, v in tt.items()}
-        res["parts_ns"][name] = {"numba": ns["numba"], "c": ns["native"],
-                                 "c_no_errno": ns["no_errno"]}
+        res["parts_ns"][name] = {
+            "numba": ns["numba"],
+            "c": ns["native"],
+            "c_no_errno": ns["no_errno"],
+        }
         say(f"  {name:<24} {ns['numba']:6.1f} {ns['native']:6.1f} {ns['no_errno']:6.1f}")
 
     res["agreement_ok"] = not failed

@@ -98,29 +98,36 @@ def make_copy(dest: Path, *, inline: bool, no_nrt: bool) -> Path:
 
 def worker(npz: str, lib_path: str, repeats: int) -> dict:
     """In a variant's process: check the outputs against the package's, then time."""
+    import crhs_build
+    import crhs_states
+
     import hyperflight
 
-    import build
-    import states
-
     d = np.load(npz)
-    s = states.States(
-        t=d["t"], y=d["y"], tp=d["tp"], phase_index=d["phase_index"], phases=d["phases"],
-        env=d["env"], tables=d["tables"], atm=d["atm"], phase_names=(),
+    s = crhs_states.States(
+        t=d["t"],
+        y=d["y"],
+        tp=d["tp"],
+        phase_index=d["phase_index"],
+        phases=d["phases"],
+        env=d["env"],
+        tables=d["tables"],
+        atm=d["atm"],
+        phase_names=(),
     )
-    dy, aux = states.outputs(len(s))
+    dy, aux = crhs_states.outputs(len(s))
     t0 = time.perf_counter()
-    states.numba_many(s, dy, aux)
+    crhs_states.numba_many(s, dy, aux)
     compile_s = time.perf_counter() - t0
     equal = bool(
         np.array_equal(dy.view(np.int64), d["dy"].view(np.int64))
         and np.array_equal(aux.view(np.int64), d["aux"].view(np.int64))
     )
-    c = build.CRhs(Path(lib_path))
+    c = crhs_build.CRhs(Path(lib_path))
     reps = max(1, 100_000 // len(s))
     fns = {
-        "numba": lambda: states.numba_loop(reps, s, dy, aux),
-        "c": lambda: c.loop(reps, *states.c_args(s), dy, aux),
+        "numba": lambda: crhs_states.numba_loop(reps, s, dy, aux),
+        "c": lambda: c.loop(reps, *crhs_states.c_args(s), dy, aux),
     }
     times: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(repeats):
@@ -150,30 +157,51 @@ def main(argv: list[str] | None = None) -> dict:
         return {}
     out = sys.stderr if args.json else sys.stdout
 
-    import build
-    import states
+    import crhs_build
+    import crhs_states
 
-    if build.compiler() is None:
+    if crhs_build.compiler() is None:
         print("no C compiler: nothing to compare against", file=out)
         return {"skipped": "no C compiler"}
     tmp = Path(tempfile.mkdtemp(prefix="hf_variants_"))
     try:
-        s = states.flight_states()
-        dy, aux = states.outputs(len(s))
-        states.numba_many(s, dy, aux)
+        s = crhs_states.flight_states()
+        dy, aux = crhs_states.outputs(len(s))
+        crhs_states.numba_many(s, dy, aux)
         npz = tmp / "states.npz"
-        np.savez(npz, t=s.t, y=s.y, tp=s.tp, phase_index=s.phase_index, phases=s.phases,
-                 env=s.env, tables=s.tables, atm=s.atm, dy=dy, aux=aux)
-        lib = build.build(build.FLAGS_NATIVE, tmp / "c")
+        np.savez(
+            npz,
+            t=s.t,
+            y=s.y,
+            tp=s.tp,
+            phase_index=s.phase_index,
+            phases=s.phases,
+            env=s.env,
+            tables=s.tables,
+            atm=s.atm,
+            dy=dy,
+            aux=aux,
+        )
+        lib = crhs_build.build(crhs_build.FLAGS_NATIVE, tmp / "c")
         res = {"states": len(s), "variants": {}}
-        print(f"{len(s):,} states of tw-glide-8000; ns per evaluation (median of "
-              f"{args.repeats}), numba variant and the C port timed alternately in one "
-              "process", file=out)
+        print(
+            f"{len(s):,} states of tw-glide-8000; ns per evaluation (median of "
+            f"{args.repeats}), numba variant and the C port timed alternately in one "
+            "process",
+            file=out,
+        )
         for name, opts in VARIANTS.items():
             root = make_copy(tmp / name.replace(" ", "_").replace(",", ""), **opts)
             env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root), str(HERE)]))
-            cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(npz),
-                   str(lib), "--repeats", str(args.repeats)]
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--worker",
+                str(npz),
+                str(lib),
+                "--repeats",
+                str(args.repeats),
+            ]
             p = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
             if p.returncode != 0:
                 res["variants"][name] = {"error": p.stderr[-2000:]}
@@ -183,10 +211,13 @@ def main(argv: list[str] | None = None) -> dict:
             if not r["package"].startswith(str(root)):
                 raise RuntimeError(f"variant {name!r} imported {r['package']}, not its copy")
             res["variants"][name] = r
-            print(f"  {name:<26} numba {r['numba_ns']:5.0f}  C {r['c_ns']:5.0f}  "
-                  f"numba/C {r['numba_over_c']:4.2f}  "
-                  f"{'bitwise equal' if r['bitwise_equal'] else 'DIFFERENT'} "
-                  f"(first call {r['first_call_s']:.1f} s)", file=out)
+            print(
+                f"  {name:<26} numba {r['numba_ns']:5.0f}  C {r['c_ns']:5.0f}  "
+                f"numba/C {r['numba_over_c']:4.2f}  "
+                f"{'bitwise equal' if r['bitwise_equal'] else 'DIFFERENT'} "
+                f"(first call {r['first_call_s']:.1f} s)",
+                file=out,
+            )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     if args.json:

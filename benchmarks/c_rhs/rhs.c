@@ -4,7 +4,7 @@
    same memory. Every function mirrors the Python function named in its comment, operation
    for operation and in the same order (so the results agree to the last bit or nearly; build
    with -ffp-contract=off, as numba does not fuse a * b + c either). The records, the codes
-   and the constants come from hf_generated.h, which benchmarks/c_rhs/build.py writes from
+   and the constants come from hf_generated.h, which benchmarks/c_rhs/crhs_build.py writes from
    hyperflight.core.schema and the environment modules at every build.
 
    Covered: the paths of the boost-glide flight (tw-glide-8000): control laws constant,

@@ -117,7 +117,7 @@ def numba_loop(reps: int, s: States, dy: np.ndarray, aux: np.ndarray) -> None:
 
 
 def c_args(s: States) -> tuple:
-    """The arguments of ``build.CRhs.many`` / ``loop`` after the outputs are added."""
+    """The arguments of ``crhs_build.CRhs.many`` / ``loop`` after the outputs are added."""
     return (s.t, s.y, s.tp, s.phase_index, s.phases, s.env, s.tables, s.atm)
 
 
