@@ -19,7 +19,13 @@
 
 #include "hf_generated.h"
 
+/* HF_PROFILE: every helper a function of its own, so a profiler can split the time by part
+   (benchmarks/c_rhs/perf_parts.py); otherwise the compiler inlines them as it likes. */
+#ifdef HF_PROFILE
+#define INLINE static __attribute__((noinline))
+#else
 #define INLINE static inline
+#endif
 
 typedef struct { double a, b; } pair;
 
