@@ -2,10 +2,10 @@
 
 The C code reads the same memory as the compiled numba code: a PHASE record, the
 ENVIRONMENT record, the ``tables`` array and US 1976's ``atm`` table. It never carries its own
-copy of a layout or a constant: :func:`write_header` generates ``hf_generated.h`` at build
-time from ``hyperflight.core.schema`` (the record structs, with every field's offset and the
-record sizes checked by ``_Static_assert``, and the ``LAW_*``/``AERO_*``/``AUX_*`` codes) and
-from the Python modules that own the physical constants (``environment.constants``,
+copy of a layout or a constant: :func:`build` writes ``hf_generated.h`` (:func:`header_text`)
+at build time from ``hyperflight.core.schema`` (the record structs, with every field's offset
+and the record sizes checked by ``_Static_assert``, and the ``LAW_*``/``AERO_*``/``AUX_*``
+codes) and from the Python modules that own the physical constants (``environment.constants``,
 ``environment.atmosphere``), written as C99 hexadecimal floats so every bit is the same.
 
 Not part of the package: used by ``benchmarks/bench_rhs_c.py`` and ``tests/test_c_rhs.py``.

@@ -4,9 +4,9 @@ Each side runs its compiled loop over the ``tw-glide-8000`` states under ``perf 
 (software clock ``cpu-clock``: the hardware counters are often absent in a VM) and the samples
 are grouped by function. numba compiles most functions ``rhs`` calls as functions of their
 own (LLVM inlines only the small ones), so its JIT symbols are written to
-``/tmp/perf-<pid>.map`` from
-the library's own symbol addresses; the C is built with ``-DHF_PROFILE`` (every helper kept
-as a function, so the C profile costs a few ns of calls more than the inlined build). A
+``/tmp/perf-<pid>.map`` from the library's own symbol addresses; the C is built with
+``-DHF_PROFILE`` (every helper kept as a function, so the C profile costs a few ns of calls
+more than the inlined build). A
 part's ns per evaluation is its share of the loop's samples times the loop's measured ns per
 evaluation (thread CPU time in the same process). The maths library (libm) is listed per
 function: where each is called from is written in the table of :data:`LIBM_CALLERS`.
