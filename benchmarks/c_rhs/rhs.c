@@ -1,0 +1,520 @@
+/* A C99 port of hyperflight's compiled right-hand side, hyperflight.core.equations.rhs.
+
+   Benchmark only (issue 15, "the limit"): how fast the same physics runs in plain C, on the
+   same memory. Every function mirrors the Python function named in its comment, operation
+   for operation and in the same order (so the results agree to the last bit or nearly; build
+   with -ffp-contract=off, as numba does not fuse a * b + c either). The records, the codes
+   and the constants come from hf_generated.h, which benchmarks/c_rhs/crhs_build.py writes from
+   hyperflight.core.schema and the environment modules at every build.
+
+   Covered: the paths of the boost-glide flight (tw-glide-8000): control laws constant,
+   schedule, glide and dive (and cruise); aerodynamics none, constant and table; constant
+   thrust (and the air-breather table); thrust along the velocity or by attitude; the lift
+   limit; J2 gravity; WGS-84 geodetic altitude (Vermeille); US 1976 through its table; the
+   rotating atmosphere without wind. Not covered (hf_rhs returns 1 and writes nothing):
+   polynomial aerodynamics, the exponential and tabulated atmospheres, wind. */
+
+#include <math.h>
+#include <stdint.h>
+
+#include "hf_generated.h"
+
+/* HF_PROFILE: every helper a function of its own, so a profiler can split the time by part
+   (benchmarks/c_rhs/perf_parts.py); otherwise the compiler inlines them as it likes. */
+#ifdef HF_PROFILE
+#define INLINE static __attribute__((noinline))
+#else
+#define INLINE static inline
+#endif
+
+typedef struct { double a, b; } pair;
+
+/* Python's max(a, b) / min(a, b) for floats: the first argument unless the second is
+   strictly greater / smaller. */
+INLINE double py_max(double a, double b) { return b > a ? b : a; }
+INLINE double py_min(double a, double b) { return b < a ? b : a; }
+
+/* control.clamp */
+INLINE double clamp(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
+
+/* control.wrap_pi */
+INLINE double wrap_pi(double x) { return atan2(sin(x), cos(x)); }
+
+/* control.is_feedback */
+INLINE int is_feedback(int64_t law) {
+    return law == LAW_GLIDE || law == LAW_CRUISE || law == LAW_DIVE;
+}
+
+/* ---- interpolate.py ------------------------------------------------------------------- */
+typedef struct { int64_t i; double w; } interval;
+
+/* interpolate.bracket */
+INLINE interval bracket(double x, const double *data, int64_t start, int64_t n) {
+    interval r;
+    if (n == 1 || x <= data[start]) { r.i = 0; r.w = 0.0; return r; }
+    if (x >= data[start + n - 1]) { r.i = n - 2; r.w = 1.0; return r; }
+    int64_t lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+        int64_t mid = (lo + hi) / 2;
+        if (data[start + mid] <= x) lo = mid; else hi = mid;
+    }
+    double x0 = data[start + lo];
+    r.i = lo;
+    r.w = (x - x0) / (data[start + lo + 1] - x0);
+    return r;
+}
+
+/* interpolate.linear */
+INLINE double linear(const double *data, int64_t start, int64_t n, int64_t i, double w) {
+    int64_t j = n > 1 ? i + 1 : i;
+    return (1 - w) * data[start + i] + w * data[start + j];
+}
+
+/* interpolate.bilinear */
+INLINE double bilinear(const double *data, int64_t start, int64_t ny, int64_t nx, int64_t iy,
+                       double wy, int64_t ix, double wx) {
+    int64_t ix1 = nx > 1 ? ix + 1 : ix;
+    int64_t iy1 = ny > 1 ? iy + 1 : iy;
+    int64_t r0 = start + iy * nx;
+    int64_t r1 = start + iy1 * nx;
+    return (1 - wy) * ((1 - wx) * data[r0 + ix] + wx * data[r0 + ix1])
+           + wy * ((1 - wx) * data[r1 + ix] + wx * data[r1 + ix1]);
+}
+
+/* ---- environment/geodesy.py: ecef_to_geodetic (Vermeille 2002) -------------------------- */
+typedef struct { double lat, lon, alt; } geodetic;
+
+INLINE geodetic ecef_to_geodetic(double x, double y, double z, double a, double e2) {
+    geodetic g;
+    double rho2 = x * x + y * y;
+    double rho = sqrt(rho2);
+    double lon = atan2(y, x);
+    if (e2 == 0.0) {
+        double r = sqrt(rho2 + z * z);
+        g.lat = atan2(z, rho); g.lon = lon; g.alt = r - a;
+        return g;
+    }
+    double e4 = e2 * e2;
+    double p = rho2 / (a * a);
+    double q = (1.0 - e2) / (a * a) * z * z;
+    double r = (p + q - e4) / 6.0;
+    double s = e4 * p * q / (4.0 * r * r * r);
+    double t = pow(1.0 + s + sqrt(s * (2.0 + s)), 1.0 / 3.0);
+    double u = r * (1.0 + t + 1.0 / t);
+    double v = sqrt(u * u + e4 * q);
+    double w = e2 * (u + v - q) / (2.0 * v);
+    double k = sqrt(u + v + w * w) - w;
+    double d = k * rho / (k + e2);
+    double dz = sqrt(d * d + z * z);
+    g.lat = 2.0 * atan2(z, d + dz);
+    g.lon = lon;
+    g.alt = (k + e2 - 1.0) / k * dz;
+    return g;
+}
+
+/* ---- environment/gravity.py: gravity_j2 --------------------------------------------------- */
+typedef struct { double x, y, z; } vec3;
+
+INLINE vec3 gravity_j2(double x, double y, double z, double mu, double re, double j2) {
+    vec3 g;
+    double r2 = x * x + y * y + z * z;
+    double r = sqrt(r2);
+    double k = -mu / (r2 * r);
+    if (j2 == 0.0) { g.x = k * x; g.y = k * y; g.z = k * z; return g; }
+    double c = 1.5 * j2 * (re * re) / r2;
+    double zz = 5.0 * z * z / r2;
+    double fxy = 1.0 + c * (1.0 - zz);
+    double fz = 1.0 + c * (3.0 - zz);
+    g.x = k * x * fxy; g.y = k * y * fxy; g.z = k * z * fz;
+    return g;
+}
+
+/* ---- environment/atmosphere.py: us76_kernel ----------------------------------------------- */
+typedef struct { double t, p, rho, a, mu; } us76_state;
+
+static const double US76_M_RATIO[US76_N_M_RATIO] = US76_M_RATIO_VALUES;
+
+/* atmosphere._sutherland */
+INLINE double sutherland(double t_k) {
+    return US76_SUTHERLAND_BETA * t_k * sqrt(t_k) / (t_k + US76_SUTHERLAND_S_K);
+}
+
+/* atmosphere._upper_temperature (the temperature only: the kernel drops the gradient) */
+INLINE double upper_temperature(double z_m) {
+    if (z_m <= US76_Z8_M) return US76_T7_K;
+    if (z_m <= US76_Z9_M) {
+        double u = (z_m - US76_Z8_M) / US76_A_ELL_M;
+        double s = sqrt(1.0 - u * u);
+        return US76_TC_K + US76_A_ELL_K * s;
+    }
+    if (z_m <= US76_Z10_M) return US76_T9_K + US76_LK9_K_M * (z_m - US76_Z9_M);
+    double r = (US76_R0_M + US76_Z10_M) / (US76_R0_M + z_m);
+    double e = exp(-US76_LAMBDA_1_M * (z_m - US76_Z10_M) * r);
+    return US76_T_INF_K - (US76_T_INF_K - US76_T10_K) * e;
+}
+
+#define ATM(row, col) table[(row) * US76_N_COLS + (col)]
+
+INLINE us76_state us76_kernel(double z_m, const double *table) {
+    us76_state s;
+    if (!(z_m == z_m)) {
+        s.t = s.p = s.rho = s.a = s.mu = NAN;
+        return s;
+    }
+    if (z_m < US76_Z7_M) {
+        double h = US76_R0_M * z_m / (US76_R0_M + z_m);
+        int64_t row = US76_ROW_LAYERS + 6;
+        while (row > US76_ROW_LAYERS && h < ATM(row, 0)) row -= 1;
+        double h_b = ATM(row, 0), l_b = ATM(row, 1), tm_b = ATM(row, 2), p_b = ATM(row, 3);
+        double tm = tm_b + l_b * (h - h_b);
+        double p;
+        if (l_b == 0.0)
+            p = p_b * exp(-G0_M_S2 * US76_M0_KG_KMOL * (h - h_b) / (US76_R_STAR_J_KMOL_K * tm_b));
+        else
+            p = p_b * pow(tm_b / tm, G0_M_S2 * US76_M0_KG_KMOL / (US76_R_STAR_J_KMOL_K * l_b));
+        double rho = p * US76_M0_KG_KMOL / (US76_R_STAR_J_KMOL_K * tm);
+        double t = tm;
+        if (z_m > US76_M_RATIO_Z0_M) {
+            double x = (z_m - US76_M_RATIO_Z0_M) / US76_M_RATIO_DZ_M;
+            int64_t j = (int64_t)x;
+            if (j > US76_N_M_RATIO - 2) j = US76_N_M_RATIO - 2;
+            double w = x - j;
+            t = tm * ((1.0 - w) * US76_M_RATIO[j] + w * US76_M_RATIO[j + 1]);
+        }
+        s.t = t; s.p = p; s.rho = rho;
+        s.a = sqrt(US76_GAMMA_AIR * US76_R_STAR_J_KMOL_K * tm / US76_M0_KG_KMOL);
+        s.mu = sutherland(tm);
+        return s;
+    }
+    double z0 = ATM(0, 0), dz = ATM(0, 1);
+    int64_t n = (int64_t)ATM(0, 2);
+    if (z_m > US76_Z12_M) {
+        int64_t last = US76_ROW_NODES + n - 1;
+        s.t = US76_T_INF_K; s.p = 0.0; s.rho = 0.0;
+        s.a = sqrt(US76_GAMMA_AIR) * exp(0.5 * (ATM(last, 1) - ATM(last, 2)));
+        s.mu = sutherland(ATM(last, 3));
+        return s;
+    }
+    double x = (z_m - z0) / dz;
+    int64_t i = (int64_t)x;
+    if (i > n - 2) i = n - 2;
+    double w = x - i;
+    int64_t r = US76_ROW_NODES + i;
+    double ln_p = ATM(r, 1) + w * (ATM(r + 1, 1) - ATM(r, 1));
+    double ln_rho = ATM(r, 2) + w * (ATM(r + 1, 2) - ATM(r, 2));
+    double t = upper_temperature(z_m);
+    s.t = t; s.p = exp(ln_p); s.rho = exp(ln_rho);
+    s.a = sqrt(US76_GAMMA_AIR) * exp(0.5 * (ln_p - ln_rho));
+    s.mu = sutherland(t);
+    return s;
+}
+#undef ATM
+
+/* ---- core/aerodynamics.py ------------------------------------------------------------------ */
+/* aerodynamics._table (schema.aero_table_layout) */
+INLINE pair aero_table(const double *tables, int64_t off, double mach, double alpha) {
+    int64_t nm = (int64_t)tables[off], na = (int64_t)tables[off + 1];
+    int64_t m0 = off + 3, a0 = m0 + nm, c0 = a0 + na, d0 = c0 + na * nm;
+    int mirror = tables[off + 2] != 0.0;
+    double sign = 1.0, a = alpha;
+    if (mirror && a < 0.0) { sign = -1.0; a = -a; }
+    interval m = bracket(mach, tables, m0, nm);
+    interval al = bracket(a, tables, a0, na);
+    pair r;
+    r.a = sign * bilinear(tables, c0, na, nm, al.i, al.w, m.i, m.w);
+    r.b = bilinear(tables, d0, na, nm, al.i, al.w, m.i, m.w);
+    return r;
+}
+
+/* aerodynamics.coefficients (AERO_POLYNOMIAL is rejected before the call) */
+INLINE pair coefficients(const hf_phase *ph, const double *tables, double mach, double alpha) {
+    pair c;
+    if (ph->aero_model == AERO_CONSTANT) { c.a = ph->cl; c.b = ph->cd; }
+    else if (ph->aero_model == AERO_TABLE) c = aero_table(tables, ph->aero_table, mach, alpha);
+    else { c.a = 0.0; c.b = 0.0; return c; }
+    c.a = c.a * ph->lift_scale;
+    c.b = c.b * ph->drag_scale;
+    return c;
+}
+
+/* ---- core/propulsion.py -------------------------------------------------------------------- */
+INLINE pair thrust_and_mass_flow(const hf_phase *ph, const double *tables, double mach, double alt,
+                                 double throttle) {
+    pair r;
+    double thrust, mdot;
+    if (ph->thrust_model == THRUST_TABLE) {
+        /* propulsion._table (schema.thrust_table_layout) */
+        int64_t off = ph->thrust_table;
+        int64_t nm = (int64_t)tables[off], na = (int64_t)tables[off + 1];
+        int64_t m0 = off + 4, h0 = m0 + nm, f0 = h0 + na, i0 = f0 + na * nm;
+        double mach_min = tables[off + 2], mach_max = tables[off + 3];
+        if (mach < mach_min || mach > mach_max || throttle <= 0.0) {
+            thrust = 0.0; mdot = 0.0;
+        } else {
+            interval m = bracket(mach, tables, m0, nm);
+            interval h = bracket(alt, tables, h0, na);
+            thrust = throttle * bilinear(tables, f0, na, nm, h.i, h.w, m.i, m.w);
+            mdot = thrust / (linear(tables, i0, nm, m.i, m.w) * G0_M_S2);
+        }
+    } else {
+        thrust = ph->thrust_n; mdot = ph->mass_flow_kg_s;
+    }
+    if (thrust == 0.0 && mdot == 0.0) { r.a = 0.0; r.b = 0.0; return r; }
+    double s = ph->thrust_scale;
+    r.a = thrust * s;
+    r.b = mdot * s / ph->isp_scale;
+    return r;
+}
+
+/* ---- core/control.py ----------------------------------------------------------------------- */
+/* control.target_geometry: (central angle, bearing) */
+INLINE pair target_geometry(double lat, double lon, double lat_t, double lon_t) {
+    double dlat = lat_t - lat, dlon = lon_t - lon;
+    double s1 = sin(dlat / 2), s2 = sin(dlon / 2);
+    double h = s1 * s1 + cos(lat) * cos(lat_t) * (s2 * s2);
+    pair r;
+    r.a = 2.0 * asin(sqrt(clamp(h, 0.0, 1.0)));
+    r.b = atan2(sin(dlon) * cos(lat_t), cos(lat) * sin(lat_t) - sin(lat) * cos(lat_t) * cos(dlon));
+    return r;
+}
+
+/* control._steer_bank */
+INLINE double steer_bank(const hf_phase *ph, double tp, double heading, double bearing) {
+    int64_t n_rev = ph->n_reversals;
+    if (n_rev > 0) {
+        double sign = 1.0;
+        for (int64_t i = 0; i < n_rev; i++)
+            if (tp >= ph->reversal_times_s[i]) sign = -sign;
+        return sign * ph->bank_rad;
+    }
+    double bmax = ph->bank_max_rad;
+    return clamp(ph->heading_gain * wrap_pi(bearing - heading), -bmax, bmax);
+}
+
+typedef struct { double alpha, bank, th_el, th_az, throttle; } control_out;
+
+/* control.controls */
+INLINE control_out controls(const hf_phase *ph, const double *tables, double tp, double alt,
+                            double vrel, double vup, double heading, double mach, double tgt_dist,
+                            double tgt_brg) {
+    control_out c;
+    int64_t law = ph->law;
+    double az_off = ph->thrust_azimuth_offset_rad;
+    if (law == LAW_SCHEDULE) {
+        /* schema.schedule_layout */
+        int64_t off = ph->schedule_table;
+        int64_t n = (int64_t)tables[off];
+        int64_t t0 = off + 1;
+        interval iv = bracket(tp, tables, t0, n);
+        c.alpha = linear(tables, t0 + n, n, iv.i, iv.w);
+        c.bank = linear(tables, t0 + 2 * n, n, iv.i, iv.w);
+        c.th_el = linear(tables, t0 + 3 * n, n, iv.i, iv.w);
+        c.th_az = linear(tables, t0 + 4 * n, n, iv.i, iv.w) + az_off;
+        c.throttle = linear(tables, t0 + 5 * n, n, iv.i, iv.w);
+        return c;
+    }
+    if (is_feedback(law)) {
+        double bank = steer_bank(ph, tp, heading, tgt_brg);
+        double throttle = 1.0, alpha;
+        if (law == LAW_GLIDE) {
+            double v = py_max(vrel, 1.0);
+            alpha = ph->alpha_rad - ph->damping * vup / v;
+        } else if (law == LAW_CRUISE) {
+            alpha = ph->alpha_rad + ph->altitude_gain_rad_m * (ph->altitude_cmd_m - alt)
+                    - ph->altitude_rate_gain_rad_m_s * vup;
+            throttle = clamp(ph->throttle + ph->mach_gain * (ph->mach_cmd - mach), 0.0, 1.0);
+        } else {
+            double dist = py_max(tgt_dist, 1.0);
+            double gamma_cmd = -atan2(py_max(alt, 0.0), dist);
+            double gamma = asin(clamp(vup / py_max(vrel, 1e-9), -1.0, 1.0));
+            alpha = ph->alpha_rad + ph->gamma_gain * (gamma_cmd - gamma);
+        }
+        alpha = clamp(alpha, ph->alpha_min_rad, ph->alpha_max_rad);
+        if (alpha < 0.0 && ph->n_reversals == 0) bank = -bank;
+        c.alpha = alpha; c.bank = bank; c.th_el = ph->thrust_elevation_rad;
+        c.th_az = ph->thrust_azimuth_rad + az_off; c.throttle = throttle;
+        return c;
+    }
+    c.alpha = ph->alpha_rad; c.bank = ph->bank_rad; c.th_el = ph->thrust_elevation_rad;
+    c.th_az = ph->thrust_azimuth_rad + az_off; c.throttle = ph->throttle;
+    return c;
+}
+
+/* control.lift_limit */
+INLINE double lift_limit(const hf_phase *ph, double qbar, double mass, double g0) {
+    double nmax = ph->max_load_factor_g;
+    if (!is_feedback(ph->law) || nmax <= 0.0 || qbar <= 0.0) return INFINITY;
+    return nmax * g0 * mass / (qbar * ph->reference_area_m2);
+}
+
+/* ---- core/equations.py: rhs ---------------------------------------------------------------- */
+/* 1 when the phase or the environment needs a model this port does not cover. */
+INLINE int unsupported(const hf_phase *ph, const hf_env *env) {
+    return ph->aero_model == AERO_POLYNOMIAL || env->atmosphere_model != ATMOSPHERE_US76
+           || env->wind_table >= 0;
+}
+
+/* Writes dy/dt (NSTATE) and the derived quantities (NAUX, schema.AUX_*); returns 0, or 1
+   (nothing written) for a model this port does not cover. */
+int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_env *env,
+           const double *tables, const double *atm, double *dy, double *aux) {
+    if (unsupported(ph, env)) return 1;
+    double a_e = env->equatorial_radius_m, e2 = env->eccentricity_squared;
+    double om = env->rotation_rate_rad_s;
+    double x = y[0], yy = y[1], z = y[2], vx = y[3], vy = y[4], vz = y[5], m = y[6];
+    double th = om * t;
+    double c = cos(th), s = sin(th);
+    double xe = c * x + s * yy;
+    double ye = -s * x + c * yy;
+    geodetic g = ecef_to_geodetic(xe, ye, z, a_e, e2);
+    double lat = g.lat, lon_e = g.lon, alt = g.alt;
+    double gx_ = vx + om * yy, gy_ = vy - om * x, gz_ = vz;
+    double speed = sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_);
+    double lon_i = lon_e + th;
+    double cphi = cos(lat), sphi = sin(lat), clam = cos(lon_i), slam = sin(lon_i);
+    double ux = cphi * clam, uy = cphi * slam, uz = sphi;
+    double nx = -sphi * clam, ny = -sphi * slam, nz = cphi;
+    double ex = -slam, ey = clam, ez = 0.0;
+    double vup = gx_ * ux + gy_ * uy + gz_ * uz;
+    double heading = atan2(gx_ * ex + gy_ * ey, gx_ * nx + gy_ * ny + gz_ * nz);
+    double w_e = 0.0, w_n = 0.0; /* no wind (a wind table is rejected above) */
+    double wx = gx_ - w_e * ex - w_n * nx;
+    double wy = gy_ - w_e * ey - w_n * ny;
+    double wz = gz_ - w_n * nz;
+    double vrel = sqrt(wx * wx + wy * wy + wz * wz);
+
+    /* equations.atmosphere, US 1976 */
+    us76_state at = us76_kernel(alt, atm);
+    double temp = at.t, pres = at.p, rho = at.rho * env->density_scale, sos = at.a;
+    double mach = sos > 0.0 ? vrel / sos : 0.0;
+    double qbar = 0.5 * rho * vrel * vrel;
+
+    pair tg = target_geometry(lat, lon_e, ph->target_latitude_rad, ph->target_longitude_rad);
+    double tgt_dist = tg.a * env->mean_radius_m;
+    control_out u = controls(ph, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tg.b);
+    double alpha = u.alpha, bank = u.bank;
+
+    double evx, evy, evz;
+    if (vrel > 1e-9) { evx = wx / vrel; evy = wy / vrel; evz = wz / vrel; }
+    else { evx = ux; evy = uy; evz = uz; }
+    double d = ux * evx + uy * evy + uz * evz;
+    double lx = ux - d * evx, ly = uy - d * evy, lz = uz - d * evz;
+    double ln = sqrt(lx * lx + ly * ly + lz * lz);
+    if (ln < 1e-9) {
+        d = nx * evx + ny * evy + nz * evz;
+        lx = nx - d * evx; ly = ny - d * evy; lz = nz - d * evz;
+        ln = sqrt(lx * lx + ly * ly + lz * lz);
+    }
+    lx = lx / ln; ly = ly / ln; lz = lz / ln;
+    double rx = evy * lz - evz * ly, ry = evz * lx - evx * lz, rz = evx * ly - evy * lx;
+    double cb = cos(bank), sb = sin(bank);
+    double bx = cb * lx + sb * rx, by = cb * ly + sb * ry, bz = cb * lz + sb * rz;
+
+    pair co = coefficients(ph, tables, mach, alpha);
+    double cl = co.a, cd = co.b;
+    double cl_lim = lift_limit(ph, qbar, m, G0_M_S2);
+    if (cl != 0.0 && fabs(cl) > cl_lim) {
+        if (ph->aero_model == AERO_CONSTANT) {
+            cl = copysign(cl_lim, cl);
+        } else {
+            alpha = alpha * cl_lim / fabs(cl);
+            co = coefficients(ph, tables, mach, alpha);
+            cl = co.a; cd = co.b;
+        }
+    }
+    double fa = qbar * ph->reference_area_m2 / m;
+    double fx = fa * (cl * bx - cd * evx);
+    double fy = fa * (cl * by - cd * evy);
+    double fz = fa * (cl * bz - cd * evz);
+
+    pair tm = thrust_and_mass_flow(ph, tables, mach, alt, u.throttle);
+    double thrust = tm.a, mdot = tm.b;
+    if (thrust != 0.0) {
+        double tx, ty, tz;
+        if (ph->thrust_direction == THRUST_ATTITUDE) {
+            double ce = cos(u.th_el);
+            double tn = ce * cos(u.th_az), te = ce * sin(u.th_az), td = -sin(u.th_el);
+            tx = tn * nx + te * ex - td * ux;
+            ty = tn * ny + te * ey - td * uy;
+            tz = tn * nz + te * ez - td * uz;
+        } else {
+            double ca = cos(alpha), sa = sin(alpha);
+            tx = ca * evx + sa * bx; ty = ca * evy + sa * by; tz = ca * evz + sa * bz;
+        }
+        double ft = thrust / m;
+        fx += ft * tx; fy += ft * ty; fz += ft * tz;
+    }
+
+    vec3 gr = gravity_j2(x, yy, z, env->mu_m3_s2, a_e, env->j2);
+    dy[0] = vx; dy[1] = vy; dy[2] = vz;
+    dy[3] = gr.x + fx; dy[4] = gr.y + fy; dy[5] = gr.z + fz;
+    dy[6] = -mdot;
+
+    aux[AUX_ALT] = alt;
+    aux[AUX_LAT] = lat;
+    aux[AUX_LON] = lon_e;
+    aux[AUX_MACH] = mach;
+    aux[AUX_QBAR] = qbar;
+    aux[AUX_ALPHA] = alpha;
+    aux[AUX_BANK] = bank;
+    aux[AUX_CL] = cl;
+    aux[AUX_CD] = cd;
+    aux[AUX_THRUST] = thrust;
+    aux[AUX_NLOAD] = sqrt(fx * fx + fy * fy + fz * fz) / G0_M_S2;
+    aux[AUX_RHO] = rho;
+    aux[AUX_P] = pres;
+    aux[AUX_T] = temp;
+    aux[AUX_A] = sos;
+    aux[AUX_VREL] = vrel;
+    aux[AUX_VUP] = vup;
+    aux[AUX_THROTTLE] = u.throttle;
+    aux[AUX_TGT_DIST] = tgt_dist;
+    aux[AUX_HEATING] = sqrt(rho) * vrel * vrel * vrel;
+    aux[AUX_WIND_EAST] = w_e;
+    aux[AUX_WIND_NORTH] = w_n;
+    aux[AUX_SPEED] = speed;
+    return 0;
+}
+
+/* ---- entry points for ctypes -------------------------------------------------------------- */
+/* dy[i], aux[i] = rhs(t[i], y[i], tp[i], phases[phase_index[i]], ...); the number of states
+   not covered by this port. */
+int64_t hf_rhs_many(int64_t n, const double *t, const double *y, const double *tp,
+                    const int64_t *phase_index, const hf_phase *phases, const hf_env *env,
+                    const double *tables, const double *atm, double *dy, double *aux) {
+    int64_t bad = 0;
+    for (int64_t i = 0; i < n; i++)
+        bad += hf_rhs(t[i], y + i * NSTATE, tp[i], phases + phase_index[i], env, tables, atm,
+                      dy + i * NSTATE, aux + i * NAUX);
+    return bad;
+}
+
+/* hf_rhs_many, reps times (the timing loop: no Python between the evaluations). */
+int64_t hf_rhs_loop(int64_t reps, int64_t n, const double *t, const double *y, const double *tp,
+                    const int64_t *phase_index, const hf_phase *phases, const hf_env *env,
+                    const double *tables, const double *atm, double *dy, double *aux) {
+    int64_t bad = 0;
+    for (int64_t r = 0; r < reps; r++)
+        bad += hf_rhs_many(n, t, y, tp, phase_index, phases, env, tables, atm, dy, aux);
+    return bad;
+}
+
+/* The parts alone, as benchmarks/bench_batch.py times them in numba (_loop_geo, _loop_atm,
+   _loop_grav): the same arguments, the same accumulation. */
+double hf_loop_geodetic(int64_t n, double a, double e2) {
+    double acc = 0.0;
+    for (int64_t i = 0; i < n; i++) acc += ecef_to_geodetic(6.4e6 + 1e-3 * i, 1.0e5, 2.0e5, a, e2).alt;
+    return acc;
+}
+
+double hf_loop_us76(int64_t n, const double *atm) {
+    double acc = 0.0;
+    for (int64_t i = 0; i < n; i++) acc += us76_kernel(40000.0 + 1e-3 * i, atm).rho;
+    return acc;
+}
+
+double hf_loop_gravity(int64_t n, double mu, double a, double j2) {
+    double acc = 0.0;
+    for (int64_t i = 0; i < n; i++) acc += gravity_j2(6.4e6 + 1e-3 * i, 1.0e5, 2.0e5, mu, a, j2).x;
+    return acc;
+}
