@@ -38,7 +38,8 @@ INLINE double py_min(double a, double b) { return b < a ? b : a; }
 INLINE double clamp(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
 
 /* control.wrap_pi */
-INLINE double wrap_pi(double x) { return atan2(sin(x), cos(x)); }
+#define HF_PI 3.141592653589793 /* math.pi */
+INLINE double wrap_pi(double x) { return x - 2.0 * HF_PI * floor((x + HF_PI) / (2.0 * HF_PI)); }
 
 /* control.is_feedback */
 INLINE int is_feedback(int64_t law) {
@@ -81,21 +82,18 @@ INLINE double bilinear(const double *data, int64_t start, int64_t ny, int64_t nx
            + wy * ((1 - wx) * data[r1 + ix] + wx * data[r1 + ix1]);
 }
 
-/* ---- environment/geodesy.py: ecef_to_geodetic (Vermeille 2002) -------------------------- */
-typedef struct { double lat, lon, alt; } geodetic;
+/* ---- environment/geodesy.py: geodetic_latitude_altitude, ecef_to_geodetic (Vermeille) -- */
+typedef struct { double lat, alt, sin_lat, cos_lat; } latalt;
 
-INLINE geodetic ecef_to_geodetic(double x, double y, double z, double a, double e2) {
-    geodetic g;
-    double rho2 = x * x + y * y;
-    double rho = sqrt(rho2);
-    double lon = atan2(y, x);
+INLINE latalt geodetic_latitude_altitude(double rho, double z, double a, double e2) {
+    latalt g;
     if (e2 == 0.0) {
-        double r = sqrt(rho2 + z * z);
-        g.lat = atan2(z, rho); g.lon = lon; g.alt = r - a;
+        double r = sqrt(rho * rho + z * z);
+        g.lat = atan2(z, rho); g.alt = r - a; g.sin_lat = z / r; g.cos_lat = rho / r;
         return g;
     }
     double e4 = e2 * e2;
-    double p = rho2 / (a * a);
+    double p = rho * rho / (a * a);
     double q = (1.0 - e2) / (a * a) * z * z;
     double r = (p + q - e4) / 6.0;
     double s = e4 * p * q / (4.0 * r * r * r);
@@ -107,8 +105,18 @@ INLINE geodetic ecef_to_geodetic(double x, double y, double z, double a, double 
     double d = k * rho / (k + e2);
     double dz = sqrt(d * d + z * z);
     g.lat = 2.0 * atan2(z, d + dz);
-    g.lon = lon;
     g.alt = (k + e2 - 1.0) / k * dz;
+    g.sin_lat = z / dz;
+    g.cos_lat = d / dz;
+    return g;
+}
+
+typedef struct { double lat, lon, alt; } geodetic;
+
+INLINE geodetic ecef_to_geodetic(double x, double y, double z, double a, double e2) {
+    latalt la = geodetic_latitude_altitude(sqrt(x * x + y * y), z, a, e2);
+    geodetic g;
+    g.lat = la.lat; g.lon = atan2(y, x); g.alt = la.alt;
     return g;
 }
 
@@ -267,14 +275,17 @@ INLINE pair thrust_and_mass_flow(const hf_phase *ph, const double *tables, doubl
 }
 
 /* ---- core/control.py ----------------------------------------------------------------------- */
-/* control.target_geometry: (central angle, bearing) */
-INLINE pair target_geometry(double lat, double lon, double lat_t, double lon_t) {
-    double dlat = lat_t - lat, dlon = lon_t - lon;
-    double s1 = sin(dlat / 2), s2 = sin(dlon / 2);
-    double h = s1 * s1 + cos(lat) * cos(lat_t) * (s2 * s2);
+/* control.target_geometry: (central angle, bearing) from the sines and cosines */
+INLINE pair target_geometry(double sin_lat, double cos_lat, double sin_lon, double cos_lon,
+                            const hf_phase *ph) {
+    double st = ph->target_sin_lat, ct = ph->target_cos_lat;
+    double sdl = ph->target_sin_lon * cos_lon - ph->target_cos_lon * sin_lon;
+    double cdl = ph->target_cos_lon * cos_lon + ph->target_sin_lon * sin_lon;
+    double east = ct * sdl;
+    double north = cos_lat * st - sin_lat * ct * cdl;
     pair r;
-    r.a = 2.0 * asin(sqrt(clamp(h, 0.0, 1.0)));
-    r.b = atan2(sin(dlon) * cos(lat_t), cos(lat) * sin(lat_t) - sin(lat) * cos(lat_t) * cos(dlon));
+    r.a = atan2(sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl);
+    r.b = atan2(east, north);
     return r;
 }
 
@@ -366,12 +377,18 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     double c = cos(th), s = sin(th);
     double xe = c * x + s * yy;
     double ye = -s * x + c * yy;
-    geodetic g = ecef_to_geodetic(xe, ye, z, a_e, e2);
-    double lat = g.lat, lon_e = g.lon, alt = g.alt;
+    double rho_ax = sqrt(x * x + yy * yy);
+    latalt g = geodetic_latitude_altitude(rho_ax, z, a_e, e2);
+    double lat = g.lat, alt = g.alt, sphi = g.sin_lat, cphi = g.cos_lat;
+    double lon_e = atan2(ye, xe);
     double gx_ = vx + om * yy, gy_ = vy - om * x, gz_ = vz;
     double speed = sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_);
-    double lon_i = lon_e + th;
-    double cphi = cos(lat), sphi = sin(lat), clam = cos(lon_i), slam = sin(lon_i);
+    double clam, slam, clon_e, slon_e;
+    if (rho_ax > 0.0) {
+        clam = x / rho_ax; slam = yy / rho_ax; clon_e = xe / rho_ax; slon_e = ye / rho_ax;
+    } else {
+        clam = c; slam = s; clon_e = 1.0; slon_e = 0.0;
+    }
     double ux = cphi * clam, uy = cphi * slam, uz = sphi;
     double nx = -sphi * clam, ny = -sphi * slam, nz = cphi;
     double ex = -slam, ey = clam, ez = 0.0;
@@ -389,7 +406,7 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     double mach = sos > 0.0 ? vrel / sos : 0.0;
     double qbar = 0.5 * rho * vrel * vrel;
 
-    pair tg = target_geometry(lat, lon_e, ph->target_latitude_rad, ph->target_longitude_rad);
+    pair tg = target_geometry(sphi, cphi, slon_e, clon_e, ph);
     double tgt_dist = tg.a * env->mean_radius_m;
     control_out u = controls(ph, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tg.b);
     double alpha = u.alpha, bank = u.bank;
