@@ -126,7 +126,8 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "")
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in r) + "</tr>" for r in rows)
     c = f" class='{cls}'" if cls else ""
-    return f"<div class='scroll'><table{c}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    table = f"<table{c}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='scroll'>{table}</div>"
 
 
 def _base_layout(**kw: Any) -> dict[str, Any]:
@@ -181,8 +182,8 @@ class _Page:
         self.sections.append(
             f"<figure class='plot {kind}'{style}><div id='{div}' class='hf-plot'></div>"
             f"<figcaption>{_e(caption)}</figcaption></figure>"
-            f"<script>(function(){{var s={spec};"
-            f"Plotly.newPlot('{div}',s.data,s.layout,s.config);}})();</script>"
+            f"<script type='application/json' id='{div}-spec'>{spec}</script>"
+            f"<script>hfPlot('{div}');</script>"
         )
 
 
@@ -215,14 +216,32 @@ figure.globe .hf-plot{height:440px}figure.map .hf-plot{height:380px}}
 """
 
 
+# Draws one figure from its JSON spec (a <script type="application/json"> beside its div).
+_DRAW_JS = (
+    "function hfPlot(id){var s=JSON.parse(document.getElementById(id+'-spec').textContent);"
+    "Plotly.newPlot(id,s.data,s.layout,s.config);}"
+)
+
+
 def _plotly_js() -> str:
     from plotly.offline import get_plotlyjs
 
     return get_plotlyjs()
 
 
+def _flat(obj: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested mappings as (dotted key, value) pairs, in order."""
+    out: list[tuple[str, Any]] = []
+    for k, v in obj.items():
+        if isinstance(v, Mapping) and v:
+            out += _flat(v, f"{prefix}{k}.")
+        else:
+            out.append((f"{prefix}{k}", v))
+    return out
+
+
 def _provenance_html(prov: Provenance, sources: Sequence[str]) -> str:
-    rows = [[k, json.dumps(v, ensure_ascii=False, default=str)] for k, v in prov.inputs.items()]
+    rows = [[k, json.dumps(v, ensure_ascii=False, default=str)] for k, v in _flat(prov.inputs)]
     parts = [
         "<h2 id='provenance'>Provenance</h2>",
         _table(
@@ -253,7 +272,8 @@ def _render_page(page: _Page, prov: Provenance, sources: Sequence[str]) -> str:
         f"<meta name='generator' content='hyperflight {_e(prov.version)}'>",
         f"<title>{_e(page.title)}</title><style>{_CSS}</style>",
         "<script>window.PlotlyConfig={MathJaxConfig:'local'};</script>",
-        f"<script>{_plotly_js()}</script></head><body>",
+        f"<script>{_plotly_js()}</script>",
+        f"<script>{_DRAW_JS}</script></head><body>",
         f"<h1>{_e(page.title)}</h1>",
     ]
     if page.subtitle:
@@ -338,95 +358,100 @@ def _altitude_downrange(flights: Sequence[tuple[str, Any, Mapping]]) -> tuple[li
     return data, layout
 
 
-def _speed_mach_time(flights: Sequence[tuple[str, Any, Mapping]]) -> tuple[list, dict]:
-    data = []
-    for i, (label, tr, _) in enumerate(flights):
-        idx = _thin(len(tr), MAX_POINTS_2D)
-        t = _list(_col(tr, "time_s", idx), 1)
-        alt = _list(_col(tr, "altitude_m", idx) / 1000, 2)
-        for col, axis, scale, unit, digits, show in (
-            ("speed_m_s", "y", 1 / 1000, "km/s", 3, True),
-            ("mach", "y2", 1.0, "", 2, False),
-        ):
-            data.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": label,
-                    "legendgroup": label,
-                    "showlegend": show,
-                    "x": t,
-                    "y": _list(_col(tr, col, idx) * scale, digits),
-                    "customdata": alt,
-                    "xaxis": "x" if axis == "y" else "x2",
-                    "yaxis": axis,
-                    "line": _flight_style(i),
-                    "hovertemplate": (
-                        "<b>%{fullData.name}</b><br>time %{x:,.0f} s<br>"
-                        + (f"speed %{{y:.2f}} {unit}" if unit else "Mach %{y:.1f}")
-                        + "<br>altitude %{customdata:,.1f} km<extra></extra>"
-                    ),
-                }
-            )
-    layout = _base_layout(
-        grid={"rows": 2, "columns": 1, "pattern": "independent"},
-        xaxis={"title": {"text": ""}, "matches": "x2", "showticklabels": True},
-        yaxis={"title": {"text": "speed (km/s)"}, "domain": [0.55, 1.0], "rangemode": "tozero"},
-        xaxis2={"title": {"text": "time after launch (s)"}, "anchor": "y2"},
-        yaxis2={"title": {"text": "Mach number"}, "domain": [0.0, 0.45], "rangemode": "tozero"},
-        legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0},
-    )
-    return data, layout
+@dataclass(frozen=True)
+class _Panel:
+    """One panel of a chart against time: a column, its scale to the shown unit, the axis
+    title (with the unit) and the hover text of a value (a d3 format of ``%{y}``)."""
+
+    column: str
+    scale: float
+    title: str
+    hover: str
+    digits: int = 3
 
 
-def _heating_time(flights: Sequence[tuple[str, Any, Mapping]]) -> tuple[list, dict] | None:
-    if not any("heat_flux_w_m2" in ex for _, _, ex in flights):
+SPEED_MACH = (
+    _Panel("speed_m_s", 1e-3, "speed (km/s)", "speed %{y:.2f} km/s"),
+    _Panel("mach", 1.0, "Mach number", "Mach %{y:.1f}", 2),
+)
+HEATING = (
+    _Panel("heat_flux_w_m2", 1e-6, "heat flux (MW/m²)", "heat flux %{y:.2f} MW/m²"),
+    _Panel("stagnation_temperature_k", 1.0, "temperature (K)", "temperature %{y:,.0f} K", 0),
+)
+LOADS = (
+    _Panel(
+        "dynamic_pressure_pa", 1e-3, "dynamic pressure (kPa)", "dynamic pressure %{y:,.1f} kPa", 2
+    ),
+    _Panel("load_factor_g", 1.0, "load factor (g)", "load factor %{y:.1f} g", 2),
+)
+ANGLES = (
+    _Panel(
+        "flight_path_angle_deg", 1.0, "flight-path angle (deg)", "flight-path angle %{y:.1f}°", 2
+    ),
+    _Panel("alpha_deg", 1.0, "angle of attack (deg)", "angle of attack %{y:.1f}°", 2),
+    _Panel("bank_deg", 1.0, "bank angle (deg)", "bank angle %{y:.1f}°", 2),
+)
+
+
+def _panels_vs_time(
+    flights: Sequence[tuple[str, Any, Mapping]], panels: Sequence[_Panel]
+) -> tuple[list, dict] | None:
+    """Stacked panels against time (s), one line per flight in each, one legend entry per
+    flight (toggles it in every panel); None when no flight has any of the columns."""
+    have = [
+        p for p in panels if any(p.column in tr.columns or p.column in ex for _, tr, ex in flights)
+    ]
+    if not have:
         return None
+    n = len(have)
+    gap = 0.08
+    h = (1.0 - gap * (n - 1)) / n
     data = []
+    layout = _base_layout()
+    for k, p in enumerate(have):
+        ax = "" if k == 0 else str(k + 1)
+        top = 1.0 - k * (h + gap)
+        layout[f"yaxis{ax}"] = {
+            "title": {"text": p.title},
+            "domain": [max(top - h, 0.0), top],
+            "anchor": f"x{ax}",
+        }
+        layout[f"xaxis{ax}"] = {
+            "anchor": f"y{ax}",
+            "title": {"text": "time after launch (s)" if k == n - 1 else ""},
+            **({"matches": "x"} if k else {}),
+        }
     for i, (label, tr, ex) in enumerate(flights):
-        if "heat_flux_w_m2" not in ex:
-            continue
         idx = _thin(len(tr), MAX_POINTS_2D)
         t = _list(_col(tr, "time_s", idx), 1)
         alt = _list(_col(tr, "altitude_m", idx) / 1000, 2)
-        q = _col(tr, "heat_flux_w_m2", idx, ex) / 1e6
-        temp = _col(tr, "stagnation_temperature_k", idx, ex)
-        for y, axis, text, show in (
-            (q, "y", "heat flux %{y:.2f} MW/m²", True),
-            (temp, "y2", "temperature %{y:,.0f} K", False),
-        ):
+        first = True
+        for k, p in enumerate(have):
+            y = _col(tr, p.column, idx, ex)
             if y is None:
                 continue
+            ax = "" if k == 0 else str(k + 1)
             data.append(
                 {
                     "type": "scatter",
                     "mode": "lines",
                     "name": label,
                     "legendgroup": label,
-                    "showlegend": show,
+                    "showlegend": first,
                     "x": t,
-                    "y": _list(y, 3),
+                    "y": _list(y * p.scale, p.digits),
                     "customdata": alt,
-                    "xaxis": "x" if axis == "y" else "x2",
-                    "yaxis": axis,
+                    "xaxis": f"x{ax}",
+                    "yaxis": f"y{ax}",
                     "line": _flight_style(i),
                     "hovertemplate": (
-                        f"<b>%{{fullData.name}}</b><br>time %{{x:,.0f}} s<br>{text}"
+                        f"<b>%{{fullData.name}}</b><br>time %{{x:,.0f}} s<br>{p.hover}"
                         "<br>altitude %{customdata:,.1f} km<extra></extra>"
                     ),
                 }
             )
-    layout = _base_layout(
-        xaxis={"matches": "x2"},
-        yaxis={
-            "title": {"text": "heat flux (MW/m²)"},
-            "domain": [0.55, 1.0],
-            "rangemode": "tozero",
-        },
-        xaxis2={"title": {"text": "time after launch (s)"}, "anchor": "y2"},
-        yaxis2={"title": {"text": "temperature (K)"}, "domain": [0.0, 0.45]},
-        legend={"orientation": "h", "y": -0.14, "yanchor": "top", "x": 0},
-    )
+            first = False
+    layout["legend"] = {"orientation": "h", "y": -60.0 / (200.0 * n), "yanchor": "top", "x": 0}
     return data, layout
 
 
@@ -828,7 +853,7 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
                 ),
             }
         )
-    for (label, la, _lo, symbol), lo in zip(geo.points, pts_lon, strict=True):
+    for j, ((label, la, _lo, symbol), lo) in enumerate(zip(geo.points, pts_lon, strict=True)):
         data.append(
             {
                 "type": "scatter",
@@ -837,7 +862,7 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
                 "x": [round(float(lo), 4)],
                 "y": [round(float(la), 4)],
                 "text": [label],
-                "textposition": "top center",
+                "textposition": "bottom center" if j % 2 == 0 else "top center",
                 "marker": {"symbol": symbol, "size": 11, "color": "#000"},
                 "showlegend": False,
                 "hovertemplate": f"<b>{_e(label)}</b><br>%{{y:.2f}}° lat, %{{x:.2f}}° lon"
@@ -1040,8 +1065,9 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
                 ),
             }
         )
-    for label, la_, lo_, _symbol in geo.points:
-        x, y, z = _xyz(np.array([la_]), np.array([lo_]), np.zeros(1), 1.0)
+    for j, (label, la_, lo_, _symbol) in enumerate(geo.points):
+        # 20 km up (display only), so that the label is not hidden in the sphere
+        x, y, z = _xyz(np.array([la_]), np.array([lo_]), np.full(1, 20_000.0), 1.0)
         data.append(
             {
                 "type": "scatter3d",
@@ -1051,7 +1077,7 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
                 "y": _list(y, 5),
                 "z": _list(z, 5),
                 "text": [label],
-                "textposition": "top center",
+                "textposition": "bottom center" if j % 2 == 0 else "top center",
                 "marker": {"size": 4, "color": "#000"},
                 "showlegend": False,
                 "hovertemplate": (
@@ -1145,13 +1171,14 @@ def _camera(geo: _Geo, half: float) -> dict[str, Any]:
     side = np.cross(c, along)
     top_m = max((float(np.nanmax(t[3])) for t in geo.tracks), default=0.0)
     lift = DEFAULT_EXAGGERATION * top_m / EARTH_MEAN_RADIUS_M  # drawn height of the highest
-    dist = min(max(2.6 * ang, 0.35) + 2.0 * lift, 2.5)  # Earth radii from the surface point
+    dist = min(max(2.2 * ang, 0.3) + 1.1 * lift, 2.8)  # Earth radii from the surface point
     tilt = math.radians(55.0)  # from the vertical
-    eye = c + dist * (math.cos(tilt) * c - math.sin(tilt) * side)
+    look = c * (1.0 + 0.4 * lift)  # half-way up the drawn flights
+    eye = look + dist * (math.cos(tilt) * c - math.sin(tilt) * side)
     k = 0.5 / half
     return {
         "eye": dict(zip("xyz", (float(v) * k for v in eye), strict=True)),
-        "center": dict(zip("xyz", (float(v) * k for v in c), strict=True)),
+        "center": dict(zip("xyz", (float(v) * k for v in look), strict=True)),
         "up": dict(zip("xyz", (float(v) for v in c), strict=True)),
     }
 
@@ -1201,6 +1228,31 @@ def _add_geo(page: _Page, geo: _Geo, *, what: str) -> None:
 
 
 # ------------------------------------------------------------------------------ compare
+def _add_panels(page: _Page, flights: Sequence[tuple[str, Any, Mapping]], *, more=()) -> None:
+    """The charts against time: speed and Mach, heating, and any of ``more``."""
+    for heading, panels, caption in (
+        ("Speed and Mach number against time", SPEED_MACH, "Speed (km/s) and Mach number"),
+        (
+            "Stagnation-point heat flux and temperature",
+            HEATING,
+            "Stagnation-point heat flux (MW/m²) and radiative-equilibrium temperature (K)",
+        ),
+        *more,
+    ):
+        fig = _panels_vs_time(flights, panels)
+        if fig is None:
+            continue
+        page.heading(heading)
+        n = len(fig[1]) and sum(1 for k in fig[1] if k.startswith("yaxis"))
+        page.figure(
+            *fig,
+            f"{caption} against time after launch (s). Hover for values; the legend hides or "
+            "shows a flight in every panel.",
+            kind="tall",
+            height_px=140 + 200 * n,
+        )
+
+
 def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
     from hyperflight.analysis.compare import radar_coverage_outline
     from hyperflight.mission.scenario import destination
@@ -1233,21 +1285,7 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
             "Altitude (km) against downrange from the launch point (km). Hover for time and "
             "Mach; click a flight in the legend to hide it.",
         )
-        page.heading("Speed and Mach number against time")
-        page.figure(
-            *_speed_mach_time(flights),
-            "Speed (km/s) and Mach number against time (s).",
-            kind="tall",
-        )
-        heat = _heating_time(flights)
-        if heat is not None:
-            page.heading("Stagnation-point heat flux and temperature")
-            page.figure(
-                *heat,
-                "Stagnation-point heat flux (MW/m²) and radiative-equilibrium temperature (K) "
-                "against time (s).",
-                kind="tall",
-            )
+        _add_panels(page, flights)
         page.heading("Detection timelines")
         page.figure(
             *_timelines(
@@ -1331,7 +1369,10 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
         _add_geo(
             page,
             geo,
-            what="Each flight's track with the radars' coverage (0.1 m² at 40 km) and the defence layers' reach",
+            what=(
+                "Each flight's track with the radars' coverage (0.1 m² at 40 km) and the "
+                "defence layers' reach"
+            ),
         )
     sens_caption, sens_cols, sens_rows = _sensitivity_table(comp)
     if sens_rows:
@@ -1354,11 +1395,118 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
     return page, sources
 
 
+# ----------------------------------------------------------------------------------- fly
+FLY_ROWS: tuple[tuple[str, str, float, int], ...] = (
+    ("status", "status", 1.0, 0),
+    ("ground range (km)", "ground_range_m", 1e-3, 1),
+    ("target range (km)", "target_range_m", 1e-3, 1),
+    ("missed the target by (m)", "miss_distance_m", 1.0, 0),
+    ("flight time (s)", "flight_time_s", 1.0, 1),
+    ("apogee (km)", "apogee_m", 1e-3, 1),
+    ("  at time (s)", "apogee_time_s", 1.0, 0),
+    ("max speed (m/s)", "max_speed_m_s", 1.0, 0),
+    ("  at altitude (km)", "max_speed_altitude_m", 1e-3, 1),
+    ("max Mach", "max_mach", 1.0, 1),
+    ("  at altitude (km)", "max_mach_altitude_m", 1e-3, 1),
+    ("speed at impact (m/s)", "final_speed_m_s", 1.0, 0),
+    ("time below 100 km (s)", "time_below_100_km_s", 1.0, 0),
+    ("max dynamic pressure (kPa)", "max_dynamic_pressure_pa", 1e-3, 1),
+    ("peak heat flux, stagnation point (MW/m²)", "peak_heat_flux_w_m2", 1e-6, 2),
+    ("  at altitude (km)", "peak_heat_flux_altitude_m", 1e-3, 1),
+    ("peak temperature, radiative equilibrium (K)", "peak_stagnation_temperature_k", 1.0, 0),
+    ("heat load (MJ/m²)", "heat_load_j_m2", 1e-6, 0),
+    ("peak load factor, aerodynamic + thrust (g)", "max_load_factor_g", 1.0, 1),
+    ("crossrange at impact (km)", "crossrange_m", 1e-3, 1),
+    ("launch azimuth (deg)", "launch_azimuth_deg", 1.0, 2),
+    ("kick elevation (deg)", "kick_elevation_deg", 1.0, 2),
+    ("last stage burned (%)", "last_stage_cutoff_fraction", 100.0, 1),
+)
+
+
+def _fly_page(result: Any, title: str | None) -> tuple[_Page, list[str]]:
+    tr = result.trajectory
+    sc = result.scenario
+    s = result.summary()
+    label = f"{sc.name} ({result.vehicle.name})"
+    page = _Page(
+        title=title or (f"{sc.name}: {sc.title}" if sc.title else sc.name),
+        subtitle=(
+            f"Vehicle {result.vehicle.name} ({result.vehicle.kind}): {result.vehicle.title}; "
+            f"shape {sc.shape.type}; earth {sc.earth}."
+        ),
+    )
+    page.heading("Summary")
+    rows = []
+    for text, key, scale, digits in FLY_ROWS:
+        if key not in s:
+            continue
+        v = s[key]
+        rows.append([text, v if isinstance(v, str) else _fmt(v, scale, digits)])
+    page.add(_table(["quantity", "value"], rows, "summary"))
+    page.heading("Events")
+    page.add(
+        _table(
+            ["event", "phase", "time (s)", "altitude (km)", "speed (m/s)"],
+            [
+                [
+                    e.name,
+                    e.phase,
+                    _fmt(e.time_s, 1.0, 1),
+                    _fmt(e.altitude_m, 1e-3, 2),
+                    _fmt(e.speed_m_s, 1.0, 0),
+                ]
+                for e in tr.events
+            ],
+        )
+    )
+    flights = [(label, tr, result.heating)]
+    page.heading("Altitude against downrange")
+    page.figure(
+        *_altitude_downrange(flights),
+        "Altitude (km) against downrange from the launch point (km). Hover for time and Mach.",
+    )
+    _add_panels(
+        page,
+        flights,
+        more=(
+            (
+                "Dynamic pressure and load factor against time",
+                LOADS,
+                "Dynamic pressure (kPa) and load factor (g)",
+            ),
+            ("Flight-path, attack and bank angles against time", ANGLES, "Angles (deg)"),
+        ),
+    )
+    geo = _Geo()
+    geo.tracks.append(
+        (
+            label,
+            np.asarray(tr["latitude_deg"], float),
+            np.asarray(tr["longitude_deg"], float),
+            np.asarray(tr["altitude_m"], float),
+            np.asarray(tr["time_s"], float),
+        )
+    )
+    _add_point(
+        geo, "launch", float(tr["latitude_deg"][0]), float(tr["longitude_deg"][0]), "triangle-up"
+    )
+    tlat, tlon = sc.target_point()
+    _add_point(geo, "target", tlat, tlon, "x")
+    _add_geo(page, geo, what="The flight's track")
+    page.heading("Vehicle: every number's source or assumption")
+    page.add(_vehicle_sources([result.vehicle]))
+    sources = [f"scenario {sc.name}: {x}" for x in sc.sources]
+    sources += _vehicle_source_lines([result.vehicle])
+    sources.append(f"coastlines: {coastline_source()}")
+    return page, sources
+
+
 # ------------------------------------------------------------------------------ dispatch
 def _renderers() -> list[tuple[type, Callable[[Any, str | None], tuple[_Page, list[str]]]]]:
     from hyperflight.analysis.compare import Comparison
+    from hyperflight.mission.run import FlightResult
 
-    return [(Comparison, _compare_page)]
+    return [(Comparison, _compare_page), (FlightResult, _fly_page)]
 
 
 def render_report(result: Any, provenance: Provenance, *, title: str | None = None) -> str:
