@@ -49,7 +49,7 @@ COAST_COLOR = "#8a8a8a"
 MAX_POINTS_2D = 1500
 MAX_POINTS_3D = 500
 # Altitude exaggeration factors offered on the globe; the first one in DEFAULT is shown.
-EXAGGERATIONS = (1, 10, 30, 100)
+EXAGGERATIONS = (1, 10, 30)
 DEFAULT_EXAGGERATION = 10
 # plotly config: nothing fetched, no logo link, responsive to the page width.
 PLOTLY_CONFIG: dict[str, Any] = {
@@ -135,7 +135,16 @@ def _base_layout(**kw: Any) -> dict[str, Any]:
         "autosize": True,
         "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
         "font": {"family": "-apple-system,Segoe UI,Helvetica,Arial,sans-serif", "size": 12},
-        "legend": {"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0, "xanchor": "left"},
+        # above the plot: plotly widens the top margin to fit it, on a phone too, and it never
+        # covers the x axis title
+        "legend": {
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 11},
+        },
         "hovermode": "closest",
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
@@ -212,7 +221,7 @@ details{margin:.4rem 0}summary{cursor:pointer;color:#0b4f8a}
 code,pre{font-family:SFMono-Regular,Consolas,monospace;font-size:.82rem}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f6f8;padding:.5rem}
 @media (max-width:600px){body{padding:0 .4rem}.hf-plot{height:380px}
-figure.globe .hf-plot{height:440px}figure.map .hf-plot{height:380px}}
+figure.globe .hf-plot{height:600px}figure.map .hf-plot{height:380px}}
 """
 
 
@@ -451,7 +460,6 @@ def _panels_vs_time(
                 }
             )
             first = False
-    layout["legend"] = {"orientation": "h", "y": -60.0 / (200.0 * n), "yanchor": "top", "x": 0}
     return data, layout
 
 
@@ -680,8 +688,6 @@ def _engagement(
     for key in list(layout):
         if key.startswith("xaxis") and layout[key].get("matches") is None:
             layout[key].pop("matches", None)
-    # below the last panel's axis title (about 60 px; the plot area is about 210 px a panel)
-    layout["legend"] = {"orientation": "h", "y": -60.0 / (210.0 * n), "yanchor": "top", "x": 0}
     layout["margin"] = {"l": 60, "r": 20, "t": 30, "b": 40}
     return data, layout
 
@@ -847,6 +853,7 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
                     [a, b] for a, b in zip(_list(h[idx] / 1000, 1), _list(t[idx], 0), strict=True)
                 ],
                 "line": {**_flight_style(i), "width": max(6.0 - 1.4 * i, 1.5)},
+                "legendrank": 1,
                 "hovertemplate": (
                     "<b>%{fullData.name}</b><br>%{y:.2f}° lat, %{x:.2f}° lon<br>altitude "
                     "%{customdata[0]:,.1f} km<br>time %{customdata[1]:,.0f} s<extra></extra>"
@@ -1058,6 +1065,7 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
                     )
                 ],
                 "line": {"color": COLORS[i % len(COLORS)], "width": max(7.0 - 1.5 * i, 2.5)},
+                "legendrank": 1,
                 "hovertemplate": (
                     "<b>%{fullData.name}</b><br>%{customdata[0]:.2f}° lat, "
                     "%{customdata[1]:.2f}° lon<br>altitude %{customdata[2]:,.1f} km<br>time "
@@ -1104,7 +1112,8 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
         (float(np.nanmax(t[3])) for t in geo.tracks if np.isfinite(t[3]).any()), default=0.0
     )
     top_m = max([top_m] + [float(r[3]) for r in geo.rings])
-    half = min(max(1.0 + max(EXAGGERATIONS) * top_m / EARTH_MEAN_RADIUS_M, 1.05), 3.0)
+    # the scene holds the tracks at the largest exaggeration (nothing is clipped)
+    half = max(1.0 + max(EXAGGERATIONS) * top_m / EARTH_MEAN_RADIUS_M, 1.05)
     axis = {"visible": False, "showbackground": False, "range": [-half, half], "showspikes": False}
     layout = _base_layout(
         scene={
@@ -1131,7 +1140,7 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
                 "bgcolor": "#f1f3f7",
             }
         ],
-        legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0},
+        legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0, "font": {"size": 11}},
     )
     return data, layout
 
@@ -1354,8 +1363,8 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
         rlo = np.array([p[1] for p in ring])
         color = LAYER_COLORS[i % len(LAYER_COLORS)]
         group = (
-            f"{ly.name} reach (assumed layer): {ly.max_ground_range_m / 1000:,.0f} km, "
-            f"{ly.min_altitude_m / 1000:,.0f}-{ly.max_altitude_m / 1000:,.0f} km altitude"
+            f"{ly.name} reach (assumed): {ly.max_ground_range_m / 1000:,.0f} km, "
+            f"{ly.min_altitude_m / 1000:,.0f}-{ly.max_altitude_m / 1000:,.0f} km up"
         )
         for alt, which in ((ly.min_altitude_m, "floor"), (ly.max_altitude_m, "ceiling")):
             if which == "ceiling" and alt > 1.5 * top_m:
