@@ -223,7 +223,7 @@ details{margin:.4rem 0}summary{cursor:pointer;color:#0b4f8a}
 code,pre{font-family:SFMono-Regular,Consolas,monospace;font-size:.82rem}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f6f8;padding:.5rem}
 @media (max-width:600px){body{padding:0 .4rem}.hf-plot{height:380px}
-figure.globe .hf-plot{height:600px}figure.map .hf-plot{height:380px}}
+figure.globe .hf-plot{height:600px}figure.map .hf-plot{height:640px}}
 """
 
 
@@ -779,7 +779,7 @@ def _lon_ticks(x0: float, x1: float) -> dict[str, Any]:
     drawn longitudes may run past 180 where a track crosses the date line."""
     from hyperflight.report.plots import _grid_step_deg, _lon_label
 
-    step = _grid_step_deg(x1 - x0, 8)
+    step = _grid_step_deg(x1 - x0, 6)
     ticks = np.arange(math.ceil(x0 / step) * step, x1 + 1e-9, step)
     return {"tickvals": _list(ticks, 6), "ticktext": [_lon_label(float(t)) for t in ticks]}
 
@@ -904,15 +904,17 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
     layout = _base_layout(
         title={"text": title} if title else None,
         xaxis={
-            "title": {"text": "longitude (deg)"},
+            "title": {"text": "longitude (deg, east +)"},
             "range": [x0, x1],
-            **_lon_ticks(x0, x1),
+            # across the date line the drawn longitudes run past 180: geographic labels
+            **(_lon_ticks(x0, x1) if x0 < -180.0 or x1 > 180.0 else {"ticksuffix": "°"}),
             "showgrid": True,
             "zeroline": False,
         },
         yaxis={
-            "title": {"text": "latitude (deg)"},
+            "title": {"text": "latitude (deg, north +)"},
             "range": [y0, y1],
+            "ticksuffix": "°",
             "scaleanchor": "x",
             "scaleratio": 1.0 / coslat,
             "showgrid": True,
@@ -1282,7 +1284,7 @@ def _add_panels(page: _Page, flights: Sequence[tuple[str, Any, Mapping]], *, mor
         if fig is None:
             continue
         page.heading(heading)
-        n = len(fig[1]) and sum(1 for k in fig[1] if k.startswith("yaxis"))
+        n = sum(1 for k in fig[1] if k.startswith("yaxis"))  # panels
         page.figure(
             *fig,
             f"{caption} against time after launch (s). Hover for values; the legend hides or "
@@ -1409,8 +1411,9 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
             page,
             geo,
             what=(
-                "Each flight's track with the radars' coverage (0.1 m² at 40 km) and the "
-                "defence layers' reach"
+                "Each flight's track (flown to one target, they share much of one ground "
+                "track: lines of different width and dash keep each visible) with the radars' "
+                "coverage (0.1 m² at 40 km) and the defence layers' reach"
             ),
         )
     sens_caption, sens_cols, sens_rows = _sensitivity_table(comp)
