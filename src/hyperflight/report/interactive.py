@@ -1173,7 +1173,13 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
         ],
         legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0, "font": {"size": 11}},
     )
+    if not _has_altitude(geo):  # everything on the surface: nothing to exaggerate
+        del layout["updatemenus"]
     return data, layout
+
+
+def _has_altitude(geo: _Geo) -> bool:
+    return bool(geo.tracks) or any(r[3] > 0 for r in geo.rings)
 
 
 def _unit(lat_deg: float, lon_deg: float) -> np.ndarray:
@@ -1211,7 +1217,9 @@ def _camera(geo: _Geo, half: float) -> dict[str, Any]:
     side = np.cross(c, along)
     top_m = max((float(np.nanmax(t[3])) for t in geo.tracks), default=0.0)
     lift = DEFAULT_EXAGGERATION * top_m / EARTH_MEAN_RADIUS_M  # drawn height of the highest
-    dist = min(max(2.2 * ang, 0.3) + 1.1 * lift, 2.8)  # Earth radii from the surface point
+    dist = min(
+        max(2.4 * ang, 0.5) + 1.1 * lift, 2.8
+    )  # at least half a radius: context  # Earth radii from the surface point
     # from the vertical: across the flights to show their altitude; nearly straight down
     # on things drawn at the surface (footprints, impact points)
     tilt = math.radians(55.0 if geo.tracks else 10.0)
@@ -1252,11 +1260,15 @@ def _add_geo(page: _Page, geo: _Geo, *, what: str) -> None:
     page.heading("Globe")
     page.figure(
         *_globe(geo),
-        f"{what} on a globe (drag to turn, scroll or pinch to zoom). Altitude is exaggerated "
-        f"×{DEFAULT_EXAGGERATION} so that it can be seen; the buttons change the factor "
-        "(×1 is true scale). Display only: points at their geodetic latitude, longitude and "
-        "altitude on a sphere of the mean Earth radius. Coastlines: "
-        f"{coastline_source()}.",
+        f"{what} on a globe (drag to turn, scroll or pinch to zoom). "
+        + (
+            f"Altitude is exaggerated ×{DEFAULT_EXAGGERATION} so that it can be seen; the "
+            "buttons change the factor (×1 is true scale). "
+            if _has_altitude(geo)
+            else ""
+        )
+        + "Display only: points at their geodetic latitude, longitude and altitude on a sphere "
+        f"of the mean Earth radius. Coastlines: {coastline_source()}.",
         kind="globe",
     )
     page.heading("Map")
