@@ -133,6 +133,14 @@ def _output_folder(out: str | None, default: Path, *, overwrite: bool) -> Path:
     return folder
 
 
+def command_line() -> str:
+    """The command line as it was typed (``sys.argv``, shell-quoted), for a report's
+    provenance."""
+    import shlex
+
+    return shlex.join(sys.argv)
+
+
 SCHEMA_VERSION = 1  # of every command's JSON output (docs/json.md, data/schemas/)
 FORMATS = ("table", "csv", "json")
 FORMAT_HELP = "Output: table (default), csv (the main table) or json (one object, SI units)."
@@ -305,8 +313,9 @@ def vehicles(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
             console.print(f"[bold]{v.name}[/] ({v.kind}, {v.launch_mass_kg:,.0f} kg): {v.title}")
 
 
-def _write_outputs(result, out: Path) -> list[Path]:
+def _write_outputs(result, out: Path, provenance=None) -> list[Path]:
     from hyperflight.report import exports
+    from hyperflight.report.interactive import Provenance, write_report
     from hyperflight.report.plots import plot_ground_track, plot_profiles
 
     out.mkdir(parents=True, exist_ok=True)
@@ -341,6 +350,12 @@ def _write_outputs(result, out: Path) -> list[Path]:
             title=f"{result.scenario.name}: ground track",
         )
     )
+    if provenance is None:
+        provenance = Provenance(
+            command=command_line(),
+            inputs={"scenario": result.scenario.model_dump(mode="json"), "out": str(out)},
+        )
+    written.append(write_report(out / "report.html", result, provenance))
     return written
 
 
@@ -355,8 +370,8 @@ def fly(
         str | None,
         typer.Option(
             "--out",
-            help="Folder for trajectory.csv, trajectory.parquet, summary.json "
-            "and the plots (default: hyperflight-out/<scenario>).",
+            help="Folder for trajectory.csv, trajectory.parquet, summary.json, the plots "
+            "and report.html (default: hyperflight-out/<scenario>).",
         ),
     ] = None,
     no_files: Annotated[bool, typer.Option("--no-files", help="Write no files.")] = False,
@@ -380,7 +395,17 @@ def fly(
     written: list[Path] = []
     if folder is not None:
         try:
-            written = _write_outputs(result, folder)
+            from hyperflight.report.interactive import Provenance
+
+            prov = Provenance(
+                command=command_line(),
+                inputs={
+                    "scenario": scenario,
+                    "out": str(folder),
+                    "scenario_fields": sc.model_dump(mode="json"),
+                },
+            )
+            written = _write_outputs(result, folder, prov)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     if fmt == "json":
@@ -482,10 +507,22 @@ def compare(
         )
     paths = {}
     if folder is not None:
-        from hyperflight.report.comparison import write_comparison
+        from hyperflight.report.comparison import default_provenance, write_comparison
+        from hyperflight.report.interactive import Provenance
 
+        typed = {
+            "launch": launch,
+            "range": range_,
+            "azimuth_deg": azimuth,
+            "ballistic": ballistic,
+            "glider": glider,
+            "cruise": cruise,
+            "out": str(folder),
+        }
+        resolved = default_provenance(comp).inputs
+        prov = Provenance(command=command_line(), inputs={**typed, **resolved})
         try:
-            paths = write_comparison(comp, folder)
+            paths = write_comparison(comp, folder, provenance=prov)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     not_done = any(f.result is None for f in comp.flights)
@@ -678,6 +715,17 @@ def check_claim_cmd(
     azimuth: Annotated[float | None, typer.Option("--azimuth", help="deg from north")] = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="Folder for report.html (interactive, offline) and claim.json; without it "
+            "nothing is written.",
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
+    ] = False,
 ) -> None:
     """Check reported figures against trajectory families of each vehicle type."""
     from dataclasses import replace
@@ -762,25 +810,50 @@ def check_claim_cmd(
             and max_mach_altitude is None
         ):
             claim = replace(base)
+        folder = None if out is None else _output_folder(out, Path(out), overwrite=overwrite)
         report = check_claim(claim)
     except ValueError as exc:
         _fail(str(exc))
         return
     doc = report.as_dict()
-    if fmt == "json":
-        inputs = {  # as typed (text with its unit); None where not given
-            "preset": preset,
-            "range": range_,
-            "apogee": apogee,
-            "second_apogee": second_apogee,
-            "max_speed": max_speed,
-            "max_mach": max_mach,
-            "max_mach_altitude": max_mach_altitude,
-            "flight_time": flight_time,
-            "lateral": lateral,
-            "launch": launch,
-            "azimuth_deg": azimuth,
+    inputs = {  # as typed (text with its unit); None where not given
+        "preset": preset,
+        "range": range_,
+        "apogee": apogee,
+        "second_apogee": second_apogee,
+        "max_speed": max_speed,
+        "max_mach": max_mach,
+        "max_mach_altitude": max_mach_altitude,
+        "flight_time": flight_time,
+        "lateral": lateral,
+        "launch": launch,
+        "azimuth_deg": azimuth,
+        "out": out,
+    }
+    written: list[Path] = []
+    if folder is not None:
+        from hyperflight.report.interactive import Provenance, write_report
+
+        resolved = {
+            "claim.launch_latitude_deg": claim.launch_latitude_deg,
+            "claim.launch_longitude_deg": claim.launch_longitude_deg,
+            "claim.azimuth_deg": claim.azimuth_deg,
+            "claim.max_mach_altitude_m": claim.max_mach_altitude_m,
+            **{
+                f"claim.{k}": {"value": f.value, "uncertainty": f.uncertainty}
+                for k, f in claim.figures.items()
+            },
         }
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "claim.json").write_text(
+                strict_json(envelope("check-claim", inputs, dict(doc)))
+            )
+            prov = Provenance(command=command_line(), inputs={**inputs, **resolved})
+            written = [folder / "claim.json", write_report(folder / "report.html", report, prov)]
+        except OSError as exc:
+            _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
+    if fmt == "json":
         assumptions = doc.pop("assumptions")
         print(strict_json(envelope("check-claim", inputs, doc, assumptions)))
         return
@@ -815,6 +888,8 @@ def check_claim_cmd(
         table.add_row(LABELS[k], format_figure(k, claim.figures[k].value), *cells)
     console.print(table)
     console.print(report.verdict)
+    if written:
+        console.print(f"Report: {written[-1]}  (and {written[0].name})")
 
 
 @_command()
