@@ -536,6 +536,18 @@ def main(argv: list[str] | None = None) -> dict:
         f"{res['batch']['parallel_over_serial']:.2f}x"
     )
     say(f"footprint of 200 members: {res['footprint']['seconds']:.3f} s (goal < 0.5 s)")
+    # Memory per member of a summary-only Monte Carlo: the peak of numpy's and Python's
+    # allocations (tracemalloc) over the run, per member (chunks bound the working arrays; the
+    # summary table grows with the members).
+    import tracemalloc
+
+    m_mem = 2_000 if quick else 20_000
+    tracemalloc.start()
+    run_monte_carlo(base, DISPERSIONS, n_members=m_mem, seed=4, options=batch_opts, progress=False)
+    _cur, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    res["memory_per_member_bytes"] = peak / m_mem
+    say(f"memory: peak {peak / 2**20:.1f} MiB for {m_mem:,} members = {peak / m_mem:,.0f} B each")
     # The headline figures of issue 15, by the names it asks for.
     default = Tolerances()
     mc_default = res["batch"].get(f"rtol_{default.rtol:g}", b8)
