@@ -17,39 +17,53 @@ import numpy as np
 from hyperflight._jit import public
 from hyperflight._numba_cache import announce_compile
 from hyperflight.core import schema as S
-from hyperflight.core.integrator import integrate, new_work
+from hyperflight.core.integrator import integrate, integrate_dop853, new_work
+from hyperflight.core.schema import METHOD_DOP853
 
 
-@public(nrt=True, nogil=True)
-def fly_members(y0s, flight, tol, row_mode, rows, events, summaries, counts, start, stop):
-    """Fly members ``start`` to ``stop - 1`` one after the other: the one CPU driver of the
-    integration loop, for one flight (``fly``) and for batches.
+def _make_driver(METHOD):
+    """The driver compiled for one Runge-Kutta pair (``schema.METHOD_*``)."""
 
-    ``flight`` = (PHASE records (N, n_phases), ENVIRONMENT records (N,), tables, US 1976
-    table); ``tol`` a TOLERANCES record array of one; ``rows`` = (time (N, cap), rows (N, cap,
-    ROW_SIZE), phase (N, cap)) and ``events`` = (time (N, cap), state (N, cap, 7), (phase,
-    index) (N, cap, 2)) are each member's buffers (see :func:`integrate`); ``summaries``
-    SUMMARY records (N,); ``counts`` (N, 2) receives the rows and events kept. Runs without
-    the GIL, so several Python threads fly disjoint ranges of one batch at once.
-    """
-    phases, envs, tables, atm = flight
-    out_t, out_rows, out_phase = rows
-    ev_t, ev_y, ev_meta = events
-    work = new_work()
-    for i in range(start, stop):
-        n_rows, n_ev = integrate(
-            y0s[i],
-            0.0,
-            (phases[i], envs[i], tables, atm),
-            tol[0],
-            row_mode,
-            (out_t[i], out_rows[i], out_phase[i]),
-            (ev_t[i], ev_y[i], ev_meta[i]),
-            summaries[i],
-            work,
-        )
-        counts[i, 0] = n_rows
-        counts[i, 1] = n_ev
+    @public(nrt=True, nogil=True)
+    def fly_members(y0s, flight, tol, row_mode, rows, events, summaries, counts, start, stop):
+        """Fly members ``start`` to ``stop - 1`` one after the other: the one CPU driver of the
+        integration loop, for one flight (``fly``) and for batches.
+
+        ``flight`` = (PHASE records (N, n_phases), ENVIRONMENT records (N,), tables, US 1976
+        table); ``tol`` a TOLERANCES record array of one; ``rows`` = (time (N, cap), rows (N, cap,
+        ROW_SIZE), phase (N, cap)) and ``events`` = (time (N, cap), state (N, cap, 7), (phase,
+        index) (N, cap, 2)) are each member's buffers (see :func:`integrate`); ``summaries``
+        SUMMARY records (N,); ``counts`` (N, 2) receives the rows and events kept. Runs without
+        the GIL, so several Python threads fly disjoint ranges of one batch at once.
+        """
+        phases, envs, tables, atm = flight
+        out_t, out_rows, out_phase = rows
+        ev_t, ev_y, ev_meta = events
+        work = new_work()
+        for i in range(start, stop):
+            args = (
+                y0s[i],
+                0.0,
+                (phases[i], envs[i], tables, atm),
+                tol[0],
+                row_mode,
+                (out_t[i], out_rows[i], out_phase[i]),
+                (ev_t[i], ev_y[i], ev_meta[i]),
+                summaries[i],
+                work,
+            )
+            if METHOD == METHOD_DOP853:
+                n_rows, n_ev = integrate_dop853(*args)
+            else:
+                n_rows, n_ev = integrate(*args)
+            counts[i, 0] = n_rows
+            counts[i, 1] = n_ev
+
+    return fly_members
+
+
+fly_members = _make_driver(S.METHOD_DP5)
+fly_members_dop853 = _make_driver(S.METHOD_DOP853)
 
 
 def member_buffers(n: int, row_capacity: int, event_capacity: int):
@@ -66,16 +80,17 @@ def run_members(y0s, flight, tol, row_mode, rows, events, *, parallel: bool, chu
     n = y0s.shape[0]
     summaries = S.records(np.zeros(n, dtype=S.SUMMARY))
     counts = np.zeros((n, 2), np.int64)
-    announce_compile(fly_members)
+    driver = fly_members_dop853 if int(tol["method"][0]) == S.METHOD_DOP853 else fly_members
+    announce_compile(driver)
     args = (y0s, flight, tol, row_mode, rows, events, summaries, counts)
     workers = min(threads(), n) if parallel else 1
     if workers <= 1:
-        fly_members(*args, 0, n)
+        driver(*args, 0, n)
     else:
         size = chunk or max(1, min(64, n // (16 * workers)))
         spans = [(a, min(n, a + size)) for a in range(0, n, size)]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for _ in pool.map(lambda ab: fly_members(*args, *ab), spans):
+            for _ in pool.map(lambda ab: driver(*args, *ab), spans):
                 pass
     return summaries, counts
 

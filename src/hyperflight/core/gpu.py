@@ -83,6 +83,11 @@ def run_packed_gpu(
     from hyperflight.environment.atmosphere import us76_table
 
     tol = tolerances or Tolerances()
+    if tol.method != "dp5":
+        raise ValueError(
+            f"GPU: the GPU driver flies the Dormand-Prince 5(4) pair only (method 'dp5'), not "
+            f"{tol.method!r}"
+        )
     tol_record = tol.record(output_step_s=tol.max_time_s)
     n = y0s.shape[0]
     d = [

@@ -44,6 +44,7 @@ from hyperflight.core.schema import (
     EV_IMPACT,
     MAX_EVENTS,
     METHOD_DOP853,
+    METHOD_DP5,
     NAUX,
     NSTATE,
     ROWS_GRID,
@@ -443,108 +444,360 @@ def _end_summary(s, t, y, aux, status, last_phase):
 
 
 # ---- the loop ------------------------------------------------------------------------------
-@public
-def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work):
-    """Fly through the phases from (t_init, y_init); the observers keep what they keep.
+def _make_loop(METHOD):
+    """The integration loop compiled for one Runge-Kutta pair (``schema.METHOD_*``): the
+    other pair's code is pruned at compile time, so flying with the default pair compiles
+    only its own code (DOP853 costs its compile only when first used)."""
 
-    ``flight``: (phases, env, tables, atm): PHASE records, an ENVIRONMENT record, the tables
-    and US 1976's table. ``tol``: a TOLERANCES record. ``rows``/``events``: buffers from
-    :func:`new_rows` / :func:`new_events` (zero length: keep none). ``summary``: a SUMMARY
-    record, written. ``work``: :func:`new_work`. Returns (rows kept, events kept); the status
-    is ``summary.status`` (``STATUS_OUTPUT_FULL`` when the row buffer is too small, so the
-    caller can retry with a larger one).
-    """
-    phases, env, tables, atm = flight
-    k, vec, auxs, evw, evi = work
-    y = vec[V_Y]
-    ynew = vec[V_YNEW]
-    ytmp = vec[V_YTMP]
-    yev = vec[V_YEV]
-    dtmp = vec[V_DTMP]
-    aux = auxs[A_CUR]
-    auxnew = auxs[A_NEW]
-    auxtmp = auxs[A_TMP]
-    g_prev = evw[G_PREV]
-    g_new = evw[G_NEW]
-    ev_theta = evw[G_THETA]
-    nt_theta = evw[G_NT_THETA]
-    ev_value = evw[G_VALUE]
-    ev_kind = evi[I_KIND]
-    ev_direction = evi[I_DIRECTION]
-    ev_terminal = evi[I_TERMINAL]
-    nt_index = evi[I_ORDER]
-    rtol = tol.rtol
-    atol = tol.atol
-    max_step = tol.max_step_s
-    max_steps = tol.max_steps
-    t_max = tol.max_time_s
-    output_step = tol.output_step_s
-    method = tol.method
-    if method == METHOD_DOP853:
-        fsal = S8
-        order = 8.0  # of the error estimate that controls the step
-    else:
-        fsal = DP5_FSAL
-        order = 5.0
+    @public
+    def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work):
+        """Fly through the phases from (t_init, y_init); the observers keep what they keep.
 
-    n_phase = phases.shape[0]
-    for j in range(NSTATE):
-        y[j] = y_init[j]
-    _start_summary(summary)
-    t = t_init
-    # Counters and indices are typed integers (np.int64), not literals: numba would compile
-    # each callee once more for every literal value it is first called with.
-    n_out = np.int64(0)
-    n_ev = np.int64(0)
-    last_row_t = -math.inf
-    steps = 0
-    status = STATUS_OK
-    next_sample = 1
-    h = 0.0
-    phase_index = np.int64(0)
-    while phase_index < n_phase:
-        phase = phases[phase_index]
-        y[STATE_MASS] -= phase.jettison_mass_kg
-        tp0 = t
-        rhs(t, y, 0.0, phase, env, tables, atm, k[0], aux)
-        start_ok = True
+        ``flight``: (phases, env, tables, atm): PHASE records, an ENVIRONMENT record, the tables
+        and US 1976's table. ``tol``: a TOLERANCES record. ``rows``/``events``: buffers from
+        :func:`new_rows` / :func:`new_events` (zero length: keep none). ``summary``: a SUMMARY
+        record, written. ``work``: :func:`new_work`. Returns (rows kept, events kept); the status
+        is ``summary.status`` (``STATUS_OUTPUT_FULL`` when the row buffer is too small, so the
+        caller can retry with a larger one).
+        """
+        phases, env, tables, atm = flight
+        k, vec, auxs, evw, evi = work
+        y = vec[V_Y]
+        ynew = vec[V_YNEW]
+        ytmp = vec[V_YTMP]
+        yev = vec[V_YEV]
+        dtmp = vec[V_DTMP]
+        aux = auxs[A_CUR]
+        auxnew = auxs[A_NEW]
+        auxtmp = auxs[A_TMP]
+        g_prev = evw[G_PREV]
+        g_new = evw[G_NEW]
+        ev_theta = evw[G_THETA]
+        nt_theta = evw[G_NT_THETA]
+        ev_value = evw[G_VALUE]
+        ev_kind = evi[I_KIND]
+        ev_direction = evi[I_DIRECTION]
+        ev_terminal = evi[I_TERMINAL]
+        nt_index = evi[I_ORDER]
+        rtol = tol.rtol
+        atol = tol.atol
+        max_step = tol.max_step_s
+        max_steps = tol.max_steps
+        t_max = tol.max_time_s
+        output_step = tol.output_step_s
+        method = METHOD  # passed on to the continuous extension and the root finder
+        if METHOD == METHOD_DOP853:
+            fsal = S8
+            order = 8.0  # of the error estimate that controls the step
+        else:
+            fsal = DP5_FSAL
+            order = 5.0
+
+        n_phase = phases.shape[0]
         for j in range(NSTATE):
-            if not (math.isfinite(k[0, j]) and math.isfinite(y[j])):
-                start_ok = False
-        if not start_ok:
-            status = STATUS_NONFINITE
-            break
-        if phase_index == 0:
-            n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, phase_index)
-            if not room:
-                status = STATUS_OUTPUT_FULL
-                break
-            last_row_t = t
-            _observe(summary, t, aux)
-        nev = phase.n_events
-        for e in range(nev):
-            ev_kind[e] = phase.event_kind[e]
-            ev_value[e] = phase.event_value[e]
-            ev_direction[e] = phase.event_direction[e]
-            ev_terminal[e] = phase.event_terminal[e]
-            g_prev[e] = event_value(ev_kind[e], ev_value[e], t, 0.0, y, aux)
-        # Initial step size (Hairer, Norsett & Wanner, Solving ODEs I, II.4).
-        if h <= 0.0:
-            d0 = 0.0
-            d1 = 0.0
+            y[j] = y_init[j]
+        _start_summary(summary)
+        t = t_init
+        # Counters and indices are typed integers (np.int64), not literals: numba would compile
+        # each callee once more for every literal value it is first called with.
+        n_out = np.int64(0)
+        n_ev = np.int64(0)
+        last_row_t = -math.inf
+        steps = 0
+        status = STATUS_OK
+        next_sample = 1
+        h = 0.0
+        phase_index = np.int64(0)
+        while phase_index < n_phase:
+            phase = phases[phase_index]
+            y[STATE_MASS] -= phase.jettison_mass_kg
+            tp0 = t
+            rhs(t, y, 0.0, phase, env, tables, atm, k[0], aux)
+            start_ok = True
             for j in range(NSTATE):
-                sc = atol + rtol * abs(y[j])
-                d0 += (y[j] / sc) ** 2
-                d1 += (k[0, j] / sc) ** 2
-            d0 = math.sqrt(d0 / NSTATE)
-            d1 = math.sqrt(d1 / NSTATE)
-            h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
-            h = min(h, max_step)
-        phase_done = False
-        # A phase whose target distance or burnout mass is already passed ends at once.
-        for e in range(nev):
-            if ev_terminal[e] != 0 and passed_at_start(ev_kind[e], g_prev[e]):
-                if last_row_t < t:
+                if not (math.isfinite(k[0, j]) and math.isfinite(y[j])):
+                    start_ok = False
+            if not start_ok:
+                status = STATUS_NONFINITE
+                break
+            if phase_index == 0:
+                n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, phase_index)
+                if not room:
+                    status = STATUS_OUTPUT_FULL
+                    break
+                last_row_t = t
+                _observe(summary, t, aux)
+            nev = phase.n_events
+            for e in range(nev):
+                ev_kind[e] = phase.event_kind[e]
+                ev_value[e] = phase.event_value[e]
+                ev_direction[e] = phase.event_direction[e]
+                ev_terminal[e] = phase.event_terminal[e]
+                g_prev[e] = event_value(ev_kind[e], ev_value[e], t, 0.0, y, aux)
+            # Initial step size (Hairer, Norsett & Wanner, Solving ODEs I, II.4).
+            if h <= 0.0:
+                d0 = 0.0
+                d1 = 0.0
+                for j in range(NSTATE):
+                    sc = atol + rtol * abs(y[j])
+                    d0 += (y[j] / sc) ** 2
+                    d1 += (k[0, j] / sc) ** 2
+                d0 = math.sqrt(d0 / NSTATE)
+                d1 = math.sqrt(d1 / NSTATE)
+                h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+                h = min(h, max_step)
+            phase_done = False
+            # A phase whose target distance or burnout mass is already passed ends at once.
+            for e in range(nev):
+                if ev_terminal[e] != 0 and passed_at_start(ev_kind[e], g_prev[e]):
+                    if last_row_t < t:
+                        n_out, room = _emit_row(
+                            rows, row_mode, n_out, output_step, t, y, aux, phase_index
+                        )
+                        if not room:
+                            status = STATUS_OUTPUT_FULL
+                            break
+                        last_row_t = t
+                    n_ev = _emit_event(events, n_ev, t, y, phase_index, e)
+                    phase_done = True
+                    break
+            if status != STATUS_OK:
+                break
+            h_rej = 0.0  # size and error of the last rejected try from this point (0: none)
+            err_rej = 0.0
+            while not phase_done:
+                if steps >= max_steps:
+                    status = STATUS_MAX_STEPS
+                    break
+                if t >= t_max:
+                    status = STATUS_MAX_TIME
+                    break
+                h = min(h, max_step, t_max - t)
+                hmin = 1e-12 * max(1.0, abs(t))
+                if h < hmin:
+                    h = hmin
+                tp = t - tp0
+                # Land on the next time where the phase's law has a kink or a jump (a schedule's
+                # break point, a bank reversal) instead of stepping across it.
+                h_free = h
+                kink = next_kink(phase, tables, tp)
+                if tp + h > kink and kink - tp > hmin:
+                    h = kink - tp
+                if METHOD == METHOD_DOP853:
+                    err, finite = dop853_step(
+                        t,
+                        tp,
+                        h,
+                        y,
+                        k,
+                        ynew,
+                        ytmp,
+                        auxtmp,
+                        auxnew,
+                        phase,
+                        env,
+                        tables,
+                        atm,
+                        rtol,
+                        atol,
+                    )
+                else:
+                    err, finite = dp_step(
+                        t,
+                        tp,
+                        h,
+                        y,
+                        k,
+                        ynew,
+                        ytmp,
+                        auxtmp,
+                        auxnew,
+                        phase,
+                        env,
+                        tables,
+                        atm,
+                        rtol,
+                        atol,
+                    )
+                steps += 1
+                if not finite or not math.isfinite(err):
+                    summary.rejected_steps += 1
+                    if h <= hmin * 1.0000001:
+                        status = STATUS_NONFINITE
+                        break
+                    h = max(h * 0.1, hmin)
+                    h_rej = h * 10.0
+                    err_rej = math.inf
+                    continue
+                if err > 1.0:
+                    summary.rejected_steps += 1
+                    if h <= hmin * 1.0000001:
+                        status = STATUS_STEP_TOO_SMALL
+                        break
+                    # Shrink by the method's order, or, when a second try from the same point
+                    # shows the error falling more slowly (a kink inside the step), by the order
+                    # the two tries show.
+                    p = order
+                    if h_rej > h and err_rej > err:
+                        p = min(order, max(1.0, math.log(err_rej / err) / math.log(h_rej / h)))
+                    fac = min(0.9, max(0.1, 0.9 * err ** (-1.0 / p)))
+                    h_rej = h
+                    err_rej = err
+                    h = max(h * fac, hmin)
+                    continue
+                summary.accepted_steps += 1
+                dense_ready = False  # (DOP853's continuous extension is made when first needed)
+                # Accepted step: locate every crossed event once; the earliest terminal one ends
+                # the step.
+                theta_stop = 2.0
+                stop_e = np.int64(-1)
+                for e in range(nev):
+                    g_new[e] = event_value(ev_kind[e], ev_value[e], t + h, tp + h, ynew, auxnew)
+                for e in range(nev):
+                    ev_theta[e] = 2.0
+                    if not crossed(g_prev[e], g_new[e], ev_direction[e]):
+                        continue
+                    if METHOD == METHOD_DOP853:
+                        if not dense_ready:
+                            dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                            dense_ready = True
+                    ev_theta[e] = locate(
+                        ev_kind[e],
+                        ev_value[e],
+                        g_prev[e],
+                        g_new[e],
+                        1.0,
+                        t,
+                        tp,
+                        h,
+                        y,
+                        k,
+                        vec,
+                        method,
+                        phase,
+                        env,
+                        tables,
+                        atm,
+                        dtmp,
+                        auxtmp,
+                    )
+                    if ev_terminal[e] != 0 and ev_theta[e] < theta_stop:
+                        theta_stop = ev_theta[e]
+                        stop_e = e
+                # Non-terminal events before the stop, sorted by time.
+                n_nt = 0
+                for e in range(nev):
+                    th_e = ev_theta[e]
+                    if ev_terminal[e] != 0 or th_e > 1.0 or th_e > theta_stop:
+                        continue
+                    pos = n_nt
+                    while pos > 0 and nt_theta[pos - 1] > th_e:
+                        nt_theta[pos] = nt_theta[pos - 1]
+                        nt_index[pos] = nt_index[pos - 1]
+                        pos -= 1
+                    nt_theta[pos] = th_e
+                    nt_index[pos] = e
+                    n_nt += 1
+                # Rows inside the (possibly truncated) step: samples and recorded events.
+                t_end_step = t + h if stop_e < 0 else t + theta_stop * h
+                i_nt = 0
+                while True:
+                    ts = t_init + next_sample * output_step
+                    sample_ok = ts < t_end_step or (stop_e < 0 and ts <= t_end_step)
+                    take_event = i_nt < n_nt and (not sample_ok or t + nt_theta[i_nt] * h <= ts)
+                    if not sample_ok and not take_event:
+                        break
+                    if take_event:
+                        th_s = nt_theta[i_nt]
+                        tr = t + th_s * h
+                    else:
+                        if last_row_t == ts or row_mode == ROWS_NONE:
+                            next_sample += 1
+                            continue
+                        th_s = (ts - t) / h
+                        tr = ts
+                    # One row (an event's or a sample's) from the continuous extension.
+                    if METHOD == METHOD_DOP853:
+                        if not dense_ready:
+                            dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                            dense_ready = True
+                    dense_eval(method, th_s, h, y, k, vec, ytmp)
+                    rhs(tr, ytmp, tr - tp0, phase, env, tables, atm, dtmp, auxtmp)
+                    n_out, room = _emit_row(
+                        rows, row_mode, n_out, output_step, tr, ytmp, auxtmp, phase_index
+                    )
+                    if not room:
+                        status = STATUS_OUTPUT_FULL
+                        break
+                    last_row_t = tr
+                    if take_event:
+                        n_ev = _emit_event(events, n_ev, tr, ytmp, phase_index, nt_index[i_nt])
+                        i_nt += 1
+                    else:
+                        next_sample += 1
+                if status != STATUS_OK:
+                    break
+                # The apogee: where the altitude rate crosses zero falling inside this step (up to
+                # the stop, where the state and its derived quantities are computed once).
+                t_stop = t + h
+                if stop_e >= 0:
+                    dense_eval(method, theta_stop, h, y, k, vec, yev)
+                    t_stop = t + theta_stop * h
+                    # Into auxnew: the end of the whole step is not reached.
+                    rhs(t_stop, yev, t_stop - tp0, phase, env, tables, atm, dtmp, auxnew)
+                    vup_end = auxnew[AUX_VUP]
+                    th_end = theta_stop
+                else:
+                    vup_end = auxnew[AUX_VUP]
+                    th_end = 1.0
+                # A long step (coasting high up) is also observed inside, every OBSERVE_GAP_S or
+                # less, so a peak between its ends (Mach at the cold mesopause) is not missed.
+                n_inside = int(th_end * h / OBSERVE_GAP_S)
+                if METHOD == METHOD_DOP853:
+                    if n_inside > 0 and not dense_ready:
+                        dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                        dense_ready = True
+                for i in range(1, n_inside + 1):
+                    th_i = th_end * i / (n_inside + 1)
+                    dense_eval(method, th_i, h, y, k, vec, ytmp)
+                    t_i = t + th_i * h
+                    rhs(t_i, ytmp, t_i - tp0, phase, env, tables, atm, dtmp, auxtmp)
+                    _observe(summary, t_i, auxtmp)
+                if aux[AUX_VUP] > 0.0 and vup_end <= 0.0:
+                    if METHOD == METHOD_DOP853:
+                        if not dense_ready:
+                            dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                            dense_ready = True
+                    th_a = locate(
+                        np.int64(EV_APOGEE),  # a typed integer: one compiled locate, not two
+                        0.0,
+                        aux[AUX_VUP],
+                        vup_end,
+                        th_end,
+                        t,
+                        tp,
+                        h,
+                        y,
+                        k,
+                        vec,
+                        method,
+                        phase,
+                        env,
+                        tables,
+                        atm,
+                        dtmp,
+                        auxtmp,
+                    )
+                    if auxtmp[AUX_ALT] > summary.apogee_m:
+                        summary.apogee_m = auxtmp[AUX_ALT]
+                        summary.apogee_time_s = t + th_a * h
+                if stop_e >= 0:
+                    t = t_stop
+                    for j in range(NSTATE):
+                        y[j] = yev[j]
+                    for j in range(NAUX):
+                        aux[j] = auxnew[j]
+                    _observe(summary, t, aux)
                     n_out, room = _emit_row(
                         rows, row_mode, n_out, output_step, t, y, aux, phase_index
                     )
@@ -552,253 +805,47 @@ def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work
                         status = STATUS_OUTPUT_FULL
                         break
                     last_row_t = t
-                n_ev = _emit_event(events, n_ev, t, y, phase_index, e)
-                phase_done = True
-                break
-        if status != STATUS_OK:
-            break
-        h_rej = 0.0  # size and error of the last rejected try from this point (0: none)
-        err_rej = 0.0
-        while not phase_done:
-            if steps >= max_steps:
-                status = STATUS_MAX_STEPS
-                break
-            if t >= t_max:
-                status = STATUS_MAX_TIME
-                break
-            h = min(h, max_step, t_max - t)
-            hmin = 1e-12 * max(1.0, abs(t))
-            if h < hmin:
-                h = hmin
-            tp = t - tp0
-            # Land on the next time where the phase's law has a kink or a jump (a schedule's
-            # break point, a bank reversal) instead of stepping across it.
-            h_free = h
-            kink = next_kink(phase, tables, tp)
-            if tp + h > kink and kink - tp > hmin:
-                h = kink - tp
-            if method == METHOD_DOP853:
-                err, finite = dop853_step(
-                    t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol
-                )
-            else:
-                err, finite = dp_step(
-                    t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol
-                )
-            steps += 1
-            if not finite or not math.isfinite(err):
-                summary.rejected_steps += 1
-                if h <= hmin * 1.0000001:
-                    status = STATUS_NONFINITE
+                    n_ev = _emit_event(events, n_ev, t, y, phase_index, stop_e)
+                    phase_done = True
+                    if ev_kind[stop_e] == EV_IMPACT:
+                        # Reaching the ground ends the flight, whatever phases remain.
+                        phase_index = n_phase - 1
                     break
-                h = max(h * 0.1, hmin)
-                h_rej = h * 10.0
-                err_rej = math.inf
-                continue
-            if err > 1.0:
-                summary.rejected_steps += 1
-                if h <= hmin * 1.0000001:
-                    status = STATUS_STEP_TOO_SMALL
-                    break
-                # Shrink by the method's order, or, when a second try from the same point
-                # shows the error falling more slowly (a kink inside the step), by the order
-                # the two tries show.
-                p = order
-                if h_rej > h and err_rej > err:
-                    p = min(order, max(1.0, math.log(err_rej / err) / math.log(h_rej / h)))
-                fac = min(0.9, max(0.1, 0.9 * err ** (-1.0 / p)))
-                h_rej = h
-                err_rej = err
-                h = max(h * fac, hmin)
-                continue
-            summary.accepted_steps += 1
-            dense_ready = method != METHOD_DOP853
-            # Accepted step: locate every crossed event once; the earliest terminal one ends
-            # the step.
-            theta_stop = 2.0
-            stop_e = np.int64(-1)
-            for e in range(nev):
-                g_new[e] = event_value(ev_kind[e], ev_value[e], t + h, tp + h, ynew, auxnew)
-            for e in range(nev):
-                ev_theta[e] = 2.0
-                if not crossed(g_prev[e], g_new[e], ev_direction[e]):
-                    continue
-                if not dense_ready:
-                    dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
-                    dense_ready = True
-                ev_theta[e] = locate(
-                    ev_kind[e],
-                    ev_value[e],
-                    g_prev[e],
-                    g_new[e],
-                    1.0,
-                    t,
-                    tp,
-                    h,
-                    y,
-                    k,
-                    vec,
-                    method,
-                    phase,
-                    env,
-                    tables,
-                    atm,
-                    dtmp,
-                    auxtmp,
-                )
-                if ev_terminal[e] != 0 and ev_theta[e] < theta_stop:
-                    theta_stop = ev_theta[e]
-                    stop_e = e
-            # Non-terminal events before the stop, sorted by time.
-            n_nt = 0
-            for e in range(nev):
-                th_e = ev_theta[e]
-                if ev_terminal[e] != 0 or th_e > 1.0 or th_e > theta_stop:
-                    continue
-                pos = n_nt
-                while pos > 0 and nt_theta[pos - 1] > th_e:
-                    nt_theta[pos] = nt_theta[pos - 1]
-                    nt_index[pos] = nt_index[pos - 1]
-                    pos -= 1
-                nt_theta[pos] = th_e
-                nt_index[pos] = e
-                n_nt += 1
-            # Rows inside the (possibly truncated) step: samples and recorded events.
-            t_end_step = t + h if stop_e < 0 else t + theta_stop * h
-            i_nt = 0
-            while True:
-                ts = t_init + next_sample * output_step
-                sample_ok = ts < t_end_step or (stop_e < 0 and ts <= t_end_step)
-                take_event = i_nt < n_nt and (not sample_ok or t + nt_theta[i_nt] * h <= ts)
-                if not sample_ok and not take_event:
-                    break
-                if take_event:
-                    th_s = nt_theta[i_nt]
-                    tr = t + th_s * h
-                else:
-                    if last_row_t == ts or row_mode == ROWS_NONE:
-                        next_sample += 1
-                        continue
-                    th_s = (ts - t) / h
-                    tr = ts
-                # One row (an event's or a sample's) from the continuous extension.
-                if not dense_ready:
-                    dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
-                    dense_ready = True
-                dense_eval(method, th_s, h, y, k, vec, ytmp)
-                rhs(tr, ytmp, tr - tp0, phase, env, tables, atm, dtmp, auxtmp)
-                n_out, room = _emit_row(
-                    rows, row_mode, n_out, output_step, tr, ytmp, auxtmp, phase_index
-                )
-                if not room:
-                    status = STATUS_OUTPUT_FULL
-                    break
-                last_row_t = tr
-                if take_event:
-                    n_ev = _emit_event(events, n_ev, tr, ytmp, phase_index, nt_index[i_nt])
-                    i_nt += 1
-                else:
-                    next_sample += 1
-            if status != STATUS_OK:
-                break
-            # The apogee: where the altitude rate crosses zero falling inside this step (up to
-            # the stop, where the state and its derived quantities are computed once).
-            t_stop = t + h
-            if stop_e >= 0:
-                dense_eval(method, theta_stop, h, y, k, vec, yev)
-                t_stop = t + theta_stop * h
-                # Into auxnew: the end of the whole step is not reached.
-                rhs(t_stop, yev, t_stop - tp0, phase, env, tables, atm, dtmp, auxnew)
-                vup_end = auxnew[AUX_VUP]
-                th_end = theta_stop
-            else:
-                vup_end = auxnew[AUX_VUP]
-                th_end = 1.0
-            # A long step (coasting high up) is also observed inside, every OBSERVE_GAP_S or
-            # less, so a peak between its ends (Mach at the cold mesopause) is not missed.
-            n_inside = int(th_end * h / OBSERVE_GAP_S)
-            if n_inside > 0 and not dense_ready:
-                dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
-                dense_ready = True
-            for i in range(1, n_inside + 1):
-                th_i = th_end * i / (n_inside + 1)
-                dense_eval(method, th_i, h, y, k, vec, ytmp)
-                t_i = t + th_i * h
-                rhs(t_i, ytmp, t_i - tp0, phase, env, tables, atm, dtmp, auxtmp)
-                _observe(summary, t_i, auxtmp)
-            if aux[AUX_VUP] > 0.0 and vup_end <= 0.0:
-                if not dense_ready:
-                    dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
-                    dense_ready = True
-                th_a = locate(
-                    np.int64(EV_APOGEE),  # a typed integer: one compiled locate, not two
-                    0.0,
-                    aux[AUX_VUP],
-                    vup_end,
-                    th_end,
-                    t,
-                    tp,
-                    h,
-                    y,
-                    k,
-                    vec,
-                    method,
-                    phase,
-                    env,
-                    tables,
-                    atm,
-                    dtmp,
-                    auxtmp,
-                )
-                if auxtmp[AUX_ALT] > summary.apogee_m:
-                    summary.apogee_m = auxtmp[AUX_ALT]
-                    summary.apogee_time_s = t + th_a * h
-            if stop_e >= 0:
-                t = t_stop
+                # Advance.
+                t = t + h
                 for j in range(NSTATE):
-                    y[j] = yev[j]
+                    y[j] = ynew[j]
+                    k[0, j] = k[fsal, j]
                 for j in range(NAUX):
                     aux[j] = auxnew[j]
+                for e in range(nev):
+                    g_prev[e] = g_new[e]
                 _observe(summary, t, aux)
-                n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, phase_index)
+                fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** (-1.0 / order)))
+                if h_rej > 0.0:
+                    fac = min(fac, 1.0)  # no growth right after a rejection (Hairer)
+                h_rej = 0.0
+                h_new = h * fac
+                if h < h_free and fac >= 1.0:
+                    h_new = max(h_new, h_free)  # the step was cut to land on a kink
+                h = h_new
+            if not phase_done:
+                break
+            phase_index += 1
+        last = min(phase_index, n_phase - 1)
+        if status != STATUS_OK and status != STATUS_OUTPUT_FULL:
+            # Keep the point where the flight stopped.
+            if last_row_t < t:
+                n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, last)
                 if not room:
                     status = STATUS_OUTPUT_FULL
-                    break
-                last_row_t = t
-                n_ev = _emit_event(events, n_ev, t, y, phase_index, stop_e)
-                phase_done = True
-                if ev_kind[stop_e] == EV_IMPACT:
-                    # Reaching the ground ends the flight, whatever phases remain.
-                    phase_index = n_phase - 1
-                break
-            # Advance.
-            t = t + h
-            for j in range(NSTATE):
-                y[j] = ynew[j]
-                k[0, j] = k[fsal, j]
-            for j in range(NAUX):
-                aux[j] = auxnew[j]
-            for e in range(nev):
-                g_prev[e] = g_new[e]
             _observe(summary, t, aux)
-            fac = 5.0 if err == 0.0 else min(5.0, max(0.2, 0.9 * err ** (-1.0 / order)))
-            if h_rej > 0.0:
-                fac = min(fac, 1.0)  # no growth right after a rejection (Hairer)
-            h_rej = 0.0
-            h_new = h * fac
-            if h < h_free and fac >= 1.0:
-                h_new = max(h_new, h_free)  # the step was cut to land on a kink
-            h = h_new
-        if not phase_done:
-            break
-        phase_index += 1
-    last = min(phase_index, n_phase - 1)
-    if status != STATUS_OK and status != STATUS_OUTPUT_FULL:
-        # Keep the point where the flight stopped.
-        if last_row_t < t:
-            n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, last)
-            if not room:
-                status = STATUS_OUTPUT_FULL
-        _observe(summary, t, aux)
-    _end_summary(summary, t, y, aux, status, last)
-    return n_out, n_ev
+        _end_summary(summary, t, y, aux, status, last)
+        return n_out, n_ev
+
+    return integrate
+
+
+#: The loop with Dormand-Prince 5(4) (the default pair) and with DOP853.
+integrate = _make_loop(METHOD_DP5)
+integrate_dop853 = _make_loop(METHOD_DOP853)
