@@ -909,6 +909,25 @@ def validate(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
         raise typer.Exit(1)
 
 
+@_command()
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")
+    ] = 8000,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on (default: this machine only)."),
+    ] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Runs at the same time.")
+    ] = 2,
+) -> None:
+    """Start the local web app: forms, progress, interactive reports, data files; offline."""
+    from hyperflight.web.server import serve as run_server
+
+    run_server(host, port, workers=workers, echo=lambda s: err_console.print(escape(s)))
+
+
 # The sweep command lives in its own module (it is the largest); registered here.
 app.command("sweep")(_guard(sweep_command))
 app.command("footprint")(_guard(footprint_command))
