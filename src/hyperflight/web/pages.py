@@ -401,13 +401,18 @@ def _claim_read(given: dict[str, str]) -> Parsed:
 
     preset = given.get("preset", "kcna-2025")
     az = _float_option("--azimuth", given["azimuth"]) if "azimuth" in given else None
-    claim = claim_from_options(
-        preset,
-        {key: given.get(name) for name, key, _, _ in _CLAIM_FIGURES},
-        launch=given.get("launch"),
-        azimuth=az,
-        max_mach_altitude=given.get("max-mach-altitude"),
-    )
+    try:
+        claim = claim_from_options(
+            preset,
+            {key: given.get(name) for name, key, _, _ in _CLAIM_FIGURES},
+            launch=given.get("launch"),
+            azimuth=az,
+            max_mach_altitude=given.get("max-mach-altitude"),
+        )
+    except ValueError as exc:  # the preset is the command's argument: its message names no option
+        if str(exc).startswith("claim preset"):
+            raise FormError({"preset": str(exc)}) from None
+        raise
     values = {
         "name": claim.name,
         "launch": [claim.launch_latitude_deg, claim.launch_longitude_deg],
@@ -438,7 +443,14 @@ def _claim_files(parsed: Parsed, report: Any, folder: Path) -> list[Path]:
 
     doc = report.as_dict()
     assumptions = doc.pop("assumptions")
-    inputs = {k.replace("-", "_"): v for k, v in parsed.given.items()}
+    g = parsed.given
+    inputs = {  # the keys of `hyperflight check-claim --json` (text as typed, None if not given)
+        "preset": g.get("preset", "kcna-2025"),
+        **{k.replace("-", "_"): g.get(k) for k, _, _, _ in _CLAIM_FIGURES},
+        "max_mach_altitude": g.get("max-mach-altitude"),
+        "launch": g.get("launch"),
+        "azimuth_deg": parsed.inputs["azimuth_deg"] if "azimuth" in g else None,
+    }
     json_path = folder / "claim.json"
     json_path.write_text(strict_json(envelope("check-claim", inputs, doc, assumptions)))
     csv_path = folder / "claim.csv"

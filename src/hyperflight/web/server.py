@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Callable
 
@@ -22,17 +23,23 @@ def make(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 2):
     jobs = JobManager(workers=workers)
     allowed = LOOPBACK_HOSTS if is_loopback(host) else None
     app = create_app(jobs, allowed_hosts=allowed)
+    # Bind here (werkzeug would print and exit on a port in use): a message, exit status 2.
     try:
-        server = make_server(host, port, app, threaded=True)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.create_server((host, port), family=family)
     except OSError as exc:
         jobs.close()
         raise ValueError(
-            f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); "
+            f"--host {host[:60]} --port {port}: cannot listen there ({exc.strerror or exc}); "
             "choose another port with --port"
         ) from None
     except (ValueError, UnicodeError) as exc:
         jobs.close()
         raise ValueError(f"--host {host[:60]!r}: not a host name or address ({exc})") from None
+    try:
+        server = make_server(host, sock.getsockname()[1], app, threaded=True, fd=sock.fileno())
+    finally:
+        sock.detach()  # the server's socket is the same descriptor now
     return server, jobs
 
 
