@@ -372,8 +372,7 @@ def claim_catalogue() -> list[dict[str, str]]:
 def _claim_fields() -> tuple[Field, ...]:
     presets = tuple((n, n) for n in claim_presets()) + (("custom", "custom (your figures)"),)
     figures = tuple(
-        Field(name, label, "", help + " (a figure given here replaces the preset's figures)",
-              placeholder=help.removeprefix("e.g. ").strip("'"))
+        Field(name, label, "", help, placeholder=help.removeprefix("e.g. ").strip("'"))
         for name, _, label, help in _CLAIM_FIGURES
     )  # fmt: skip
     return (
@@ -382,7 +381,7 @@ def _claim_fields() -> tuple[Field, ...]:
             "Claim",
             "kcna-2025",
             "a built-in claim of the catalogue, or custom; leave the figures empty to check "
-            "the preset's own",
+            "the preset's own: any figure given replaces all of them (as on the command line)",
             kind="select",
             choices=presets,
         ),
