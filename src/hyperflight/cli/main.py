@@ -133,6 +133,14 @@ def _output_folder(out: str | None, default: Path, *, overwrite: bool) -> Path:
     return folder
 
 
+def command_line() -> str:
+    """The command line as it was typed (``sys.argv``, shell-quoted), for a report's
+    provenance."""
+    import shlex
+
+    return shlex.join(sys.argv)
+
+
 SCHEMA_VERSION = 1  # of every command's JSON output (docs/json.md, data/schemas/)
 FORMATS = ("table", "csv", "json")
 FORMAT_HELP = "Output: table (default), csv (the main table) or json (one object, SI units)."
@@ -306,10 +314,13 @@ def vehicles(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
             console.print(f"[bold]{v.name}[/] ({v.kind}, {v.launch_mass_kg:,.0f} kg): {v.title}")
 
 
-def write_fly_files(result, out: Path) -> list[Path]:
+def write_fly_files(result, out: Path, provenance=None) -> list[Path]:
     """``fly``'s files in ``out``: trajectory CSV, Parquet, NetCDF, KML, CZML, summary.json,
-    profile plots and the ground track; the paths (the command line and ``hyperflight serve``)."""
+    profile plots, the ground track and the interactive report.html (with ``provenance``,
+    default this process's command line); the paths (the command line and ``hyperflight
+    serve``)."""
     from hyperflight.report import exports
+    from hyperflight.report.interactive import Provenance, write_report
     from hyperflight.report.plots import plot_ground_track, plot_profiles
 
     out.mkdir(parents=True, exist_ok=True)
@@ -344,6 +355,12 @@ def write_fly_files(result, out: Path) -> list[Path]:
             title=f"{result.scenario.name}: ground track",
         )
     )
+    if provenance is None:
+        provenance = Provenance(
+            command=command_line(),
+            inputs={"scenario": result.scenario.model_dump(mode="json"), "out": str(out)},
+        )
+    written.append(write_report(out / "report.html", result, provenance))
     return written
 
 
@@ -358,8 +375,8 @@ def fly(
         str | None,
         typer.Option(
             "--out",
-            help="Folder for trajectory.csv, trajectory.parquet, summary.json "
-            "and the plots (default: hyperflight-out/<scenario>).",
+            help="Folder for trajectory.csv, trajectory.parquet, summary.json, the plots "
+            "and report.html (default: hyperflight-out/<scenario>).",
         ),
     ] = None,
     no_files: Annotated[bool, typer.Option("--no-files", help="Write no files.")] = False,
@@ -383,7 +400,17 @@ def fly(
     written: list[Path] = []
     if folder is not None:
         try:
-            written = write_fly_files(result, folder)
+            from hyperflight.report.interactive import Provenance
+
+            prov = Provenance(
+                command=command_line(),
+                inputs={
+                    "scenario": scenario,
+                    "out": str(folder),
+                    "scenario_fields": sc.model_dump(mode="json"),
+                },
+            )
+            written = write_fly_files(result, folder, prov)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     if fmt == "json":
@@ -473,10 +500,22 @@ def compare(
         )
     paths = {}
     if folder is not None:
-        from hyperflight.report.comparison import write_comparison
+        from hyperflight.report.comparison import default_provenance, write_comparison
+        from hyperflight.report.interactive import Provenance
 
+        typed = {
+            "launch": launch,
+            "range": range_,
+            "azimuth_deg": azimuth,
+            "ballistic": ballistic,
+            "glider": glider,
+            "cruise": cruise,
+            "out": str(folder),
+        }
+        resolved = default_provenance(comp).inputs
+        prov = Provenance(command=command_line(), inputs={**typed, **resolved})
         try:
-            paths = write_comparison(comp, folder)
+            paths = write_comparison(comp, folder, provenance=prov)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     not_done = any(f.result is None for f in comp.flights)

@@ -1,4 +1,5 @@
-"""Write a comparison's report: HTML (offline), figures, the table as CSV/JSON, KML, data."""
+"""Write a comparison's report: interactive HTML (offline), figures, the table as CSV/JSON,
+KML, data."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 
 from hyperflight.analysis.compare import Comparison, radar_coverage_outline
 from hyperflight.report.engagement import plot_engagement
-from hyperflight.report.html import write_html_report
+from hyperflight.report.interactive import Provenance, write_report
 from hyperflight.report.plots import altitude_vs_downrange_figure, plot_ground_track, plot_profiles
 from hyperflight.report.timelines import plot_detection_timelines
 
@@ -133,8 +134,35 @@ def comparison_figure(comp: Comparison, path: str | Path | None = None) -> Any:
     return altitude_vs_downrange_figure(flown, path)
 
 
-def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
-    """Write everything into ``out``; returns the paths by role."""
+def default_provenance(comp: Comparison) -> Provenance:
+    """The API call that makes ``comp`` and its inputs, as the report's provenance.
+
+    The call names the geometry and the contenders; sensors and defence layers are those of
+    ``comp`` (their names are in the inputs, their parameters in the report).
+    """
+    inputs = comp.as_dict()["inputs"]
+    inputs["contenders"] = [
+        {"label": f.contender.label, "vehicle": f.contender.vehicle, "shape": f.contender.shape}
+        for f in comp.flights
+    ]
+    call = (
+        f"hyperflight.analysis.compare.compare(launch=({comp.launch[0]!r}, "
+        f"{comp.launch[1]!r}), range_m={comp.range_m!r}, azimuth_deg={comp.azimuth_deg!r}, "
+        f"contenders=[{', '.join(repr(f.contender) for f in comp.flights)}])"
+    )
+    return Provenance(command=call, inputs=inputs)
+
+
+def write_comparison(
+    comp: Comparison, out: str | Path, *, provenance: Provenance | None = None
+) -> dict[str, Path]:
+    """Write everything into ``out``; returns the paths by role.
+
+    ``report.html``: the interactive, self-contained report
+    (:func:`hyperflight.report.interactive.render_report`) with ``provenance`` (default: the
+    API call, :func:`default_provenance`); beside it the PNG figures, the table as CSV and
+    JSON, Parquet per flight, KML and CZML.
+    """
     from hyperflight.report.exports import trajectories_czml, trajectories_kml, trajectory_parquet
 
     out = Path(out)
@@ -198,47 +226,15 @@ def write_comparison(comp: Comparison, out: str | Path) -> dict[str, Path]:
         paths["czml"] = trajectories_czml(
             pairs, out / "tracks.czml", points=marks, name="hyperflight comparison"
         )
-    labels, cells, not_flown = table_cells(comp)
-    table_rows = [[label, *row] for label, row in cells]
-    sources = sorted(
-        {s for f in flown for s in f.result.scenario.sources}
-        | {
-            f"vehicle {f.result.vehicle.name}: see its file (sources and assumptions per number)"
-            for f in flown
-        }
-    )
-    paths["html"] = write_html_report(
-        out / "report.html",
-        title="Four ways to reach the same target, and what a defender sees",
-        subtitle=(
-            f"Launch {comp.launch[0]:.2f}°N {comp.launch[1]:.2f}°E, range "
-            f"{comp.range_m / 1000:,.0f} km toward azimuth {comp.azimuth_deg:g}°; "
-            "rotating WGS-84 Earth, US 1976 atmosphere."
-        ),
-        columns=["quantity", *labels],
-        rows=table_rows,
-        figures=[
-            ("Altitude against downrange", figs[0]),
-            ("Speed and Mach number against time", figs[1]),
-            *([("Stagnation-point heat flux and temperature", figs[2])] if len(figs) > 2 else []),
-            ("Detection timelines (bars: in track)", bars),
-            (
-                "Altitude against time with each generic defence layer's band shaded; thick: "
-                "the kinematic engagement windows (not kills); grey bar: in track by any sensor",
-                windows,
-            ),
-            ("Ground tracks with the radar's coverage for a glider at 40 km", track),
-        ],
-        extra_tables=[_sensitivity_table(comp)],
-        notes=[*not_flown, *comp.assumptions],
-        summary=comp.plain_language(),
-        sources=sources,
-    )
+    if provenance is None:
+        provenance = default_provenance(comp)
+    paths["html"] = write_report(out / "report.html", comp, provenance)
     paths.update(
         kml=out / "tracks.kml",
         csv=out / "comparison.csv",
         json=out / "comparison.json",
         ground_tracks=track,
+        profiles=figs[0],
         timelines=bars,
         engagement=windows,
     )

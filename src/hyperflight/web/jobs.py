@@ -96,21 +96,29 @@ class Job:
             }
 
 
-def _render(page_name: str, result: Any, job: Job) -> str:
-    """The interactive report of a result (report.interactive), with its provenance; a plain
-    page saying why where this version cannot make one (the data files are there anyway)."""
-    page = PAGES[page_name]
+def _provenance(page_name: str, result: Any, job: Job) -> Any:
+    """The report's provenance: the equivalent command line, the inputs and the page's
+    address; None where this version has no interactive reports."""
     try:
-        from hyperflight.report.interactive import Provenance, render_report
+        from hyperflight.report.interactive import Provenance
     except ImportError:
-        return _plain_report(job, "this version of hyperflight has no interactive reports")
-    provenance = Provenance(
+        return None
+    return Provenance(
         command=job.parsed.command,
         inputs={**job.parsed.inputs, "web_address": job.share_path},
-        sources=tuple(page.sources(job.parsed, result)),
+        sources=tuple(PAGES[page_name].sources(job.parsed, result)),
     )
+
+
+def _render(page_name: str, result: Any, job: Job, provenance: Any) -> str:
+    """The interactive report of a result (report.interactive); a plain page saying why
+    where this version cannot make one (the data files are there anyway)."""
+    if provenance is None:
+        return _plain_report(job, "this version of hyperflight has no interactive reports")
+    from hyperflight.report.interactive import render_report
+
     try:
-        return render_report(page.reportable(result), provenance)
+        return render_report(PAGES[page_name].reportable(result), provenance)
     except (TypeError, NotImplementedError) as exc:
         return _plain_report(job, f"no interactive report for this result ({cut(str(exc), 200)})")
 
@@ -196,17 +204,22 @@ class JobManager:
             job.stage = "starting"
         try:
             result = page.run(job.parsed, job.progress)
-            job.progress("writing the data files", 85.0)
-            written = page.write_files(job.parsed, result, job.files_folder)
+            job.progress("writing the data files and the report", 85.0)
+            provenance = _provenance(job.parsed.page, result, job)
+            written = page.write_files(job.parsed, result, job.files_folder, provenance)
             summary = page.summary(result)
             with job.lock:
                 job.summary = summary
                 job.files = sorted(
                     {Path(p).name for p in written if Path(p).parent == job.files_folder}
                 )
-            job.progress("building the interactive report", 92.0)
-            html = _render(job.parsed.page, result, job)
-            job.report_path.write_text(html, encoding="utf-8")
+            own = job.files_folder / "report.html"
+            if page.report_in_files and provenance is not None and own.is_file():
+                shutil.copyfile(own, job.report_path)  # the command's own interactive report
+            else:
+                job.progress("building the interactive report", 92.0)
+                html = _render(job.parsed.page, result, job, provenance)
+                job.report_path.write_text(html, encoding="utf-8")
             with job.lock:
                 job.has_report = True
                 job.state, job.stage, job.percent = DONE, "done", 100.0

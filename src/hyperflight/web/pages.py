@@ -170,11 +170,13 @@ class Page:
     fields_: Callable[[], tuple[Field, ...]]
     read: Callable[[dict[str, str]], Parsed]
     run: Callable[[Parsed, Progress], Any]
-    write_files: Callable[[Parsed, Any, Path], list[Path]]
+    write_files: Callable[[Parsed, Any, Path, Any], list[Path]]  # (.., provenance)
     sources: Callable[[Parsed, Any], list[str]] = lambda parsed, result: []
     summary: Callable[[Any], str] = lambda result: ""
     #: The object the interactive report is made of (footprint: the sweep's Footprint).
     reportable: Callable[[Any], Any] = lambda result: result
+    #: The command's own files include the interactive report.html (compare and fly).
+    report_in_files: bool = False
 
     @property
     def path(self) -> str:
@@ -305,10 +307,10 @@ def _compare_run(parsed: Parsed, progress: Progress) -> Any:
     return comp
 
 
-def _compare_files(parsed: Parsed, comp: Any, folder: Path) -> list[Path]:
+def _compare_files(parsed: Parsed, comp: Any, folder: Path, provenance: Any) -> list[Path]:
     from hyperflight.report.comparison import write_comparison
 
-    write_comparison(comp, folder)
+    write_comparison(comp, folder, provenance=provenance)
     return sorted(p for p in folder.iterdir() if p.is_file())
 
 
@@ -437,7 +439,7 @@ def _claim_run(parsed: Parsed, progress: Progress) -> Any:
     return check_claim(parsed.values["claim"])
 
 
-def _claim_files(parsed: Parsed, report: Any, folder: Path) -> list[Path]:
+def _claim_files(parsed: Parsed, report: Any, folder: Path, provenance: Any) -> list[Path]:
     from hyperflight.cli.main import envelope, print_csv, strict_json
 
     doc = report.as_dict()
@@ -491,10 +493,10 @@ def _fly_run(parsed: Parsed, progress: Progress) -> Any:
     return run_scenario(parsed.values["scenario"])
 
 
-def _fly_files(parsed: Parsed, result: Any, folder: Path) -> list[Path]:
+def _fly_files(parsed: Parsed, result: Any, folder: Path, provenance: Any) -> list[Path]:
     from hyperflight.cli.main import write_fly_files
 
-    return write_fly_files(result, folder)
+    return write_fly_files(result, folder, provenance)
 
 
 def _fly_summary(result: Any) -> str:
@@ -572,7 +574,7 @@ def _footprint_run(parsed: Parsed, progress: Progress) -> Any:
     return footprint_result(v["vehicle"], v["args"], v["optimal"])
 
 
-def _footprint_files(parsed: Parsed, out: Any, folder: Path) -> list[Path]:
+def _footprint_files(parsed: Parsed, out: Any, folder: Path, provenance: Any) -> list[Path]:
     from hyperflight.cli.optimal import write_footprint_files
 
     result, sf, fp, fig, assumptions = out
@@ -679,7 +681,7 @@ def _mc_run(parsed: Parsed, progress: Progress) -> Any:
     return run_monte_carlo(base, v["dists"], n_members=v["members"], seed=v["seed"], progress=False)
 
 
-def _mc_files(parsed: Parsed, mc: Any, folder: Path) -> list[Path]:
+def _mc_files(parsed: Parsed, mc: Any, folder: Path, provenance: Any) -> list[Path]:
     import yaml
 
     from hyperflight.cli.main import strict_json
@@ -737,6 +739,7 @@ PAGES: dict[str, Page] = {
             _compare_files,
             _compare_sources,
             _compare_summary,
+            report_in_files=True,
         ),
         Page(
             "check-claim",
@@ -760,6 +763,7 @@ PAGES: dict[str, Page] = {
             _fly_files,
             lambda parsed, result: list(result.scenario.sources),
             _fly_summary,
+            report_in_files=True,
         ),
         Page(
             "footprint",
