@@ -274,6 +274,15 @@ def test_a_job_runs_and_its_report_and_files_are_served(client) -> None:
     assert f'src="/jobs/{job_id}/report.html"' in text
     assert "trajectory.parquet" in text
     assert "http://localhost/fly?scenario=zircon-1000" in text  # its shareable address
+    assert '<option value="zircon-1000" selected>' in text  # the form shows what was run
+
+
+def test_fields_left_out_of_the_address_show_their_defaults(client) -> None:
+    """/compare?range=5%20km shows the default vehicles selected (what a run would use)."""
+    text = client.get("/compare?range=5%20km").get_data(as_text=True)
+    for name in ("irbm-2stage", "hgv-irbm", "zircon-like"):
+        assert f'<option value="{name}" selected>' in text
+    assert 'value="5 km"' in text and 'value="39.0,125.75"' in text
 
 
 def test_identical_addresses_reuse_the_job(client) -> None:

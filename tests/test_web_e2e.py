@@ -123,21 +123,19 @@ def test_compare_address_runs_and_shows_report_globe_and_charts(server, browser)
         text = table.inner_text()
         for label in FLIGHTS:
             assert label in text, f"{label!r} missing from the report's table"
-        # Plotly drew the globe (a geo subplot) and the charts (cartesian plots).
-        frame.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        # Plotly drew the globe (a 3-D scene on a WebGL canvas) and the charts.
+        globe = frame.locator("figure.globe .js-plotly-plot")
+        globe.wait_for(timeout=60_000)
+        assert frame.locator("figure.globe .js-plotly-plot .gl-container canvas").count() >= 1
+        assert frame.locator("figure.globe .js-plotly-plot .legend").count() == 1
         plots = frame.locator(".js-plotly-plot")
-        assert plots.count() >= 2, plots.count()
-        assert (
-            frame.locator(
-                ".js-plotly-plot .geo, .js-plotly-plot .gl-container, .js-plotly-plot canvas"
-            ).count()
-            >= 1
-        )  # noqa: E501
+        assert plots.count() >= 4, plots.count()
         assert frame.locator(".js-plotly-plot .cartesianlayer .trace").count() >= 4
         page.wait_for_timeout(1_500)  # let the last charts draw before the screenshot
         page.screenshot(path=str(ARTIFACTS / "web-compare.png"), full_page=True)
-        frame_el = page.locator("#report")
-        frame_el.screenshot(path=str(ARTIFACTS / "web-compare-report.png"))
+        globe.scroll_into_view_if_needed()
+        page.wait_for_timeout(1_000)
+        globe.screenshot(path=str(ARTIFACTS / "web-globe.png"))
 
         # The report on its own page: the same checks of console and network.
         report_url = page.get_attribute("#report", "src")

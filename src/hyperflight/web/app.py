@@ -136,7 +136,8 @@ def create_app(
                 errors, status = exc.errors, 400
             except Busy as exc:
                 errors, status = {"": str(exc)}, 503
-        values = {f.name: (given[f.name] if asked else f.default) for f in fields}
+        # What the run used: a field left empty (or out of the address) shows its default.
+        values = {f.name: given[f.name] if given[f.name].strip() else f.default for f in fields}
         ctx = page_context(
             title=page.title,
             current=page.name,
