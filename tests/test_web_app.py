@@ -344,13 +344,28 @@ def test_a_montecarlo_job_writes_a_sweep_spec_that_runs_it_again(client) -> None
     assert spec.base.scenario == "tw-glide-8000"
 
 
-def test_a_run_that_fails_on_its_input_says_why(client, jobs) -> None:
-    """An input the form accepts but the physics refuses (too far for the glider) ends as a
-    failed run with the API's message, not a crash."""
-    status = wait(client, job_id_of(client.get("/compare?range=19000%20km")))
-    assert status["state"] in ("done", "failed")
-    if status["state"] == "done":  # contenders that cannot reach it are reported per flight
-        assert "of 4 flights reached the target" in status["summary"]
+def test_the_compare_address_of_issue_14_runs_the_four_flights(client) -> None:
+    """The address runs `hyperflight compare --launch 39.0,125.75 --range "1100 km"
+    --azimuth 80`: four flights, the CLI's files and its interactive report."""
+    import json
+
+    resp = client.get("/compare?launch=39.0,125.75&range=1100%20km&azimuth=80")
+    assert resp.status_code == 200
+    status = wait(client, job_id_of(resp))
+    assert status["state"] == "done", status
+    assert status["summary"].startswith("4 of 4 flights reached the target 1,100 km away")
+    doc = json.loads(client.get(f"/jobs/{status['id']}/files/comparison.json").data)
+    labels = [f["flight"] for f in doc["flights"]]
+    assert labels == [
+        "minimum-energy ballistic",
+        "depressed ballistic",
+        "boost-glide",
+        "scramjet cruise",
+    ]
+    report = html.unescape(client.get(status["report_url"]).get_data(as_text=True))
+    assert "hyperflight compare --launch 39.0,125.75 --range '1100 km' --azimuth 80" in report
+    for label in labels:
+        assert label in report
 
 
 def test_old_jobs_are_dropped_with_their_folders(tmp_path) -> None:
@@ -397,3 +412,112 @@ def test_templates_ship_with_the_package() -> None:
     assert {"base.html", "page.html", "index.html", "error.html"} <= {
         p.name for p in folder.iterdir()
     }
+
+
+# ------------------------------------------------------------- runs that block or break
+def _fake_page(name: str, run):
+    """A page with one field whose run is ``run`` (to hold a job or make it fail)."""
+    from hyperflight.web.pages import Field, Page, Parsed
+
+    def read(given: dict[str, str]) -> Parsed:
+        x = given.get("x", "1")
+        return Parsed(name, given, {"x": x}, f"{name}:{x}", f"hyperflight {name} --x {x}", {})
+
+    return Page(
+        name,
+        name,
+        "a test page",
+        lambda: (Field("x", "x", "1"),),
+        read,
+        run,
+        lambda parsed, result, folder, provenance: [],
+    )
+
+
+def test_the_server_answers_while_a_run_is_in_progress(tmp_path, monkeypatch) -> None:
+    """A run holds its worker thread; pages and status still answer (nothing blocks)."""
+    import threading
+
+    from hyperflight.web import pages
+
+    release = threading.Event()
+
+    def run(parsed, progress):
+        progress("holding", 42.0)
+        assert release.wait(timeout=120)
+        return "held"
+
+    monkeypatch.setitem(pages.PAGES, "hold", _fake_page("hold", run))
+    manager = JobManager(tmp_path, workers=1)
+    try:
+        client = create_app(manager).test_client()
+        job_id = job_id_of(client.get("/hold?x=1"))
+        deadline = time.monotonic() + 60
+        while client.get(f"/jobs/{job_id}").get_json()["stage"] != "holding":
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        # The run is in progress: the server answers other pages and the run's status.
+        assert client.get("/").status_code == 200
+        assert client.get("/compare?range=5%20km").status_code == 400
+        status = client.get(f"/jobs/{job_id}").get_json()
+        assert (status["state"], status["stage"], status["percent"]) == ("running", "holding", 42.0)
+        # A second request with the same inputs is the same run.
+        assert job_id_of(client.get("/hold?x=1")) == job_id
+        release.set()
+        assert wait(client, job_id)["state"] == "done"
+    finally:
+        release.set()
+        manager.close()
+
+
+def test_a_defect_in_a_run_is_reported_and_run_again_when_asked_again(
+    tmp_path, monkeypatch
+) -> None:
+    from hyperflight.web import pages
+
+    calls = []
+
+    def run(parsed, progress):
+        calls.append(1)
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(pages.PAGES, "boom", _fake_page("boom", run))
+    manager = JobManager(tmp_path, workers=1)
+    try:
+        client = create_app(manager).test_client()
+        first = job_id_of(client.get("/boom?x=2"))
+        status = wait(client, first)
+        assert status["state"] == "failed"
+        assert status["error"].startswith("internal error (RuntimeError: boom)")
+        assert "report it" in status["error"]
+        page = client.get("/boom?x=2")  # a defect is not kept: asking again runs again
+        assert job_id_of(page) != first
+        assert client.get("/").status_code == 200
+        assert len(calls) >= 1
+    finally:
+        manager.close()
+
+
+def test_an_input_the_physics_refuses_is_a_failed_run_with_its_message(
+    tmp_path, monkeypatch
+) -> None:
+    """A ValueError from the API (an unreachable target) ends the run with its message; the
+    same request is not run again."""
+    from hyperflight.web import pages
+
+    def run(parsed, progress):
+        raise ValueError("target at 19,000 km is beyond the reach of hgv-irbm (9,000 km)")
+
+    monkeypatch.setitem(pages.PAGES, "far", _fake_page("far", run))
+    manager = JobManager(tmp_path, workers=1)
+    try:
+        client = create_app(manager).test_client()
+        first = job_id_of(client.get("/far?x=3"))
+        status = wait(client, first)
+        assert status["state"] == "failed"
+        assert status["error"].startswith("target at 19,000 km is beyond")
+        page = client.get("/far?x=3")
+        assert job_id_of(page) == first
+        assert "beyond the reach" in page.get_data(as_text=True)
+    finally:
+        manager.close()

@@ -116,6 +116,10 @@ def create_app(
         )
         return render_template("error.html", **ctx), 500
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status=204)
+
     @app.get("/")
     def index() -> str:
         return render_template("index.html", **page_context(title="hyperflight", current=""))

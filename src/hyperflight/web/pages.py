@@ -183,6 +183,13 @@ class Page:
         return f"/{self.name}"
 
     @property
+    def cli_hint(self) -> str:
+        """Which command line takes the same inputs."""
+        if self.name == "montecarlo":
+            return "The fields of a sweep spec's monte_carlo section (hyperflight sweep)"
+        return f"The same inputs as hyperflight {self.name}"
+
+    @property
     def fields(self) -> tuple[Field, ...]:
         return self.fields_()
 
