@@ -71,15 +71,24 @@ def test_kml_is_schema_valid(written) -> None:
     assert doc.find(".//k:Placemark[@id='footprint']//k:Polygon", ns) is not None
 
 
-def test_report_is_offline_with_units_and_provenance(written) -> None:
+def test_report_is_interactive_offline_with_units_and_provenance(written) -> None:
+    import html as h
+
     import hyperflight
+    from plotly.offline import get_plotlyjs
 
     out, _ = written
-    html = (out / "report.html").read_text(encoding="utf-8")
-    assert "footprint area (km^2)" in html and "farthest impact (km)" in html
-    assert "data:image/png;base64," in html and "<script" not in html
-    assert "Assumptions" in html and "constant-bank sweep" in html
-    assert hyperflight.__version__ in html and "command line" in html and "date (UTC)" in html
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "footprint area (km²)" in page and "farthest impact from the start (km)" in page
+    own = page.replace(get_plotlyjs(), "")  # the inlined plotly.js, once
+    assert len(own) < len(page) and "<script src" not in own and "cdn" not in own.lower()
+    assert own.count("class='hf-plot'") == 3  # plane, globe, map
+    assert "Assumptions" in page and "Constant-bank sweep" in page
+    assert hyperflight.__version__ in page and "Command or API call" in page
+    assert "made (UTC)" in page
+    # the inputs as the command resolved them, and the command line as it was given
+    assert "heading_deg" in page and "latitude_deg" in page and "htv2-like" in page
+    assert h.escape("horizontal flight at the start") in page
 
 
 def test_a_second_run_without_overwrite_is_refused(written) -> None:

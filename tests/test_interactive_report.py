@@ -266,3 +266,154 @@ def test_write_report_writes_utf8_html(flight, fly_prov, tmp_path) -> None:
     path = write_report(tmp_path / "r.html", flight, fly_prov, title="My flight <1>")
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<title>My flight &lt;1&gt;</title>" in page
+
+
+# ------------------------------------------------------------------------------- claims
+@pytest.fixture(scope="module")
+def claim_report():
+    from hyperflight.analysis.claims import PRESETS, check_claim
+
+    return check_claim(PRESETS["kcna-2025"])
+
+
+def test_claim_report_shows_each_type_against_each_figure(claim_report) -> None:
+    from hyperflight.analysis.claims import LABELS
+
+    prov = Provenance(command="hyperflight check-claim kcna-2025", inputs={"preset": "kcna-2025"})
+    page = render_report(claim_report, prov)
+    assert_self_contained(page)
+    vehicles = []
+    from hyperflight.vehicle.files import load_vehicle
+
+    for fam in claim_report.families.values():
+        vehicles.append(load_vehicle(fam.vehicle))
+    sources = [claim_report.claim.source] + [s for v in vehicles for s in v.sources.values()]
+    assert_provenance(page, prov, sources)
+    bars, *_ = of_kind(page, "chart")
+    assert [t["name"].split(" (")[0] for t in bars["data"]] == list(claim_report.per_type)
+    for t in bars["data"]:  # one bar per claimed figure, misfits as the per_type table has them
+        kind = t["name"].split(" (")[0]
+        r = claim_report.per_type[kind]["best_match"]["residuals_sigma"]
+        want = [r[k] for k in claim_report.claim.figures]
+        assert t["x"] == [LABELS[k] for k in claim_report.claim.figures]
+        for got, w in zip(t["y"], want, strict=True):
+            assert (got is None and w != w) or got == pytest.approx(w, abs=1e-3)
+    (members,) = of_kind(page, "tall")
+    n_panels = len(claim_report.claim.figures) - 1  # each figure against the range
+    assert len(members["layout"]["shapes"]) == n_panels  # the claim's box in each
+    assert len(members["data"]) == n_panels * len(claim_report.per_type)
+    assert of_kind(page, "globe") and of_kind(page, "map")
+
+
+# ---------------------------------------------------------------------------- footprint
+def test_footprint_report_draws_the_boundary_and_the_impacts() -> None:
+    from hyperflight.analysis.footprint import footprint
+    from hyperflight.core.flight import InitialState
+
+    fp = footprint(
+        InitialState(
+            latitude_deg=10.0,
+            longitude_deg=179.0,
+            altitude_m=40_000.0,
+            mass_kg=1_000.0,
+            speed_m_s=3_000.0,
+            heading_deg=90.0,
+        ),
+        "htv2-like",
+    )
+    prov = Provenance(command="footprint(...)", inputs={"at": "10,179"})
+    page = render_report(fp, prov)
+    assert_self_contained(page)
+    assert_provenance(page, prov, [])
+    (plane,) = of_kind(page, "chart")
+    ok = fp.impacts[fp.impacts["ok"]]
+    impacts = next(t for t in plane["data"] if t["name"].startswith("impact points"))
+    assert len(impacts["x"]) == len(ok)
+    (m,) = of_kind(page, "map")
+    boundary = next(t for t in m["data"] if t["name"].startswith("footprint"))
+    assert boundary["fill"] == "toself"
+    assert np.max(np.abs(np.diff(boundary["x"]))) < 30  # continuous across 180 deg
+    assert "180°" in m["layout"]["xaxis"]["ticktext"]
+    assert f"{fp.area_km2:,.0f}" in page
+
+
+# --------------------------------------------------------------------------- monte carlo
+def test_monte_carlo_report_and_writer(tmp_path) -> None:
+    from hyperflight import Aerodynamics, Controls, Event, InitialState, Phase
+    from hyperflight.analysis.batch import BatchOptions, PackedFlight
+    from hyperflight.analysis.montecarlo import Normal, run_monte_carlo
+    from hyperflight.report.dispersion import write_monte_carlo_report
+
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=50_000.0,
+        mass_kg=1_000.0,
+        speed_m_s=4_000.0,
+        heading_deg=90.0,
+    )
+    glide = (
+        Phase(
+            name="glide",
+            aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.4, cd=0.15),
+            controls=Controls(alpha_deg=10.0),
+            events=(Event(kind="impact"),),
+        ),
+    )
+    mc = run_monte_carlo(
+        PackedFlight.from_phases(start, glide),
+        {"heading_delta_deg": Normal(mean=0.0, std=1.0)},
+        n_members=60,
+        seed=3,
+        options=BatchOptions(series=True),
+        progress=False,
+    )
+    paths = write_monte_carlo_report(mc, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "histograms.png",
+        "impact_dispersion.png",
+        "members.csv",
+        "report.html",
+    ]
+    page = paths["html"].read_text(encoding="utf-8")
+    assert_self_contained(page)
+    assert "run_monte_carlo(" in page and "Normal(mean=0.0, std=1.0)" in html.unescape(page)
+    (scatter,) = of_kind(page, "chart")
+    assert len(scatter["data"][0]["x"]) == 60
+    assert [t["name"].split("-sigma")[0] for t in scatter["data"][1:]] == ["1", "2"]
+    (hists,) = of_kind(page, "tall")
+    assert {t["type"] for t in hists["data"]} == {"histogram"}
+    (globe,) = of_kind(page, "globe")
+    tracks = [t for t in globe["data"] if t.get("legendgroup") == "tracks"]
+    assert len(tracks) == 20 and sum(t.get("showlegend", True) for t in tracks) == 1
+
+
+# ------------------------------------------------------------------ the CLI writes them
+@pytest.mark.parametrize(
+    ("argv", "title"),
+    [
+        (["fly", "tw-glide-8000"], "tw-glide-8000"),
+        (["compare", "--range", "1100 km"], "Four ways"),
+        (["check-claim", "kcna-2025"], "Claim check: kcna-2025"),
+    ],
+)
+def test_cli_out_writes_the_interactive_report_with_the_command(
+    argv, title, tmp_path, monkeypatch
+) -> None:
+    import shlex
+    import sys
+
+    from typer.testing import CliRunner
+
+    from hyperflight.cli.main import app
+
+    out = tmp_path / "my out"
+    args = [*argv, "--out", str(out)]
+    monkeypatch.setattr(sys, "argv", ["hyperflight", *args])
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert_self_contained(page)
+    assert html.escape(shlex.join(["hyperflight", *args])) in page
+    assert f"<h1>{title}" in page
+    assert json.dumps(str(out)) in html.unescape(page)  # the --out input, as given

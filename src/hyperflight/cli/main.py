@@ -823,6 +823,17 @@ def check_claim_cmd(
     azimuth: Annotated[float | None, typer.Option("--azimuth", help="deg from north")] = None,
     fmt: FormatOption = "table",
     as_json: JsonOption = False,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            help="Folder for report.html (interactive, offline) and claim.json; without it "
+            "nothing is written.",
+        ),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
+    ] = False,
 ) -> None:
     """Check reported figures against trajectory families of each vehicle type."""
     from hyperflight.analysis.claims import LABELS, check_claim, format_figure
@@ -845,25 +856,50 @@ def check_claim_cmd(
             azimuth=azimuth,
             max_mach_altitude=max_mach_altitude,
         )
+        folder = None if out is None else _output_folder(out, Path(out), overwrite=overwrite)
         report = check_claim(claim)
     except ValueError as exc:
         _fail(str(exc))
         return
     doc = report.as_dict()
-    if fmt == "json":
-        inputs = {  # as typed (text with its unit); None where not given
-            "preset": preset,
-            "range": range_,
-            "apogee": apogee,
-            "second_apogee": second_apogee,
-            "max_speed": max_speed,
-            "max_mach": max_mach,
-            "max_mach_altitude": max_mach_altitude,
-            "flight_time": flight_time,
-            "lateral": lateral,
-            "launch": launch,
-            "azimuth_deg": azimuth,
+    inputs = {  # as typed (text with its unit); None where not given
+        "preset": preset,
+        "range": range_,
+        "apogee": apogee,
+        "second_apogee": second_apogee,
+        "max_speed": max_speed,
+        "max_mach": max_mach,
+        "max_mach_altitude": max_mach_altitude,
+        "flight_time": flight_time,
+        "lateral": lateral,
+        "launch": launch,
+        "azimuth_deg": azimuth,
+        "out": out,
+    }
+    written: list[Path] = []
+    if folder is not None:
+        from hyperflight.report.interactive import Provenance, write_report
+
+        resolved = {
+            "claim.launch_latitude_deg": claim.launch_latitude_deg,
+            "claim.launch_longitude_deg": claim.launch_longitude_deg,
+            "claim.azimuth_deg": claim.azimuth_deg,
+            "claim.max_mach_altitude_m": claim.max_mach_altitude_m,
+            **{
+                f"claim.{k}": {"value": f.value, "uncertainty": f.uncertainty}
+                for k, f in claim.figures.items()
+            },
         }
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "claim.json").write_text(
+                strict_json(envelope("check-claim", inputs, dict(doc)))
+            )
+            prov = Provenance(command=command_line(), inputs={**inputs, **resolved})
+            written = [folder / "claim.json", write_report(folder / "report.html", report, prov)]
+        except OSError as exc:
+            _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
+    if fmt == "json":
         assumptions = doc.pop("assumptions")
         print(strict_json(envelope("check-claim", inputs, doc, assumptions)))
         return
@@ -898,6 +934,8 @@ def check_claim_cmd(
         table.add_row(LABELS[k], format_figure(k, claim.figures[k].value), *cells)
     console.print(table)
     console.print(report.verdict)
+    if written:
+        console.print(f"Report: {written[-1]}  (and {written[0].name})")
 
 
 @_command()

@@ -142,7 +142,21 @@ def _run(
     written: list[str] = []
     if folder is not None:
         try:
-            written = write_footprint_files(folder, result, sf, fp, fig, assumptions)
+            from hyperflight.cli.main import command_line
+            from hyperflight.report.interactive import Provenance
+
+            prov = Provenance(
+                command=command_line(),
+                inputs={
+                    "vehicle": vehicle,
+                    **args,
+                    "optimal": optimal,
+                    "out": out,
+                    "earth": result["earth"],
+                    "assumptions": assumptions,
+                },
+            )
+            written = write_footprint_files(folder, result, sf, fp, fig, prov)
         except OSError as exc:
             raise ValueError(
                 f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})"
@@ -324,44 +338,20 @@ def _optimal_kml(path: Path, fp: Any, sweep: tuple[Any, Any] | None) -> None:
     tree.write(path, encoding="UTF-8", xml_declaration=True)
 
 
-def _report_rows(result: dict[str, Any]) -> list[list[str]]:
-    """The report's summary table: quantity (unit), value."""
-    rows = [["footprint area (km^2)", f"{result['area_km2']:,.0f}"]]
-    if "max_crossrange_km" in result:  # optimal
-        rows.append(["maximum range (km, optimal control)", f"{result['max_range_km']:,.0f}"])
-        rows.append(["maximum crossrange (km)", f"{result['max_crossrange_km']:,.0f}"])
-        if result.get("sweep_area_km2"):
-            rows.append(["constant-bank sweep area (km^2)", f"{result['sweep_area_km2']:,.0f}"])
-        if result.get("area_ratio"):
-            rows.append(["area ratio (optimal / sweep)", f"{result['area_ratio']:.2f}"])
-    else:
-        rows.append(["farthest impact (km)", f"{result['max_range_km']:,.0f}"])
-        rows.append(["members (constant-bank sweep)", f"{result['members']:,}"])
-    return rows
-
-
 def write_footprint_files(
     folder: Path,
     result: dict[str, Any],
     sf: Any,
     fp: Any,
     fig: Any,
-    assumptions: list[str],
-    *,
-    command: str | None = None,
+    provenance: Any,
 ) -> list[str]:
-    """footprint.json, .png, .geojson, .kml and report.html in ``folder``; the paths.
-
-    ``command``: the command or address that asked for it (default: this process's command
-    line)."""
-    import datetime as dt
+    """footprint.json, .png, .geojson, .kml and report.html (the interactive report, with
+    ``provenance``) in ``folder``; the paths."""
     import json
-    import shlex
-    import sys
 
-    import hyperflight
     from hyperflight.cli.main import strict_json
-    from hyperflight.report.html import write_html_report
+    from hyperflight.report.interactive import write_report
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = {k: folder / f"footprint.{k}" for k in ("json", "png", "geojson", "kml")}
@@ -371,36 +361,11 @@ def write_footprint_files(
         sweep = _optimal_sweep_geographic(fp)
         paths["geojson"].write_text(json.dumps(_optimal_geojson(fp, sweep), indent=1))
         _optimal_kml(paths["kml"], fp, sweep)
-        what = "optimal reachable set and constant-bank sweep"
     else:
         sf.plot(paths["png"])
         sf.to_geojson(paths["geojson"])
         sf.to_kml(paths["kml"])
-        what = "constant-bank sweep"
-    s = result["start"]
-    inputs = [
-        ["vehicle", str(result["vehicle"])],
-        ["start latitude, longitude (deg)", f"{s['latitude_deg']:g}, {s['longitude_deg']:g}"],
-        ["start altitude (km)", f"{s['altitude_m'] / 1000:,.3g}"],
-        ["start speed (m/s)", f"{s['speed_m_s']:,.0f}"],
-        ["heading (deg from north)", f"{s['heading_deg']:g}"],
-        ["hyperflight version", hyperflight.__version__],
-        ["command line", command or shlex.join(sys.argv)],
-        ["date (UTC)", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")],
-    ]
-    report = write_html_report(
-        folder / "report.html",
-        title=f"Glide footprint: {result['vehicle']}",
-        subtitle=(
-            f"{what}, from {s['latitude_deg']:.2f}, {s['longitude_deg']:.2f} at "
-            f"{s['altitude_m'] / 1000:,.1f} km and {s['speed_m_s'] / 1000:,.2f} km/s"
-        ),
-        columns=["quantity", "value"],
-        rows=_report_rows(result),
-        figures=[(f"The footprint ({what})", paths["png"])],
-        notes=assumptions,
-        extra_tables=[("Inputs and provenance", ["input", "value"], inputs)],
-    )
+    report = write_report(folder / "report.html", fp if fp is not None else sf, provenance)
     return [str(p) for p in (*paths.values(), report)]
 
 

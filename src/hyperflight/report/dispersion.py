@@ -48,6 +48,7 @@ __all__ = [
     "plot_histograms",
     "plot_impact_dispersion",
     "write_monte_carlo_plots",
+    "write_monte_carlo_report",
 ]
 
 # Share of a 2-D normal distribution inside its k-sigma ellipse: 1 - exp(-k^2 / 2).
@@ -385,3 +386,50 @@ def write_monte_carlo_plots(
             title=f"{name}: {len(ok):,} members",
         ),
     ]
+
+
+def write_monte_carlo_report(
+    mc: MonteCarloResult,
+    out_dir: str | Path,
+    *,
+    provenance: Any = None,
+    title: str | None = None,
+) -> dict[str, Path]:
+    """Everything of a Monte Carlo in ``out_dir``: the PNG figures
+    (:func:`write_monte_carlo_plots`), every member's summary as ``members.csv`` and the
+    interactive, self-contained ``report.html``
+    (:func:`hyperflight.report.interactive.render_report`). ``provenance``: a
+    :class:`~hyperflight.report.interactive.Provenance` (default: the API call and its
+    inputs). Returns the paths by role.
+    """
+    from hyperflight.report.interactive import Provenance, write_report
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if provenance is None:
+        name = mc.batch.base.name
+        disp = {k: repr(v) for k, v in mc.dispersions.items()}
+        provenance = Provenance(
+            command=(
+                f"hyperflight.analysis.montecarlo.run_monte_carlo(base=<PackedFlight {name!r}>, "
+                f"dispersions={{{', '.join(f'{k!r}: {v}' for k, v in disp.items())}}}, "
+                f"n_members={len(mc.summary)}, seed={mc.seed})"
+            ),
+            inputs={
+                "base": name,
+                "phases": list(mc.batch.base.phase_names),
+                "dispersions": disp,
+                "n_members": len(mc.summary),
+                "seed": mc.seed,
+                "backend": mc.batch.backend,
+            },
+        )
+    pngs = write_monte_carlo_plots(mc, out, title=title)
+    mc.summary.to_csv(out / "members.csv")
+    html = write_report(out / "report.html", mc, provenance, title=title)
+    return {
+        "impact_dispersion": pngs[0],
+        "histograms": pngs[1],
+        "csv": out / "members.csv",
+        "html": html,
+    }

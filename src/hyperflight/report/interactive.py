@@ -48,8 +48,9 @@ COAST_COLOR = "#8a8a8a"
 # lines are heavier to draw). Rows are thinned evenly, always keeping the first and last.
 MAX_POINTS_2D = 1500
 MAX_POINTS_3D = 500
+BATCH_TRACK_POINTS = 300  # per member's track drawn from a batch (up to 20 members)
 # Altitude exaggeration factors offered on the globe; the first one in DEFAULT is shown.
-EXAGGERATIONS = (1, 10, 30, 100)
+EXAGGERATIONS = (1, 10, 30)
 DEFAULT_EXAGGERATION = 10
 # plotly config: nothing fetched, no logo link, responsive to the page width.
 PLOTLY_CONFIG: dict[str, Any] = {
@@ -123,10 +124,11 @@ def _fmt(v: Any, scale: float = 1.0, digits: int = 0) -> str:
 
 
 def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "") -> str:
-    head = "".join(f"<th>{_e(c)}</th>" for c in columns)
+    head = "".join(f"<th>{_e(c)}</th>" for c in columns) if any(columns) else ""
     body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in r) + "</tr>" for r in rows)
     c = f" class='{cls}'" if cls else ""
-    table = f"<table{c}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    thead = f"<thead><tr>{head}</tr></thead>" if head else ""
+    table = f"<table{c}>{thead}<tbody>{body}</tbody></table>"
     return f"<div class='scroll'>{table}</div>"
 
 
@@ -135,7 +137,16 @@ def _base_layout(**kw: Any) -> dict[str, Any]:
         "autosize": True,
         "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
         "font": {"family": "-apple-system,Segoe UI,Helvetica,Arial,sans-serif", "size": 12},
-        "legend": {"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0, "xanchor": "left"},
+        # above the plot: plotly widens the top margin to fit it, on a phone too, and it never
+        # covers the x axis title
+        "legend": {
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 11},
+        },
         "hovermode": "closest",
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
@@ -212,7 +223,7 @@ details{margin:.4rem 0}summary{cursor:pointer;color:#0b4f8a}
 code,pre{font-family:SFMono-Regular,Consolas,monospace;font-size:.82rem}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f6f8;padding:.5rem}
 @media (max-width:600px){body{padding:0 .4rem}.hf-plot{height:380px}
-figure.globe .hf-plot{height:440px}figure.map .hf-plot{height:380px}}
+figure.globe .hf-plot{height:600px}figure.map .hf-plot{height:380px}}
 """
 
 
@@ -451,7 +462,6 @@ def _panels_vs_time(
                 }
             )
             first = False
-    layout["legend"] = {"orientation": "h", "y": -60.0 / (200.0 * n), "yanchor": "top", "x": 0}
     return data, layout
 
 
@@ -680,8 +690,6 @@ def _engagement(
     for key in list(layout):
         if key.startswith("xaxis") and layout[key].get("matches") is None:
             layout[key].pop("matches", None)
-    # below the last panel's axis title (about 60 px; the plot area is about 210 px a panel)
-    layout["legend"] = {"orientation": "h", "y": -60.0 / (210.0 * n), "yanchor": "top", "x": 0}
     layout["margin"] = {"l": 60, "r": 20, "t": 30, "b": 40}
     return data, layout
 
@@ -720,7 +728,17 @@ class _Geo:
         default_factory=list
     )  # label, lat, lon, altitude_m, colour, legend group
     scatter: list[tuple[str, np.ndarray, np.ndarray, str]] = field(default_factory=list)
+    track_points: int = MAX_POINTS_2D  # most points drawn per track (fewer for batches)
+    track_group: str | None = None  # one legend entry and style for all tracks (a batch)
+    # label, lat, lon, colour: a closed ring (first point repeated) is filled, else a line
     polygons: list[tuple[str, np.ndarray, np.ndarray, str]] = field(default_factory=list)
+
+
+def _track_names(geo: _Geo, label: str, i: int) -> dict[str, Any]:
+    """Legend name and group of a track: its own, or the batch's one entry."""
+    if geo.track_group is None:
+        return {"name": label, "legendgroup": label}
+    return {"name": geo.track_group, "legendgroup": "tracks", "showlegend": i == 0}
 
 
 def _add_point(geo: _Geo, label: str, lat: float, lon: float, symbol: str) -> None:
@@ -756,6 +774,16 @@ def _align(geo: _Geo) -> tuple[list[np.ndarray], dict[str, list[np.ndarray]]]:
     return list(pts_al), out
 
 
+def _lon_ticks(x0: float, x1: float) -> dict[str, Any]:
+    """Tick values across the window and their geographic labels (170°E, 180°, 170°W): the
+    drawn longitudes may run past 180 where a track crosses the date line."""
+    from hyperflight.report.plots import _grid_step_deg, _lon_label
+
+    step = _grid_step_deg(x1 - x0, 8)
+    ticks = np.arange(math.ceil(x0 / step) * step, x1 + 1e-9, step)
+    return {"tickvals": _list(ticks, 6), "ticktext": [_lon_label(float(t)) for t in ticks]}
+
+
 def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
     """A plain lon/lat map (equirectangular, scaled for the mean latitude) with coastlines."""
     pts_lon, al = _align(geo)
@@ -787,7 +815,8 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
             "showlegend": False,
         }
     ]
-    for (label, la, _lo, _h, _c), lo in zip(geo.polygons, al["polygons"], strict=True):
+    for (label, la, _lo, color), lo in zip(geo.polygons, al["polygons"], strict=True):
+        closed = len(la) > 2 and la[0] == la[-1] and _lo[0] == _lo[-1]
         data.append(
             {
                 "type": "scatter",
@@ -795,9 +824,8 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
                 "name": label,
                 "x": _list(lo, 3),
                 "y": _list(la, 3),
-                "fill": "toself",
-                "fillcolor": "rgba(0,114,178,0.12)",
-                "line": {"color": _c, "width": 2},
+                **({"fill": "toself", "fillcolor": "rgba(0,114,178,0.10)"} if closed else {}),
+                "line": {"color": color, "width": 2},
                 "hovertemplate": (
                     f"<b>{_e(label)}</b><br>%{{y:.2f}}° lat, %{{x:.2f}}° lon<extra></extra>"
                 ),
@@ -827,28 +855,32 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
                 "name": label,
                 "x": _list(lo, 4),
                 "y": _list(la, 4),
-                "marker": {"color": color, "size": 4, "opacity": 0.6},
+                "marker": {"color": color, "size": 6, "opacity": 0.7},
                 "hovertemplate": (
                     f"<b>{_e(label)}</b><br>%{{y:.3f}}° lat, %{{x:.3f}}° lon<extra></extra>"
                 ),
             }
         )
     for i, ((label, la, _lo, h, t), lo) in enumerate(zip(geo.tracks, al["tracks"], strict=True)):
-        idx = _thin(len(la), MAX_POINTS_2D)
+        idx = _thin(len(la), geo.track_points)
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": label,
-                "legendgroup": label,
+                **_track_names(geo, label, i),
                 "x": _list(lo[idx], 3),
                 "y": _list(np.asarray(la)[idx], 3),
                 "customdata": [
                     [a, b] for a, b in zip(_list(h[idx] / 1000, 1), _list(t[idx], 0), strict=True)
                 ],
-                "line": {**_flight_style(i), "width": max(6.0 - 1.4 * i, 1.5)},
+                "line": (
+                    {**_flight_style(i), "width": max(6.0 - 1.4 * i, 1.5)}
+                    if geo.track_group is None
+                    else {"color": COLORS[0], "width": 1.2}
+                ),
+                "legendrank": 1,
                 "hovertemplate": (
-                    "<b>%{fullData.name}</b><br>%{y:.2f}° lat, %{x:.2f}° lon<br>altitude "
+                    f"<b>{_e(label)}</b><br>%{{y:.2f}}° lat, %{{x:.2f}}° lon<br>altitude "
                     "%{customdata[0]:,.1f} km<br>time %{customdata[1]:,.0f} s<extra></extra>"
                 ),
             }
@@ -872,8 +904,9 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
     layout = _base_layout(
         title={"text": title} if title else None,
         xaxis={
-            "title": {"text": "longitude (deg, east positive)"},
+            "title": {"text": "longitude (deg)"},
             "range": [x0, x1],
+            **_lon_ticks(x0, x1),
             "showgrid": True,
             "zeroline": False,
         },
@@ -992,7 +1025,7 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
                 "y": _list(y, 5),
                 "z": _list(z, 5),
                 "customdata": [[a, b] for a, b in zip(_list(la_, 3), _list(lo_, 3), strict=True)],
-                "marker": {"size": 2, "color": color},
+                "marker": {"size": 3, "color": color},
                 "hovertemplate": (
                     f"<b>{_e(label)}</b><br>%{{customdata[0]:.2f}}° lat, "
                     "%{customdata[1]:.2f}° lon<extra></extra>"
@@ -1034,7 +1067,7 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
         )
         seen.add(group)
     for i, (label, la_, lo_, h, t) in enumerate(geo.tracks):
-        idx = _thin(len(la_), MAX_POINTS_3D)
+        idx = _thin(len(la_), min(MAX_POINTS_3D, geo.track_points))
         la_i, lo_i, h_i = np.asarray(la_)[idx], np.asarray(lo_)[idx], np.asarray(h)[idx]
         moving.append((len(data), la_i, lo_i, h_i))
         x, y, z = _xyz(la_i, lo_i, h_i, DEFAULT_EXAGGERATION)
@@ -1042,8 +1075,7 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
             {
                 "type": "scatter3d",
                 "mode": "lines",
-                "name": label,
-                "legendgroup": label,
+                **_track_names(geo, label, i),
                 "x": _list(x, 5),
                 "y": _list(y, 5),
                 "z": _list(z, 5),
@@ -1057,9 +1089,14 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
                         strict=True,
                     )
                 ],
-                "line": {"color": COLORS[i % len(COLORS)], "width": max(7.0 - 1.5 * i, 2.5)},
+                "line": (
+                    {"color": COLORS[i % len(COLORS)], "width": max(7.0 - 1.5 * i, 2.5)}
+                    if geo.track_group is None
+                    else {"color": COLORS[0], "width": 2}
+                ),
+                "legendrank": 1,
                 "hovertemplate": (
-                    "<b>%{fullData.name}</b><br>%{customdata[0]:.2f}° lat, "
+                    f"<b>{_e(label)}</b><br>%{{customdata[0]:.2f}}° lat, "
                     "%{customdata[1]:.2f}° lon<br>altitude %{customdata[2]:,.1f} km<br>time "
                     "%{customdata[3]:,.0f} s<extra></extra>"
                 ),
@@ -1104,7 +1141,8 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
         (float(np.nanmax(t[3])) for t in geo.tracks if np.isfinite(t[3]).any()), default=0.0
     )
     top_m = max([top_m] + [float(r[3]) for r in geo.rings])
-    half = min(max(1.0 + max(EXAGGERATIONS) * top_m / EARTH_MEAN_RADIUS_M, 1.05), 3.0)
+    # the scene holds the tracks at the largest exaggeration (nothing is clipped)
+    half = max(1.0 + max(EXAGGERATIONS) * top_m / EARTH_MEAN_RADIUS_M, 1.05)
     axis = {"visible": False, "showbackground": False, "range": [-half, half], "showspikes": False}
     layout = _base_layout(
         scene={
@@ -1131,7 +1169,7 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
                 "bgcolor": "#f1f3f7",
             }
         ],
-        legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0},
+        legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0, "font": {"size": 11}},
     )
     return data, layout
 
@@ -1172,7 +1210,9 @@ def _camera(geo: _Geo, half: float) -> dict[str, Any]:
     top_m = max((float(np.nanmax(t[3])) for t in geo.tracks), default=0.0)
     lift = DEFAULT_EXAGGERATION * top_m / EARTH_MEAN_RADIUS_M  # drawn height of the highest
     dist = min(max(2.2 * ang, 0.3) + 1.1 * lift, 2.8)  # Earth radii from the surface point
-    tilt = math.radians(55.0)  # from the vertical
+    # from the vertical: across the flights to show their altitude; nearly straight down
+    # on things drawn at the surface (footprints, impact points)
+    tilt = math.radians(55.0 if geo.tracks else 10.0)
     look = c * (1.0 + 0.4 * lift)  # half-way up the drawn flights
     eye = look + dist * (math.cos(tilt) * c - math.sin(tilt) * side)
     k = 0.5 / half
@@ -1221,8 +1261,7 @@ def _add_geo(page: _Page, geo: _Geo, *, what: str) -> None:
     page.figure(
         *_map(geo),
         f"{what} on a map (longitude and latitude in degrees, scaled for the mean latitude; "
-        "tracks that cross the date line are drawn continuously, longitudes then run past "
-        "180°).",
+        "tracks that cross the date line are drawn continuously).",
         kind="map",
     )
 
@@ -1354,8 +1393,8 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
         rlo = np.array([p[1] for p in ring])
         color = LAYER_COLORS[i % len(LAYER_COLORS)]
         group = (
-            f"{ly.name} reach (assumed layer): {ly.max_ground_range_m / 1000:,.0f} km, "
-            f"{ly.min_altitude_m / 1000:,.0f}-{ly.max_altitude_m / 1000:,.0f} km altitude"
+            f"{ly.name} reach (assumed): {ly.max_ground_range_m / 1000:,.0f} km, "
+            f"{ly.min_altitude_m / 1000:,.0f}-{ly.max_altitude_m / 1000:,.0f} km up"
         )
         for alt, which in ((ly.min_altitude_m, "floor"), (ly.max_altitude_m, "ceiling")):
             if which == "ceiling" and alt > 1.5 * top_m:
@@ -1501,12 +1540,632 @@ def _fly_page(result: Any, title: str | None) -> tuple[_Page, list[str]]:
     return page, sources
 
 
-# ------------------------------------------------------------------------------ dispatch
-def _renderers() -> list[tuple[type, Callable[[Any, str | None], tuple[_Page, list[str]]]]]:
-    from hyperflight.analysis.compare import Comparison
-    from hyperflight.mission.run import FlightResult
+# -------------------------------------------------------------------------------- claims
+_UNITS = (  # suffix of a quantity's name: scale to the shown unit, the unit
+    ("_m_s", 1e-3, "km/s"),
+    ("_km2", 1.0, "km²"),
+    ("_km", 1.0, "km"),
+    ("_m", 1e-3, "km"),
+    ("_s", 1.0, "s"),
+    ("_deg", 1.0, "deg"),
+    ("_kg", 1.0, "kg"),
+    ("_pa", 1e-3, "kPa"),
+    ("_g", 1.0, "g"),
+    ("_k", 1.0, "K"),
+)
 
-    return [(Comparison, _compare_page), (FlightResult, _fly_page)]
+
+def _si_unit(name: str) -> tuple[float, str]:
+    """(scale, unit) to show a quantity named in SI with its unit as suffix; Mach: (1, '')."""
+    for suffix, scale, unit in _UNITS:
+        if name.endswith(suffix):
+            return scale, unit
+    return 1.0, ""
+
+
+_WORDS = {"max_mach": "max Mach", "mach": "Mach", "cep_km": "CEP"}
+
+
+def _label(name: str, labels: Mapping[str, str] | None = None) -> str:
+    """'apogee (km)' for 'apogee_m'; the label table's words when it has the name."""
+    scale, unit = _si_unit(name)
+    words = {**_WORDS, **(labels or {})}.get(name)
+    if words is None:
+        words = name
+        for suffix, _, _ in _UNITS:
+            if name.endswith(suffix):
+                words = name[: -len(suffix)]
+                break
+        words = words.replace("_", " ")
+    return f"{words} ({unit})" if unit else words
+
+
+def _claim_page(report: Any, title: str | None) -> tuple[_Page, list[str]]:
+    from hyperflight.analysis.claims import LABELS, MATCH_SIGMA, format_figure
+    from hyperflight.mission.scenario import destination
+    from hyperflight.vehicle.files import load_vehicle
+
+    c = report.claim
+    page = _Page(
+        title=title or f"Claim check: {c.name}",
+        subtitle=(
+            f"Reported: {c.source}. Launch {c.launch_latitude_deg:.2f}°, "
+            f"{c.launch_longitude_deg:.2f}°, azimuth {c.azimuth_deg:g}°."
+        ),
+    )
+    page.heading("Verdict")
+    page.add("".join(f"<p>{_e(line)}</p>" for line in report.verdict.splitlines() if line))
+    kinds = list(report.per_type)
+    page.heading("Best match per vehicle type")
+    rows = [
+        ["matches every figure jointly?", ""]
+        + ["yes" if report.per_type[k]["can_match_all"] else "no" for k in kinds],
+        ["members flown (matching all)", ""]
+        + [
+            f"{t['members_flown_ok']:,} ({t['members_matching_all']:,})"
+            for t in (report.per_type[k] for k in kinds)
+        ],
+    ]
+    for key, fig in c.figures.items():
+        cells = [
+            LABELS.get(key, key),
+            f"{format_figure(key, fig.value)} ± {format_figure(key, fig.uncertainty)}",
+        ]
+        for k in kinds:
+            bm = report.per_type[k]["best_match"]
+            v = bm["values"].get(key, float("nan"))
+            r = bm["residuals_sigma"].get(key, float("nan"))
+            cells.append("n/a" if v != v else f"{format_figure(key, v)} ({r:+.1f} σ)")
+        rows.append(cells)
+    cols = ["figure", "claimed"] + [f"{k} ({report.per_type[k]['vehicle']})" for k in kinds]
+    page.add(
+        "<p>Each cell: the best-matching member's value and its misfit in the claim's "
+        f"uncertainties (σ); a figure matches within {MATCH_SIGMA:g} σ.</p>"
+        + _table(cols, rows, "summary")
+    )
+    # misfit bars
+    keys = list(c.figures)
+    data = []
+    for i, k in enumerate(kinds):
+        r = report.per_type[k]["best_match"]["residuals_sigma"]
+        vals = [r.get(key, float("nan")) for key in keys]
+        data.append(
+            {
+                "type": "bar",
+                "name": f"{k} ({report.per_type[k]['vehicle']})",
+                "x": [LABELS.get(key, key) for key in keys],
+                "y": [None if v != v else round(float(v), 3) for v in vals],
+                "marker": {"color": COLORS[i % len(COLORS)]},
+                "hovertemplate": (
+                    "<b>%{fullData.name}</b><br>%{x}: misfit %{y:+.2f} σ (uncertainties of "
+                    "the claim)<extra></extra>"
+                ),
+            }
+        )
+    layout = _base_layout(
+        barmode="group",
+        yaxis={"title": {"text": "misfit of the best match (σ, claim's uncertainties)"}},
+        shapes=[
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": -MATCH_SIGMA,
+                "y1": MATCH_SIGMA,
+                "fillcolor": "#009E73",
+                "opacity": 0.1,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        ],
+    )
+    page.heading("How far each type's best match is from each figure")
+    page.figure(
+        data,
+        layout,
+        f"Misfit (model − claim) / uncertainty of each figure for each type's best match; "
+        f"the green band is ±{MATCH_SIGMA:g} σ (a match). A missing bar: the type cannot "
+        "produce that figure.",
+    )
+    # every member of every family against the claim, one panel per figure
+    x_key = "range_m" if "range_m" in c.figures else keys[0]
+    others = [k for k in keys if k != x_key] or [x_key]
+    xs, _ = _si_unit(x_key)
+    n = len(others)
+    gap = 0.1
+    h = (1.0 - gap * (n - 1)) / n
+    data = []
+    layout = _base_layout(shapes=[])
+    for j, key in enumerate(others):
+        ax = "" if j == 0 else str(j + 1)
+        ys, _ = _si_unit(key)
+        top = 1.0 - j * (h + gap)
+        layout[f"yaxis{ax}"] = {
+            "title": {"text": _label(key, LABELS)},
+            "domain": [max(top - h, 0.0), top],
+            "anchor": f"x{ax}",
+        }
+        layout[f"xaxis{ax}"] = {
+            "anchor": f"y{ax}",
+            "title": {"text": _label(x_key, LABELS) if j == n - 1 else ""},
+            **({"matches": "x"} if j else {}),
+        }
+        fx, fy = c.figures[x_key], c.figures[key]
+        layout["shapes"].append(
+            {
+                "type": "rect",
+                "xref": f"x{ax}",
+                "yref": f"y{ax}",
+                "x0": (fx.value - MATCH_SIGMA * fx.uncertainty) * xs,
+                "x1": (fx.value + MATCH_SIGMA * fx.uncertainty) * xs,
+                "y0": (fy.value - MATCH_SIGMA * fy.uncertainty) * ys,
+                "y1": (fy.value + MATCH_SIGMA * fy.uncertainty) * ys,
+                "line": {"color": "#000", "width": 2, "dash": "dash"},
+                "fillcolor": "rgba(0,0,0,0.04)",
+            }
+        )
+        for i, k in enumerate(kinds):
+            fam = report.families[k]
+            vx = np.asarray(fam.values[x_key], float) * xs
+            vy = np.asarray(fam.values[key], float) * ys
+            ok = np.isfinite(vx) & np.isfinite(vy)
+            data.append(
+                {
+                    "type": "scattergl" if ok.sum() > 2000 else "scatter",
+                    "mode": "markers",
+                    "name": f"{k} ({fam.vehicle})",
+                    "legendgroup": k,
+                    "showlegend": j == 0,
+                    "x": _list(vx[ok], 4),
+                    "y": _list(vy[ok], 4),
+                    "xaxis": f"x{ax}",
+                    "yaxis": f"y{ax}",
+                    "marker": {"color": COLORS[i % len(COLORS)], "size": 5, "opacity": 0.6},
+                    "hovertemplate": (
+                        f"<b>%{{fullData.name}}</b><br>{_e(_label(x_key, LABELS))}: %{{x:,.4g}}"
+                        f"<br>{_e(_label(key, LABELS))}: %{{y:,.4g}}<extra></extra>"
+                    ),
+                }
+            )
+    page.heading("Every member of each family against the claim")
+    page.figure(
+        data,
+        layout,
+        "One point per flown member of each vehicle type's trajectory family; the dashed box is "
+        f"the claim ±{MATCH_SIGMA:g} σ. Click a type in the legend to hide it.",
+        kind="tall",
+        height_px=160 + 260 * n,
+    )
+    geo = _Geo()
+    _add_point(geo, "launch", c.launch_latitude_deg, c.launch_longitude_deg, "triangle-up")
+    if "range_m" in c.figures:
+        rng = c.figures["range_m"].value
+        pts = [
+            destination(c.launch_latitude_deg, c.launch_longitude_deg, c.azimuth_deg, d)
+            for d in np.linspace(0.0, rng, 60)
+        ]
+        la = np.array([p[0] for p in pts])
+        lo = np.array([p[1] for p in pts])
+        geo.polygons.append(
+            (
+                f"claimed range {rng / 1000:,.0f} km along azimuth {c.azimuth_deg:g}°",
+                la,
+                lo,
+                "#D55E00",
+            )
+        )
+        _add_point(geo, "claimed range", float(la[-1]), float(lo[-1]), "x")
+    _add_geo(page, geo, what="The launch point and the claimed range along the azimuth")
+    doc = report.as_dict()
+    page.heading("Assumptions")
+    items = "".join(f"<li>{_e(a)}</li>" for a in doc["assumptions"])
+    page.add(f"<div class='note'><ul>{items}</ul></div>")
+    vehicles = []
+    for fam in report.families.values():
+        try:
+            vehicles.append(load_vehicle(fam.vehicle))
+        except (ValueError, OSError):
+            vehicles.append(None)
+    page.heading("Vehicles: every number's source or assumption")
+    page.add(_vehicle_sources(vehicles))
+    sources = [f"claim {c.name}: {c.source}", *_vehicle_source_lines(vehicles)]
+    sources.append(f"coastlines: {coastline_source()}")
+    return page, sources
+
+
+# ----------------------------------------------------------------------- batch helpers
+def _series_tracks(batch: Any, label: str, max_tracks: int = 20) -> list[tuple]:
+    """Up to ``max_tracks`` members' tracks from a batch that kept its series (else none)."""
+    ds = getattr(batch, "series", None)
+    need = ("latitude_deg", "longitude_deg", "altitude_m")
+    if ds is None or not all(k in ds for k in need):
+        return []
+    members = list(ds["member"].values) if "member" in ds.coords else []
+    step = max(1, len(members) // max_tracks)
+    t = np.asarray(ds["time_s"].values, float)
+    out = []
+    for m in members[::step][:max_tracks]:
+        row = ds.sel(member=m)
+        la = np.asarray(row["latitude_deg"].values, float)
+        ok = np.isfinite(la)
+        if ok.sum() < 2:
+            continue
+        out.append(
+            (
+                f"{label} {m}",
+                la[ok],
+                np.asarray(row["longitude_deg"].values, float)[ok],
+                np.asarray(row["altitude_m"].values, float)[ok],
+                t[ok],
+            )
+        )
+    return out
+
+
+def _stats_table(st: Any) -> str:
+    """A statistics DataFrame (quantities x statistics, SI) with each row in its unit."""
+    cols = ["quantity", *[str(c) for c in st.columns]]
+    rows = []
+    for q, r in st.iterrows():
+        scale, _ = _si_unit(str(q))
+        cells = [_label(str(q))]
+        for c in st.columns:
+            v = r[c]
+            cells.append(f"{int(v):,}" if c == "n" else _fmt(v, scale, 3 if scale != 1 else 1))
+        rows.append(cells)
+    return _table(cols, rows)
+
+
+def _ellipse(centre: tuple[float, float], a: float, b: float, az_deg: float) -> tuple:
+    """Points (east, north km) of an ellipse: semi-axes a, b (km), major axis az_deg
+    clockwise from north (as covariance_ellipse gives it)."""
+    t = np.linspace(0.0, 2.0 * math.pi, 91)
+    az = math.radians(az_deg)
+    u = np.array([math.sin(az), math.cos(az)])
+    v = np.array([math.cos(az), -math.sin(az)])
+    pts = np.outer(a * np.cos(t), u) + np.outer(b * np.sin(t), v)
+    return centre[0] + pts[:, 0], centre[1] + pts[:, 1]
+
+
+# ----------------------------------------------------------------------------- footprint
+def _footprint_page(fp: Any, title: str | None) -> tuple[_Page, list[str]]:
+    st = fp.start
+    imp = fp.impacts
+    ok = imp[imp["ok"]]
+    name = getattr(fp.batch.base, "name", "") or "glider"
+    page = _Page(
+        title=title or ("Glide footprint" if "footprint" in name else f"Glide footprint: {name}"),
+        subtitle=(
+            f"Constant-bank sweep from {st.latitude_deg:.2f}°, {st.longitude_deg:.2f}° at "
+            f"{st.altitude_m / 1000:,.1f} km and {st.speed_m_s:,.0f} m/s, heading "
+            f"{st.heading_deg:g}°."
+        ),
+    )
+    far = float(np.max(np.hypot(ok["east_km"], ok["north_km"]))) if len(ok) else float("nan")
+    page.heading("Summary")
+    page.add(
+        _table(
+            ["quantity", "value"],
+            [
+                ["footprint area (km²)", _fmt(fp.area_km2)],
+                ["farthest impact from the start (km)", _fmt(far)],
+                ["members flown (failed)", f"{len(imp):,} ({int((~imp['ok']).sum()):,})"],
+                ["start latitude, longitude (deg)", f"{st.latitude_deg:g}, {st.longitude_deg:g}"],
+                ["start altitude (km)", _fmt(st.altitude_m, 1e-3, 1)],
+                ["start speed (m/s)", _fmt(st.speed_m_s)],
+                ["start heading (deg from north)", f"{st.heading_deg:g}"],
+                ["start flight-path angle (deg)", f"{st.flight_path_angle_deg:g}"],
+                ["mass (kg)", _fmt(st.mass_kg)],
+            ],
+            "summary",
+        )
+    )
+    extra = [c for c in ("bank_deg", "reversal_time_s", "flight_time_s", "final_speed_m_s")]
+    cd = [[None if v != v else round(float(v), 2) for v in row] for row in ok[extra].to_numpy()]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": f"footprint boundary ({fp.area_km2:,.0f} km²)",
+            "x": _list(np.asarray(fp.boundary_east_km), 2),
+            "y": _list(np.asarray(fp.boundary_north_km), 2),
+            "line": {"color": "#000", "width": 2},
+            "fill": "toself",
+            "fillcolor": "rgba(0,114,178,0.08)",
+            "hovertemplate": "boundary<br>east %{x:,.0f} km<br>north %{y:,.0f} km<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": f"impact points ({len(ok):,})",
+            "x": _list(ok["east_km"].to_numpy(), 2),
+            "y": _list(ok["north_km"].to_numpy(), 2),
+            "customdata": cd,
+            "marker": {
+                "size": 7,
+                "color": _list(ok["bank_deg"].to_numpy(), 2),
+                "colorscale": "Viridis",
+                "colorbar": {"title": {"text": "bank (deg)"}, "thickness": 12},
+            },
+            "hovertemplate": (
+                "east %{x:,.0f} km, north %{y:,.0f} km<br>bank %{customdata[0]:.0f}°, reversal "
+                "at %{customdata[1]:,.0f} s<br>flight time %{customdata[2]:,.0f} s<br>speed at "
+                "the end %{customdata[3]:,.0f} m/s<extra></extra>"
+            ),
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "start",
+            "x": [0.0],
+            "y": [0.0],
+            "marker": {"symbol": "triangle-up", "size": 12, "color": "#000"},
+            "hovertemplate": "start<extra></extra>",
+        },
+    ]
+    layout = _base_layout(
+        xaxis={"title": {"text": "east of the start (km)"}},
+        yaxis={"title": {"text": "north of the start (km)"}, "scaleanchor": "x"},
+    )
+    page.heading("Impact points and the footprint, on the plane about the start")
+    page.figure(
+        data,
+        layout,
+        "Each member's end point (colour: its bank angle) on the local east/north plane (km) "
+        "about the start, with the footprint's boundary. Hover for the member.",
+    )
+    geo = _Geo(track_points=BATCH_TRACK_POINTS)
+    geo.tracks += _series_tracks(fp.batch, "member")
+    geo.track_group = f"members' tracks ({len(geo.tracks)} of {len(imp):,})"
+    geo.polygons.append(
+        (
+            f"footprint ({fp.area_km2:,.0f} km²)",
+            np.asarray(fp.boundary_latitude_deg, float),
+            np.asarray(fp.boundary_longitude_deg, float),
+            "#0072B2",
+        )
+    )
+    geo.scatter.append(
+        (
+            "impact points",
+            ok["latitude_deg"].to_numpy(dtype=float),
+            ok["longitude_deg"].to_numpy(dtype=float),
+            "#D55E00",
+        )
+    )
+    _add_point(geo, "start", st.latitude_deg, st.longitude_deg, "triangle-up")
+    _add_geo(page, geo, what="The footprint and the impact points")
+    page.heading("Assumptions")
+    page.add(
+        "<div class='note'><ul><li>Constant-bank sweep: the reachable set of the bank angles "
+        "and reversal times flown (a lower bound of what optimal steering reaches).</li>"
+        "<li>The boundary is the hull of the impact points on the local plane.</li></ul></div>"
+    )
+    return page, [f"coastlines: {coastline_source()}"]
+
+
+def _optimal_footprint_page(fp: Any, title: str | None) -> tuple[_Page, list[str]]:
+    d = fp.as_dict()
+    page = _Page(
+        title=title or f"Reachable footprint (optimal control): {fp.vehicle}",
+        subtitle=(
+            f"From {fp.start_latitude_deg:.2f}°, {fp.start_longitude_deg:.2f}° at "
+            f"{fp.altitude_m / 1000:,.1f} km and {fp.speed_m_s:,.0f} m/s, heading "
+            f"{fp.heading_deg:g}°; non-rotating sphere."
+        ),
+    )
+    rows = []
+    for key in (
+        "area_km2",
+        "sweep_area_km2",
+        "area_ratio",
+        "max_range_km",
+        "max_crossrange_km",
+        "solve_time_s",
+        "optimal_solutions",
+    ):
+        v = d.get(key)
+        rows.append(
+            [_label(key), "n/a" if v is None else _fmt(v, 1.0, 2 if key == "area_ratio" else 0)]
+        )
+    page.heading("Summary")
+    page.add(_table(["quantity", "value"], rows, "summary"))
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": f"optimal boundary ({fp.area_km2:,.0f} km²)",
+            "x": _list(np.asarray(fp.boundary_east_km), 2),
+            "y": _list(np.asarray(fp.boundary_north_km), 2),
+            "line": {"color": "#0072B2", "width": 2},
+            "fill": "toself",
+            "fillcolor": "rgba(0,114,178,0.08)",
+            "hovertemplate": "east %{x:,.0f} km<br>north %{y:,.0f} km<extra></extra>",
+        }
+    ]
+    page.heading("The boundary on the plane about the start")
+    page.figure(
+        data,
+        _base_layout(
+            xaxis={"title": {"text": "east of the start (km)"}},
+            yaxis={"title": {"text": "north of the start (km)"}, "scaleanchor": "x"},
+        ),
+        "The reachable set's boundary on the local east/north plane (km) about the start.",
+    )
+    geo = _Geo()
+    geo.polygons.append(
+        (
+            "optimal footprint",
+            np.asarray(fp.boundary_latitude_deg, float),
+            np.asarray(fp.boundary_longitude_deg, float),
+            "#0072B2",
+        )
+    )
+    _add_point(geo, "start", fp.start_latitude_deg, fp.start_longitude_deg, "triangle-up")
+    _add_geo(page, geo, what="The reachable footprint")
+    return page, [f"coastlines: {coastline_source()}"]
+
+
+# --------------------------------------------------------------------------- monte carlo
+def _monte_carlo_page(mc: Any, title: str | None) -> tuple[_Page, list[str]]:
+    from hyperflight.analysis.montecarlo import covariance_ellipse
+
+    s = mc.summary
+    ok = s.loc[s["ok"]]
+    name = getattr(mc.batch.base, "name", "") or "flight"
+    page = _Page(
+        title=title or f"Monte Carlo: {name}",
+        subtitle=(
+            f"{len(s):,} members ({mc.batch.n_failed:,} failed), seed {mc.seed}; dispersed: "
+            f"{', '.join(mc.dispersions) or 'nothing'}."
+        ),
+    )
+    page.heading("Dispersed inputs")
+    page.add(
+        _table(
+            ["input", "distribution"],
+            [[k, repr(v)] for k, v in mc.dispersions.items()] + [["seed", str(mc.seed)]],
+            "text",
+        )
+    )
+    if len(ok):
+        page.heading("Statistics of the completed members")
+        qs = [
+            q
+            for q in ("flight_time_s", "ground_range_m", "final_speed_m_s", "apogee_m", "max_mach")
+            if q in ok
+        ]
+        page.add(_stats_table(mc.statistics(quantities=qs)))
+    if len(ok) >= 3:
+        d = mc.dispersion()
+        page.heading("Impact dispersion")
+        page.add(
+            _table(
+                ["quantity", "value"],
+                [
+                    [_label(k), _fmt(v, 1.0, 3) if isinstance(v, float) else str(v)]
+                    for k, v in d.items()
+                ],
+            )
+        )
+        pts = mc.impact_points()
+        e, n = pts["east_km"].to_numpy(), pts["north_km"].to_numpy()
+        data = [
+            {
+                "type": "scattergl" if e.size > 5000 else "scatter",
+                "mode": "markers",
+                "name": f"impacts ({e.size:,})",
+                "x": _list(e, 4),
+                "y": _list(n, 4),
+                "marker": {"size": 4, "color": COLORS[0], "opacity": 0.5},
+                "hovertemplate": "east %{x:,.2f} km<br>north %{y:,.2f} km<extra></extra>",
+            }
+        ]
+        for j, (k, share) in enumerate(((1, 39), (2, 86))):
+            c, a, b, az = covariance_ellipse(e, n, float(k))
+            ex, ny = _ellipse(c, a, b, az)
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": f"{k}-sigma ellipse ({share} %): {a:,.2f} x {b:,.2f} km",
+                    "x": _list(ex, 4),
+                    "y": _list(ny, 4),
+                    "line": {"color": COLORS[(j + 1) % len(COLORS)], "width": 2},
+                    "hoverinfo": "name",
+                }
+            )
+        page.figure(
+            data,
+            _base_layout(
+                xaxis={"title": {"text": "east of the mean impact point (km)"}},
+                yaxis={
+                    "title": {"text": "north of the mean impact point (km)"},
+                    "scaleanchor": "x",
+                },
+            ),
+            "Impact points on the local east/north plane (km) about their mean, with the 1- and "
+            "2-sigma covariance ellipses (39 % and 86 % of a 2-D normal distribution).",
+        )
+    hist = [
+        q for q in ("flight_time_s", "ground_range_m", "final_speed_m_s", "max_mach") if q in ok
+    ]
+    if len(ok) and hist:
+        n_p = len(hist)
+        gap = 0.1
+        h = (1.0 - gap * (n_p - 1)) / n_p
+        layout = _base_layout(showlegend=False, bargap=0.05)
+        data = []
+        for k, q in enumerate(hist):
+            ax = "" if k == 0 else str(k + 1)
+            scale, unit = _si_unit(q)
+            top = 1.0 - k * (h + gap)
+            layout[f"yaxis{ax}"] = {
+                "title": {"text": "members"},
+                "domain": [max(top - h, 0), top],
+                "anchor": f"x{ax}",
+            }
+            layout[f"xaxis{ax}"] = {"title": {"text": _label(q)}, "anchor": f"y{ax}"}
+            data.append(
+                {
+                    "type": "histogram",
+                    "name": _label(q),
+                    "x": _list(ok[q].to_numpy(dtype=float) * scale, 4),
+                    "xaxis": f"x{ax}",
+                    "yaxis": f"y{ax}",
+                    "marker": {"color": COLORS[k % len(COLORS)]},
+                    "hovertemplate": (f"{_e(_label(q))}: %{{x}}<br>%{{y}} members<extra></extra>"),
+                }
+            )
+        page.heading("Distributions")
+        page.figure(
+            data,
+            layout,
+            "Histograms of the completed members (hover: the bin and its count).",
+            kind="tall",
+            height_px=120 + 230 * n_p,
+        )
+    geo = _Geo(track_points=BATCH_TRACK_POINTS)
+    geo.tracks += _series_tracks(mc.batch, "member")
+    geo.track_group = f"members' tracks ({len(geo.tracks)} of {len(s):,})"
+    if len(ok):
+        geo.scatter.append(
+            (
+                "impact points",
+                ok["final_latitude_deg"].to_numpy(dtype=float),
+                ok["final_longitude_deg"].to_numpy(dtype=float),
+                "#D55E00",
+            )
+        )
+        _add_geo(
+            page, geo, what="The members' impact points" + (" and tracks" if geo.tracks else "")
+        )
+    return page, [f"coastlines: {coastline_source()}"]
+
+
+# ------------------------------------------------------------------------------ dispatch
+_RENDERERS = (  # (module, class name, page builder): a result's class is looked up by name
+    ("hyperflight.analysis.compare", "Comparison", "_compare_page"),
+    ("hyperflight.mission.run", "FlightResult", "_fly_page"),
+    ("hyperflight.analysis.claims", "ClaimReport", "_claim_page"),
+    ("hyperflight.analysis.footprint", "Footprint", "_footprint_page"),
+    ("hyperflight.optimal.footprint", "OptimalFootprint", "_optimal_footprint_page"),
+    ("hyperflight.analysis.montecarlo", "MonteCarloResult", "_monte_carlo_page"),
+)
+
+
+def _renderers() -> list[tuple[type, Callable[[Any, str | None], tuple[_Page, list[str]]]]]:
+    """The result classes and their page builders, for the modules already imported (a
+    result's own module is, so nothing heavy is imported only to be ruled out)."""
+    import sys
+
+    out = []
+    for module, cls, build in _RENDERERS:
+        mod = sys.modules.get(module)
+        if mod is not None:
+            out.append((getattr(mod, cls), globals()[build]))
+    return out
 
 
 def render_report(result: Any, provenance: Provenance, *, title: str | None = None) -> str:
@@ -1524,7 +2183,7 @@ def render_report(result: Any, provenance: Provenance, *, title: str | None = No
         if isinstance(result, kind):
             page, sources = build(result, title)
             return _render_page(page, provenance, sources)
-    names = ", ".join(k.__name__ for k, _ in _renderers())
+    names = ", ".join(cls for _, cls, _ in _RENDERERS)
     raise TypeError(
         f"render_report: no interactive report for a {type(result).__name__}; one of {names}"
     )

@@ -129,6 +129,7 @@ def create_app(
         asked = any(f.name in request.args for f in fields)
         errors: dict[str, str] = {}
         job = None
+        path = ""
         status = 200
         given = {f.name: request.args.get(f.name, "") for f in fields}
         if asked:
@@ -150,7 +151,8 @@ def create_app(
             values=values,
             errors=errors,
             job=job.status() if job else None,
-            share_url=request.host_url.rstrip("/") + job.share_path if job else None,
+            # This request's own address (a reused run may have been asked for another way).
+            share_url=request.host_url.rstrip("/") + path if job else None,
             catalogue=claim_catalogue() if page.name == "check-claim" else None,
         )
         return render_template("page.html", **ctx), status

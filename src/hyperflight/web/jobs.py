@@ -220,6 +220,10 @@ class JobManager:
                 job.progress("building the interactive report", 92.0)
                 html = _render(job.parsed.page, result, job, provenance)
                 job.report_path.write_text(html, encoding="utf-8")
+                if not own.exists():  # offered with the data files too
+                    shutil.copyfile(job.report_path, own)
+                    with job.lock:
+                        job.files = sorted({*job.files, own.name})
             with job.lock:
                 job.has_report = True
                 job.state, job.stage, job.percent = DONE, "done", 100.0

@@ -458,6 +458,7 @@ def _claim_files(parsed: Parsed, report: Any, folder: Path, provenance: Any) -> 
         "max_mach_altitude": g.get("max-mach-altitude"),
         "launch": g.get("launch"),
         "azimuth_deg": parsed.inputs["azimuth_deg"] if "azimuth" in g else None,
+        "out": None,  # the app writes into the run's own folder
     }
     json_path = folder / "claim.json"
     json_path.write_text(strict_json(envelope("check-claim", inputs, doc, assumptions)))
@@ -585,7 +586,7 @@ def _footprint_files(parsed: Parsed, out: Any, folder: Path, provenance: Any) ->
     from hyperflight.cli.optimal import write_footprint_files
 
     result, sf, fp, fig, assumptions = out
-    paths = write_footprint_files(folder, result, sf, fp, fig, assumptions, command=parsed.command)
+    paths = write_footprint_files(folder, result, sf, fp, fig, provenance)
     return [Path(p) for p in paths]
 
 
@@ -692,7 +693,7 @@ def _mc_files(parsed: Parsed, mc: Any, folder: Path, provenance: Any) -> list[Pa
     import yaml
 
     from hyperflight.cli.main import strict_json
-    from hyperflight.report.dispersion import write_monte_carlo_plots
+    from hyperflight.report.dispersion import write_monte_carlo_report
 
     v = parsed.values
     spec = {
@@ -705,12 +706,11 @@ def _mc_files(parsed: Parsed, mc: Any, folder: Path, provenance: Any) -> list[Pa
         },
         "output": "sweep-out",
     }
-    paths = [folder / "montecarlo.yaml", folder / "members.csv", folder / "statistics.json"]
+    paths = [folder / "montecarlo.yaml", folder / "statistics.json"]
     paths[0].write_text(
         "# hyperflight sweep montecarlo.yaml flies this Monte Carlo again\n"
         + yaml.safe_dump(spec, sort_keys=False)
     )
-    mc.summary.to_csv(paths[1], index=False)
     stats = mc.statistics() if mc.batch.n_failed < len(mc.summary) else None
     doc = {
         "inputs": {k: v for k, v in parsed.inputs.items()},
@@ -718,10 +718,9 @@ def _mc_files(parsed: Parsed, mc: Any, folder: Path, provenance: Any) -> list[Pa
         "dispersion": None if stats is None else mc.dispersion(),
         "members_failed": int(mc.batch.n_failed),
     }
-    paths[2].write_text(strict_json(doc))
-    written = write_monte_carlo_plots(mc, folder)
-    extra = written.values() if isinstance(written, dict) else (written or [])
-    return paths + [Path(p) for p in extra]
+    paths[1].write_text(strict_json(doc))
+    written = write_monte_carlo_report(mc, folder, provenance=provenance)
+    return paths + [Path(p) for p in written.values()]
 
 
 def _mc_sources(parsed: Parsed, mc: Any) -> list[str]:
@@ -783,6 +782,7 @@ PAGES: dict[str, Page] = {
             lambda parsed, out: [],
             _footprint_summary,
             lambda out: out[1] if out[1] is not None else out[2],
+            report_in_files=True,
         ),
         Page(
             "montecarlo",
@@ -795,6 +795,7 @@ PAGES: dict[str, Page] = {
             _mc_files,
             _mc_sources,
             _mc_summary,
+            report_in_files=True,
         ),
     )
 }
