@@ -176,3 +176,33 @@ def test_check_claim_form_shows_the_error_next_to_the_field(server, browser) -> 
     others = [m for m in watch.console if "status of 400" not in m]
     assert others == [], others
     assert watch.outside == [], f"requests left 127.0.0.1: {watch.outside}"
+
+
+# The other pages, each through the app to its interactive report (small, quick inputs).
+OTHER_PAGES = [
+    "/check-claim?preset=rok-japan-2025",
+    "/fly?scenario=zircon-1000",
+    "/footprint?vehicle=cav-h&at=0,0&altitude=60%20km&speed=6%20km/s&heading=90",
+    "/montecarlo?scenario=zircon-1000&members=40&seed=2",
+]
+
+
+@pytest.mark.parametrize("address", OTHER_PAGES)
+def test_every_page_runs_to_its_interactive_report(server, browser, address) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    watch = Watch(context, server)
+    page = context.new_page()
+    watch.attach(page)
+    try:
+        page.goto(server + address)
+        page.wait_for_selector('#result[data-state="done"]', timeout=RUN_TIMEOUT_MS)
+        assert page.locator("#files a").count() >= 2
+        assert "report.html" in page.locator("#files a").all_inner_texts()
+        frame = page.frame_locator("#report")
+        frame.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        assert frame.locator("#provenance").count() == 1
+        page.wait_for_timeout(500)
+    finally:
+        context.close()
+    assert watch.console == [], watch.console
+    assert watch.outside == [], f"requests left 127.0.0.1: {watch.outside}"
