@@ -525,3 +525,19 @@ def test_an_input_the_physics_refuses_is_a_failed_run_with_its_message(
         assert "beyond the reach" in page.get_data(as_text=True)
     finally:
         manager.close()
+
+
+def test_the_command_line_does_not_import_flask_until_serve_runs() -> None:
+    """`hyperflight --help` stays fast: the web app is imported by `serve` itself."""
+    import os
+    import subprocess
+    import sys
+
+    code = "import sys, hyperflight.cli.main; print('flask' in sys.modules, 'numba' in sys.modules)"
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+    }  # noqa: E501
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.split() == ["False", "False"], out.stdout + out.stderr
