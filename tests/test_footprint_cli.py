@@ -74,8 +74,9 @@ def test_kml_is_schema_valid(written) -> None:
 def test_report_is_interactive_offline_with_units_and_provenance(written) -> None:
     import html as h
 
-    import hyperflight
     from plotly.offline import get_plotlyjs
+
+    import hyperflight
 
     out, _ = written
     page = (out / "report.html").read_text(encoding="utf-8")

@@ -52,6 +52,21 @@ def assert_self_contained(page: str) -> None:
     assert "scattergeo" not in rest and '"geo"' not in rest  # no plotly geo (CDN topojson)
 
 
+UNITS = ("km", " s", "m/s", "°", " K", "MW/m²", "kPa", " g", "σ", "members", "km²")
+
+
+def assert_hover_has_units(page: str) -> None:
+    """Every trace a reader can hover shows its values with their units (or only its name)."""
+    for div, fig in figures(page).items():
+        for t in fig["data"]:
+            if t.get("hoverinfo") in ("skip", "name", "none"):
+                continue
+            tpl = t.get("hovertemplate")
+            assert tpl, f"{div}: trace {t.get('name')!r} has no hover template"
+            if "%{" in tpl:
+                assert any(u in tpl for u in UNITS), f"{div}: {t.get('name')!r}: {tpl!r}"
+
+
 def assert_provenance(page: str, prov: Provenance, sources: list[str]) -> None:
     assert html.escape(prov.version) in page and prov.version == hyperflight.__version__
     assert html.escape(prov.created_utc) in page
@@ -129,6 +144,7 @@ def test_render_refuses_an_unknown_result_or_a_missing_provenance(comparison) ->
 # ------------------------------------------------------------------------------- compare
 def test_compare_report_is_self_contained_small_and_phone_ready(compare_page, tmp_path) -> None:
     assert_self_contained(compare_page)
+    assert_hover_has_units(compare_page)
     assert "<meta name='viewport' content='width=device-width, initial-scale=1'>" in compare_page
     assert "overflow-x:auto" in compare_page  # wide tables scroll inside their box
     for f in figures(compare_page).values():
@@ -241,6 +257,7 @@ def test_map_draws_a_date_line_crossing_continuously() -> None:
 # ----------------------------------------------------------------------------------- fly
 def test_fly_report_is_complete(flight, fly_page, fly_prov) -> None:
     assert_self_contained(fly_page)
+    assert_hover_has_units(fly_page)
     assert "width=device-width" in fly_page
     sources = [*flight.scenario.sources, *flight.vehicle.sources.values()]
     assert_provenance(fly_page, fly_prov, sources)
@@ -282,6 +299,7 @@ def test_claim_report_shows_each_type_against_each_figure(claim_report) -> None:
     prov = Provenance(command="hyperflight check-claim kcna-2025", inputs={"preset": "kcna-2025"})
     page = render_report(claim_report, prov)
     assert_self_contained(page)
+    assert_hover_has_units(page)
     vehicles = []
     from hyperflight.vehicle.files import load_vehicle
 
@@ -324,6 +342,7 @@ def test_footprint_report_draws_the_boundary_and_the_impacts() -> None:
     prov = Provenance(command="footprint(...)", inputs={"at": "10,179"})
     page = render_report(fp, prov)
     assert_self_contained(page)
+    assert_hover_has_units(page)
     assert_provenance(page, prov, [])
     (plane,) = of_kind(page, "chart")
     ok = fp.impacts[fp.impacts["ok"]]
@@ -377,6 +396,7 @@ def test_monte_carlo_report_and_writer(tmp_path) -> None:
     ]
     page = paths["html"].read_text(encoding="utf-8")
     assert_self_contained(page)
+    assert_hover_has_units(page)
     assert "run_monte_carlo(" in page and "Normal(mean=0.0, std=1.0)" in html.unescape(page)
     (scatter,) = of_kind(page, "chart")
     assert len(scatter["data"][0]["x"]) == 60

@@ -59,13 +59,41 @@ def browser():
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
+    from hyperflight import Aerodynamics, Controls, Event, InitialState, Phase
+    from hyperflight.analysis.batch import BatchOptions, PackedFlight
     from hyperflight.analysis.compare import compare
+    from hyperflight.analysis.footprint import footprint
+    from hyperflight.analysis.montecarlo import Normal, run_monte_carlo
     from hyperflight.mission.run import run_scenario
     from hyperflight.mission.scenario import load_scenario
 
     folder = tmp_path_factory.mktemp("reports")
     comp = compare()
     sc = load_scenario("tw-glide-8000")
+    start = InitialState(
+        latitude_deg=10.0,
+        longitude_deg=179.0,
+        altitude_m=40_000.0,
+        mass_kg=1_000.0,
+        speed_m_s=3_000.0,
+        heading_deg=90.0,
+    )
+    glide = (
+        Phase(
+            name="glide",
+            aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.4, cd=0.15),
+            controls=Controls(alpha_deg=10.0),
+            events=(Event(kind="impact"),),
+        ),
+    )
+    mc = run_monte_carlo(
+        PackedFlight.from_phases(start, glide),
+        {"heading_delta_deg": Normal(mean=0.0, std=1.0)},
+        n_members=40,
+        seed=1,
+        options=BatchOptions(series=True),
+        progress=False,
+    )
     out = {
         "compare": write_report(
             folder / "compare.html",
@@ -76,6 +104,16 @@ def reports(tmp_path_factory) -> dict[str, Path]:
             folder / "fly.html",
             run_scenario(sc),
             Provenance(command="hyperflight fly tw-glide-8000", inputs={"scenario": sc.name}),
+        ),
+        "footprint": write_report(
+            folder / "footprint.html",
+            footprint(start, "htv2-like"),
+            Provenance(command="footprint(...)", inputs={"vehicle": "htv2-like"}),
+        ),
+        "monte-carlo": write_report(
+            folder / "monte-carlo.html",
+            mc,
+            Provenance(command="run_monte_carlo(...)", inputs={"n_members": 40}),
         ),
     }
     return out
@@ -119,7 +157,10 @@ def _globe_sphere_fraction(page) -> float:
     return float(((m[..., 2] - m[..., 0] > 12) & (m[..., 2] > 200)).mean())
 
 
-@pytest.mark.parametrize("kind", ["compare", "fly"])
+KINDS = ["compare", "fly", "footprint", "monte-carlo"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_report_renders_offline_without_errors(browser, reports, kind) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page, foreign, errors = _open(browser, reports[kind], DESKTOP_WIDTH_PX)
@@ -140,7 +181,7 @@ def test_report_renders_offline_without_errors(browser, reports, kind) -> None:
         page.close()
 
 
-@pytest.mark.parametrize("kind", ["compare", "fly"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_report_fits_a_phone_screen(browser, reports, kind) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page, foreign, errors = _open(browser, reports[kind], PHONE_WIDTH_PX)

@@ -223,7 +223,7 @@ details{margin:.4rem 0}summary{cursor:pointer;color:#0b4f8a}
 code,pre{font-family:SFMono-Regular,Consolas,monospace;font-size:.82rem}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f6f8;padding:.5rem}
 @media (max-width:600px){body{padding:0 .4rem}.hf-plot{height:380px}
-figure.globe .hf-plot{height:600px}figure.map .hf-plot{height:380px}}
+figure.globe .hf-plot{height:600px}figure.map .hf-plot{height:640px}}
 """
 
 
@@ -779,7 +779,7 @@ def _lon_ticks(x0: float, x1: float) -> dict[str, Any]:
     drawn longitudes may run past 180 where a track crosses the date line."""
     from hyperflight.report.plots import _grid_step_deg, _lon_label
 
-    step = _grid_step_deg(x1 - x0, 8)
+    step = _grid_step_deg(x1 - x0, 6)
     ticks = np.arange(math.ceil(x0 / step) * step, x1 + 1e-9, step)
     return {"tickvals": _list(ticks, 6), "ticktext": [_lon_label(float(t)) for t in ticks]}
 
@@ -904,15 +904,17 @@ def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
     layout = _base_layout(
         title={"text": title} if title else None,
         xaxis={
-            "title": {"text": "longitude (deg)"},
+            "title": {"text": "longitude (deg, east +)"},
             "range": [x0, x1],
-            **_lon_ticks(x0, x1),
+            # across the date line the drawn longitudes run past 180: geographic labels
+            **(_lon_ticks(x0, x1) if x0 < -180.0 or x1 > 180.0 else {"ticksuffix": "°"}),
             "showgrid": True,
             "zeroline": False,
         },
         yaxis={
-            "title": {"text": "latitude (deg)"},
+            "title": {"text": "latitude (deg, north +)"},
             "range": [y0, y1],
+            "ticksuffix": "°",
             "scaleanchor": "x",
             "scaleratio": 1.0 / coslat,
             "showgrid": True,
@@ -1171,7 +1173,13 @@ def _globe(geo: _Geo) -> tuple[list, dict]:
         ],
         legend={"orientation": "h", "y": 0.0, "yanchor": "top", "x": 0, "font": {"size": 11}},
     )
+    if not _has_altitude(geo):  # everything on the surface: nothing to exaggerate
+        del layout["updatemenus"]
     return data, layout
+
+
+def _has_altitude(geo: _Geo) -> bool:
+    return bool(geo.tracks) or any(r[3] > 0 for r in geo.rings)
 
 
 def _unit(lat_deg: float, lon_deg: float) -> np.ndarray:
@@ -1209,7 +1217,9 @@ def _camera(geo: _Geo, half: float) -> dict[str, Any]:
     side = np.cross(c, along)
     top_m = max((float(np.nanmax(t[3])) for t in geo.tracks), default=0.0)
     lift = DEFAULT_EXAGGERATION * top_m / EARTH_MEAN_RADIUS_M  # drawn height of the highest
-    dist = min(max(2.2 * ang, 0.3) + 1.1 * lift, 2.8)  # Earth radii from the surface point
+    dist = min(
+        max(2.4 * ang, 0.5) + 1.1 * lift, 2.8
+    )  # at least half a radius: context  # Earth radii from the surface point
     # from the vertical: across the flights to show their altitude; nearly straight down
     # on things drawn at the surface (footprints, impact points)
     tilt = math.radians(55.0 if geo.tracks else 10.0)
@@ -1250,11 +1260,15 @@ def _add_geo(page: _Page, geo: _Geo, *, what: str) -> None:
     page.heading("Globe")
     page.figure(
         *_globe(geo),
-        f"{what} on a globe (drag to turn, scroll or pinch to zoom). Altitude is exaggerated "
-        f"×{DEFAULT_EXAGGERATION} so that it can be seen; the buttons change the factor "
-        "(×1 is true scale). Display only: points at their geodetic latitude, longitude and "
-        "altitude on a sphere of the mean Earth radius. Coastlines: "
-        f"{coastline_source()}.",
+        f"{what} on a globe (drag to turn, scroll or pinch to zoom). "
+        + (
+            f"Altitude is exaggerated ×{DEFAULT_EXAGGERATION} so that it can be seen; the "
+            "buttons change the factor (×1 is true scale). "
+            if _has_altitude(geo)
+            else ""
+        )
+        + "Display only: points at their geodetic latitude, longitude and altitude on a sphere "
+        f"of the mean Earth radius. Coastlines: {coastline_source()}.",
         kind="globe",
     )
     page.heading("Map")
@@ -1282,7 +1296,7 @@ def _add_panels(page: _Page, flights: Sequence[tuple[str, Any, Mapping]], *, mor
         if fig is None:
             continue
         page.heading(heading)
-        n = len(fig[1]) and sum(1 for k in fig[1] if k.startswith("yaxis"))
+        n = sum(1 for k in fig[1] if k.startswith("yaxis"))  # panels
         page.figure(
             *fig,
             f"{caption} against time after launch (s). Hover for values; the legend hides or "
@@ -1409,8 +1423,9 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
             page,
             geo,
             what=(
-                "Each flight's track with the radars' coverage (0.1 m² at 40 km) and the "
-                "defence layers' reach"
+                "Each flight's track (flown to one target, they share much of one ground "
+                "track: lines of different width and dash keep each visible) with the radars' "
+                "coverage (0.1 m² at 40 km) and the defence layers' reach"
             ),
         )
     sens_caption, sens_cols, sens_rows = _sensitivity_table(comp)
