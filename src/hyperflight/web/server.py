@@ -26,7 +26,13 @@ def make(host: str = "127.0.0.1", port: int = 8000, *, workers: int = 2):
     # Bind here (werkzeug would print and exit on a port in use): a message, exit status 2.
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        socket.getaddrinfo(host, port, family, socket.SOCK_STREAM)
         sock = socket.create_server((host, port), family=family)
+    except socket.gaierror as exc:
+        jobs.close()
+        raise ValueError(
+            f"--host {host[:60]!r}: not a name or address of this machine ({exc.strerror or exc})"
+        ) from None
     except OSError as exc:
         jobs.close()
         raise ValueError(
@@ -60,9 +66,10 @@ def serve(
             "can use the app and keep its cores busy"
         )
     try:
-        server.serve_forever()
+        server.serve_forever()  # returns on Ctrl-C (werkzeug catches KeyboardInterrupt)
     except KeyboardInterrupt:
-        echo("stopped")
+        pass
     finally:
         server.server_close()
+        echo("stopped (a run in progress finishes first)")
         jobs.close()
