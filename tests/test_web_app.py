@@ -541,3 +541,39 @@ def test_the_command_line_does_not_import_flask_until_serve_runs() -> None:
     }  # noqa: E501
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.split() == ["False", "False"], out.stdout + out.stderr
+
+
+def test_serve_starts_answers_and_stops_on_ctrl_c(tmp_path) -> None:
+    """The real command: prints its address, answers it, ends with status 0 on Ctrl-C."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+    }  # noqa: E501
+    code = "from hyperflight.cli.main import app; app()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "serve", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stderr.readline()
+        m = re.search(r"open (http://127\.0\.0\.1:\d+/)", line)
+        assert m, line
+        with urllib.request.urlopen(m.group(1) + "check-claim", timeout=30) as resp:
+            assert resp.status == 200 and b"Catalogue of claims" in resp.read()
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=120) == 0
+        assert "stopped" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
