@@ -164,6 +164,7 @@ def test_check_claim_form_shows_the_error_next_to_the_field(server, browser) -> 
         error = page.locator("#err-max-mach")
         error.wait_for()
         assert "--max-mach 'Mach banana': not a Mach number" in error.inner_text()
+        assert page.get_attribute("#f-max-mach", "aria-describedby") == "err-max-mach"
         assert "max-mach=Mach%20banana" in page.url or "max-mach=Mach+banana" in page.url
         assert page.locator("#result").count() == 0  # nothing was run
         # The page fits a 400 px wide screen: no sideways scrolling.
