@@ -175,7 +175,7 @@ class Page:
     summary: Callable[[Any], str] = lambda result: ""
     #: The object the interactive report is made of (footprint: the sweep's Footprint).
     reportable: Callable[[Any], Any] = lambda result: result
-    #: The command's own files include the interactive report.html (compare and fly).
+    #: The command's own files include the interactive report.html (all but check-claim).
     report_in_files: bool = False
 
     @property
