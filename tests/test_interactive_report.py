@@ -437,3 +437,14 @@ def test_cli_out_writes_the_interactive_report_with_the_command(
     assert html.escape(shlex.join(["hyperflight", *args])) in page
     assert f"<h1>{title}" in page
     assert json.dumps(str(out)) in html.unescape(page)  # the --out input, as given
+
+
+def test_compare_report_with_a_flight_not_flown(comparison) -> None:
+    from dataclasses import replace
+
+    first = replace(comparison.flights[0], result=None, error="target out of reach", timelines=())
+    comp = replace(comparison, flights=(first, *comparison.flights[1:]))
+    page = render_report(comp, Provenance(command="x", inputs={}))
+    assert "not flown: target out of reach" in page
+    (profile, *_) = of_kind(page, "chart")
+    assert [t["name"] for t in profile["data"]] == labels(comparison)[1:]

@@ -228,8 +228,14 @@ figure.globe .hf-plot{height:600px}figure.map .hf-plot{height:640px}}
 
 
 # Draws one figure from its JSON spec (a <script type="application/json"> beside its div).
+# The globe's camera is set for a wide plot; on a narrow (phone) screen it steps back by up to
+# 2.5 x, so that what a wide screen shows stays in view (plotly's field of view is vertical).
 _DRAW_JS = (
-    "function hfPlot(id){var s=JSON.parse(document.getElementById(id+'-spec').textContent);"
+    "function hfPlot(id){var el=document.getElementById(id);"
+    "var s=JSON.parse(document.getElementById(id+'-spec').textContent);"
+    "var c=s.layout.scene&&s.layout.scene.camera;"
+    "if(c&&el.clientWidth>0){var k=Math.min(Math.max(1.1*el.clientHeight/el.clientWidth,1),2.5);"
+    "['x','y','z'].forEach(function(a){c.eye[a]=c.center[a]+(c.eye[a]-c.center[a])*k;});}"
     "Plotly.newPlot(id,s.data,s.layout,s.config);}"
 )
 
