@@ -285,6 +285,16 @@ def test_fields_left_out_of_the_address_show_their_defaults(client) -> None:
     assert 'value="5 km"' in text and 'value="39.0,125.75"' in text
 
 
+def test_a_runs_files_are_those_of_the_commands_out(client, tmp_path) -> None:
+    """/fly?scenario=zircon-1000 offers the files of `hyperflight fly zircon-1000 --out DIR`."""
+    status = wait(client, job_id_of(client.get("/fly?scenario=zircon-1000")))
+    assert status["state"] == "done", status
+    res = CliRunner().invoke(cli_app, ["fly", "zircon-1000", "--out", str(tmp_path / "cli")])
+    assert res.exit_code == 0, res.output
+    cli_files = {p.name for p in (tmp_path / "cli").iterdir()}
+    assert {f["name"] for f in status["files"]} == cli_files
+
+
 def test_identical_addresses_reuse_the_job(client) -> None:
     first = job_id_of(client.get("/fly?scenario=x51a-flight4"))
     assert job_id_of(client.get("/fly?scenario=x51a-flight4")) == first

@@ -132,6 +132,13 @@ def test_compare_address_runs_and_shows_report_globe_and_charts(server, browser)
         assert plots.count() >= 4, plots.count()
         assert frame.locator(".js-plotly-plot .cartesianlayer .trace").count() >= 4
         page.wait_for_timeout(1_500)  # let the last charts draw before the screenshot
+        page.set_viewport_size({"width": 400, "height": 860})  # a phone: no sideways scroll
+        page.wait_for_timeout(500)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 400, f"the result page is {width} px wide at 400 px"
+        page.screenshot(path=str(ARTIFACTS / "web-compare-400px.png"))
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "web-compare.png"), full_page=True)
         globe.scroll_into_view_if_needed()
         page.wait_for_timeout(1_000)
