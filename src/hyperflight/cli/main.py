@@ -189,8 +189,9 @@ def flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def print_csv(rows: list[dict[str, Any]]) -> None:
-    """Rows (flattened) as CSV on stdout; the columns are the union of the rows' keys."""
+def print_csv(rows: list[dict[str, Any]], out: Any = None) -> None:
+    """Rows (flattened) as CSV on stdout (or the text file ``out``); the columns are the union
+    of the rows' keys."""
     import csv
     import math
 
@@ -198,7 +199,7 @@ def print_csv(rows: list[dict[str, Any]]) -> None:
     columns: dict[str, None] = {}
     for r in flat:
         columns.update(dict.fromkeys(r))
-    w = csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
+    w = csv.DictWriter(out or sys.stdout, fieldnames=list(columns), lineterminator="\n")
     w.writeheader()
     for r in flat:
         w.writerow(
@@ -313,7 +314,11 @@ def vehicles(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
             console.print(f"[bold]{v.name}[/] ({v.kind}, {v.launch_mass_kg:,.0f} kg): {v.title}")
 
 
-def _write_outputs(result, out: Path, provenance=None) -> list[Path]:
+def write_fly_files(result, out: Path, provenance=None) -> list[Path]:
+    """``fly``'s files in ``out``: trajectory CSV, Parquet, NetCDF, KML, CZML, summary.json,
+    profile plots, the ground track and the interactive report.html (with ``provenance``,
+    default this process's command line); the paths (the command line and ``hyperflight
+    serve``)."""
     from hyperflight.report import exports
     from hyperflight.report.interactive import Provenance, write_report
     from hyperflight.report.plots import plot_ground_track, plot_profiles
@@ -405,7 +410,7 @@ def fly(
                     "scenario_fields": sc.model_dump(mode="json"),
                 },
             )
-            written = _write_outputs(result, folder, prov)
+            written = write_fly_files(result, folder, prov)
         except OSError as exc:
             _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
     if fmt == "json":
@@ -476,23 +481,11 @@ def compare(
     Default: the 6 January 2025 North Korean test geometry as reported by South Korea and Japan
     (1,100 km toward the sea east of the peninsula).
     """
-    from hyperflight.analysis.compare import DEFAULT_LAUNCH, MIN_COMPARE_RANGE_M, default_contenders
     from hyperflight.analysis.compare import compare as run_compare
-    from hyperflight.environment.constants import MAX_GROUND_RANGE_M
-    from hyperflight.mission.scenario import to_field_unit
+    from hyperflight.analysis.compare import default_contenders
 
     fmt = output_format(fmt, as_json)
-    lat, lon = _parse_launch(launch) if launch else DEFAULT_LAUNCH
-    try:
-        rng = float(to_field_unit(range_, "range_m"))
-    except ValueError as exc:
-        raise ValueError(f"--range: {exc}") from None
-    if not MIN_COMPARE_RANGE_M <= rng <= MAX_GROUND_RANGE_M:
-        raise ValueError(
-            f"--range {cut(range_, 60)!r}: allowed {MIN_COMPARE_RANGE_M / 1000:,.0f} km to "
-            f"{MAX_GROUND_RANGE_M / 1000:,.0f} km"
-        )
-    _check_azimuth(azimuth)
+    (lat, lon), rng, azimuth = compare_geometry(launch, range_, azimuth)
     contenders = default_contenders(ballistic, glider, cruise)
     folder = None
     if not no_files:
@@ -598,6 +591,7 @@ def strict_json(obj: Any, indent: int | None = 2) -> str:
 
 
 _strict_json = strict_json
+_write_outputs = write_fly_files  # the former name
 
 
 def _parse_launch(text: str) -> tuple[float, float]:
@@ -623,6 +617,32 @@ def _check_azimuth(azimuth: float) -> None:
 
     if not math.isfinite(azimuth) or not -360.0 <= azimuth <= 360.0:
         raise ValueError(f"--azimuth {azimuth:g}: must be a finite angle from -360 to 360 deg")
+
+
+def compare_geometry(
+    launch: str | None, range_: str, azimuth: float
+) -> tuple[tuple[float, float], float, float]:
+    """``compare``'s geometry from its option texts: ((lat, lon) deg, range m, azimuth deg).
+
+    The one reading of ``--launch``, ``--range`` and ``--azimuth`` (the command line and
+    ``hyperflight serve`` both call it); a ``ValueError`` names the option and what is allowed.
+    """
+    from hyperflight.analysis.compare import DEFAULT_LAUNCH, MIN_COMPARE_RANGE_M
+    from hyperflight.environment.constants import MAX_GROUND_RANGE_M
+    from hyperflight.mission.scenario import to_field_unit
+
+    lat, lon = _parse_launch(launch) if launch else DEFAULT_LAUNCH
+    try:
+        rng = float(to_field_unit(range_, "range_m"))
+    except ValueError as exc:
+        raise ValueError(f"--range: {exc}") from None
+    if not MIN_COMPARE_RANGE_M <= rng <= MAX_GROUND_RANGE_M:
+        raise ValueError(
+            f"--range {cut(range_, 60)!r}: allowed {MIN_COMPARE_RANGE_M / 1000:,.0f} km to "
+            f"{MAX_GROUND_RANGE_M / 1000:,.0f} km"
+        )
+    _check_azimuth(azimuth)
+    return (lat, lon), rng, float(azimuth)
 
 
 _FIGURE_UNITS = {
@@ -684,6 +704,94 @@ def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
     return value, unc
 
 
+#: check-claim's figure options, by the claim's figure name.
+CLAIM_OPTIONS = {
+    "range_m": "--range",
+    "apogee_m": "--apogee",
+    "second_apogee_m": "--second-apogee",
+    "max_speed_m_s": "--max-speed",
+    "max_mach": "--max-mach",
+    "flight_time_s": "--flight-time",
+    "lateral_m": "--lateral",
+}
+
+
+def claim_from_options(
+    preset: str,
+    given: dict[str, str | None],
+    *,
+    launch: str | None = None,
+    azimuth: float | None = None,
+    max_mach_altitude: str | None = None,
+) -> Any:
+    """The :class:`~hyperflight.analysis.claims.Claim` that ``check-claim`` checks.
+
+    ``given``: figure name (``range_m``...) -> the option's text ("1500 +- 75 km") or None.
+    The one reading of check-claim's options (the command line and ``hyperflight serve``
+    both call it); a ``ValueError`` names the option, the value and what is allowed.
+    """
+    from dataclasses import replace
+
+    from hyperflight.analysis.claims import PRESETS, Claim, Figure
+
+    unknown = set(given) - set(CLAIM_OPTIONS)
+    if unknown:
+        raise ValueError(f"unknown claim figure(s) {sorted(unknown)}")
+    if preset != "custom" and preset not in PRESETS:
+        import difflib
+
+        close = difflib.get_close_matches(preset[:100], list(PRESETS), n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(
+            f"claim preset {cut(preset, 60)!r} is not known{hint}; available: "
+            f"{', '.join(PRESETS)} or 'custom'"
+        )
+    base = PRESETS.get(preset)
+    figures = dict(base.figures) if base and not any(given.values()) else {}
+    options = CLAIM_OPTIONS
+    for key, text in given.items():
+        if text is not None and not text.strip():
+            raise ValueError(f"{options[key]} '': give a figure, e.g. '1500 +- 75 km'")
+        if text:
+            v, u = _parse_figure(options[key], text, _FIGURE_UNITS[key])
+            figures[key] = Figure(value=v, uncertainty=u)
+    if max_mach_altitude is not None and not max_mach_altitude.strip():
+        raise ValueError("--max-mach-altitude '': give an altitude, e.g. '40 km'")
+    if launch:
+        lat, lon = _parse_launch(launch)
+    elif base:
+        lat, lon = base.launch_latitude_deg, base.launch_longitude_deg
+    else:
+        raise ValueError("a custom claim needs --launch LAT,LON and --azimuth DEG")
+    az = azimuth if azimuth is not None else (base.azimuth_deg if base else None)
+    if az is None:
+        raise ValueError("a custom claim needs --azimuth DEG")
+    _check_azimuth(az)
+    mma = (
+        _parse_figure("--max-mach-altitude", max_mach_altitude, "m")[0]
+        if max_mach_altitude
+        else (base.max_mach_altitude_m if base else None)
+    )
+    claim = Claim(
+        name=preset if not any(given.values()) else f"{preset} (edited)",
+        source=base.source if base else "user",
+        launch_latitude_deg=lat,
+        launch_longitude_deg=lon,
+        azimuth_deg=az,
+        figures=figures,
+        max_mach_altitude_m=mma,
+    )
+    if (
+        base
+        and claim.figures == base.figures
+        and launch is None
+        and azimuth is None
+        and max_mach_altitude is None
+    ):
+        claim = replace(base)
+    return claim
+
+
 @_command("check-claim")
 def check_claim_cmd(
     preset: Annotated[
@@ -728,16 +836,7 @@ def check_claim_cmd(
     ] = False,
 ) -> None:
     """Check reported figures against trajectory families of each vehicle type."""
-    from dataclasses import replace
-
-    from hyperflight.analysis.claims import (
-        LABELS,
-        PRESETS,
-        Claim,
-        Figure,
-        check_claim,
-        format_figure,
-    )
+    from hyperflight.analysis.claims import LABELS, check_claim, format_figure
 
     given = {
         "range_m": range_,
@@ -750,66 +849,13 @@ def check_claim_cmd(
     }
     try:
         fmt = output_format(fmt, as_json)
-        if preset != "custom" and preset not in PRESETS:
-            import difflib
-
-            close = difflib.get_close_matches(preset[:100], list(PRESETS), n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(
-                f"claim preset {cut(preset, 60)!r} is not known{hint}; available: "
-                f"{', '.join(PRESETS)} or 'custom'"
-            )
-        base = PRESETS.get(preset)
-        figures = dict(base.figures) if base and not any(given.values()) else {}
-        options = {
-            "range_m": "--range",
-            "apogee_m": "--apogee",
-            "second_apogee_m": "--second-apogee",
-            "max_speed_m_s": "--max-speed",
-            "max_mach": "--max-mach",
-            "flight_time_s": "--flight-time",
-            "lateral_m": "--lateral",
-        }
-        for key, text in given.items():
-            if text is not None and not text.strip():
-                raise ValueError(f"{options[key]} '': give a figure, e.g. '1500 +- 75 km'")
-            if text:
-                v, u = _parse_figure(options[key], text, _FIGURE_UNITS[key])
-                figures[key] = Figure(value=v, uncertainty=u)
-        if max_mach_altitude is not None and not max_mach_altitude.strip():
-            raise ValueError("--max-mach-altitude '': give an altitude, e.g. '40 km'")
-        if launch:
-            lat, lon = _parse_launch(launch)
-        elif base:
-            lat, lon = base.launch_latitude_deg, base.launch_longitude_deg
-        else:
-            raise ValueError("a custom claim needs --launch LAT,LON and --azimuth DEG")
-        az = azimuth if azimuth is not None else (base.azimuth_deg if base else None)
-        if az is None:
-            raise ValueError("a custom claim needs --azimuth DEG")
-        _check_azimuth(az)
-        mma = (
-            _parse_figure("--max-mach-altitude", max_mach_altitude, "m")[0]
-            if max_mach_altitude
-            else (base.max_mach_altitude_m if base else None)
+        claim = claim_from_options(
+            preset,
+            given,
+            launch=launch,
+            azimuth=azimuth,
+            max_mach_altitude=max_mach_altitude,
         )
-        claim = Claim(
-            name=preset if not any(given.values()) else f"{preset} (edited)",
-            source=base.source if base else "user",
-            launch_latitude_deg=lat,
-            launch_longitude_deg=lon,
-            azimuth_deg=az,
-            figures=figures,
-            max_mach_altitude_m=mma,
-        )
-        if (
-            base
-            and claim.figures == base.figures
-            and launch is None
-            and azimuth is None
-            and max_mach_altitude is None
-        ):
-            claim = replace(base)
         folder = None if out is None else _output_folder(out, Path(out), overwrite=overwrite)
         report = check_claim(claim)
     except ValueError as exc:
@@ -938,6 +984,25 @@ def validate(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
         )
     if any(not c.passed for c in checks):
         raise typer.Exit(1)
+
+
+@_command()
+def serve(
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port (0: any free one).")
+    ] = 8000,
+    host: Annotated[
+        str,
+        typer.Option("--host", help="Address to listen on (default: this machine only)."),
+    ] = "127.0.0.1",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=64, help="Runs at the same time.")
+    ] = 2,
+) -> None:
+    """Start the local web app: forms, progress, interactive reports, data files; offline."""
+    from hyperflight.web.server import serve as run_server
+
+    run_server(host, port, workers=workers, echo=lambda s: err_console.print(escape(s)))
 
 
 # The sweep command lives in its own module (it is the largest); registered here.

@@ -18,7 +18,13 @@ from rich.markup import escape
 
 from hyperflight.inputs import cut, parse_quantity
 
-__all__ = ["footprint", "parse_at"]
+__all__ = [
+    "footprint",
+    "footprint_inputs",
+    "footprint_result",
+    "parse_at",
+    "write_footprint_files",
+]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -42,7 +48,9 @@ def parse_at(text: str) -> tuple[float, float]:
     return lat, lon
 
 
-def _inputs(at: str, altitude: str, speed: str, heading: str) -> dict[str, float]:
+def footprint_inputs(at: str, altitude: str, speed: str, heading: str) -> dict[str, float]:
+    """``footprint``'s start state from its option texts (deg, m, m/s); a ``ValueError`` names
+    the option and what is allowed. The command line and ``hyperflight serve`` both call it."""
     lat, lon = parse_at(at)
     alt = parse_quantity(altitude, "m", field="--altitude")
     spd = parse_quantity(speed, "m/s", field="--speed")
@@ -62,19 +70,15 @@ def _inputs(at: str, altitude: str, speed: str, heading: str) -> dict[str, float
     }
 
 
-def _run(
-    vehicle: str,
-    args: dict[str, float],
-    optimal: bool,
-    out: str | None,
-    fmt: str,
-    *,
-    overwrite: bool = False,
-) -> None:
-    from hyperflight.cli.main import _output_folder, envelope, print_csv, strict_json
+def footprint_result(
+    vehicle: str, args: dict[str, float], optimal: bool
+) -> tuple[dict[str, Any], Any, Any, Any, list[str]]:
+    """Compute a footprint from :func:`footprint_inputs`'s start state.
 
-    # Refuse a folder holding files before any flying (the same rule as fly and compare).
-    folder = None if out is None else _output_folder(out, Path(out), overwrite=overwrite)
+    Returns (the JSON-ready result, the sweep :class:`~hyperflight.analysis.footprint.Footprint`
+    or None, the optimal footprint or None, its figure or None, the assumptions); the command
+    line and ``hyperflight serve`` both call it, and :func:`write_footprint_files` writes its files.
+    """
     sf = fp = None
     if optimal:
         from hyperflight.optimal.footprint import optimal_footprint, plot_optimal_footprint
@@ -118,6 +122,23 @@ def _run(
     assumptions = [f"earth: {result['earth']}", "horizontal flight at the start"]
     if not optimal:
         assumptions.append("constant-bank sweep: the reachable set of constant bank angles")
+    return result, sf, fp, fig, assumptions
+
+
+def _run(
+    vehicle: str,
+    args: dict[str, float],
+    optimal: bool,
+    out: str | None,
+    fmt: str,
+    *,
+    overwrite: bool = False,
+) -> None:
+    from hyperflight.cli.main import _output_folder, envelope, print_csv, strict_json
+
+    # Refuse a folder holding files before any flying (the same rule as fly and compare).
+    folder = None if out is None else _output_folder(out, Path(out), overwrite=overwrite)
+    result, sf, fp, fig, assumptions = footprint_result(vehicle, args, optimal)
     written: list[str] = []
     if folder is not None:
         try:
@@ -135,7 +156,7 @@ def _run(
                     "assumptions": assumptions,
                 },
             )
-            written = _write_files(folder, result, sf, fp, fig, prov)
+            written = write_footprint_files(folder, result, sf, fp, fig, prov)
         except OSError as exc:
             raise ValueError(
                 f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})"
@@ -317,7 +338,7 @@ def _optimal_kml(path: Path, fp: Any, sweep: tuple[Any, Any] | None) -> None:
     tree.write(path, encoding="UTF-8", xml_declaration=True)
 
 
-def _write_files(
+def write_footprint_files(
     folder: Path,
     result: dict[str, Any],
     sf: Any,
@@ -385,7 +406,7 @@ def footprint(
 
     try:
         fmt = output_format(fmt, as_json)
-        args = _inputs(at, altitude, speed, heading)
+        args = footprint_inputs(at, altitude, speed, heading)
         _run(vehicle, args, optimal, out, fmt, overwrite=overwrite)
     except OptimalControlError as exc:
         err_console.print(f"[bold red]error:[/] the optimiser failed: {escape(str(exc))}")
