@@ -16,13 +16,19 @@ from numba import cuda, float64, int64
 from hyperflight.core import schema as S
 from hyperflight.core.flight import Tolerances
 from hyperflight.core.integrator import (
+    DP5_FSAL,
     N_AUXW,
     N_EVI,
     N_EVW,
-    N_STAGES,
-    N_VEC,
+    V_DENSE,
     integrate,
 )
+
+# The device flies Dormand-Prince 5(4) only, so its per-thread work arrays hold only what
+# that pair touches: 7 stages (not DOP853's 16) and the 5 state rows (not DOP853's
+# continuous extension): 112 fewer doubles of local memory per thread.
+_DP5_STAGES = DP5_FSAL + 1
+_DP5_VECTORS = V_DENSE
 
 
 def gpu_available() -> bool:
@@ -39,8 +45,8 @@ def _gpu_kernel(y0s, phases, envs, tables, atm, tol, summaries):
     if i >= y0s.shape[0]:
         return
     work = (
-        cuda.local.array((N_STAGES, S.NSTATE), float64),
-        cuda.local.array((N_VEC, S.NSTATE), float64),
+        cuda.local.array((_DP5_STAGES, S.NSTATE), float64),
+        cuda.local.array((_DP5_VECTORS, S.NSTATE), float64),
         cuda.local.array((N_AUXW, S.NAUX), float64),
         cuda.local.array((N_EVW, S.MAX_EVENTS), float64),
         cuda.local.array((N_EVI, S.MAX_EVENTS), int64),
