@@ -40,10 +40,6 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from hyperflight.environment.atmosphere import us76_kernel
-from hyperflight.environment.geodesy import ecef_to_geodetic
-from hyperflight.environment.gravity import gravity_j2
-
 # benchmarks/c_rhs is a folder of scripts, not a package.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "c_rhs"))
 crhs_build = importlib.import_module("crhs_build")
@@ -57,28 +53,7 @@ EVALS_PER_CALL = 100_000
 
 
 # The parts, as bench_batch.py times them (same arguments, same accumulation as rhs.c's).
-@numba.njit
-def _loop_geo(n, a, e2):
-    acc = 0.0
-    for i in range(n):
-        acc += ecef_to_geodetic(6.4e6 + 1e-3 * i, 1.0e5, 2.0e5, a, e2)[2]
-    return acc
-
-
-@numba.njit
-def _loop_atm(n, atm):
-    acc = 0.0
-    for i in range(n):
-        acc += us76_kernel(40_000.0 + 1e-3 * i, atm)[2]
-    return acc
-
-
-@numba.njit
-def _loop_grav(n, mu, a, j2):
-    acc = 0.0
-    for i in range(n):
-        acc += gravity_j2(6.4e6 + 1e-3 * i, 1.0e5, 2.0e5, mu, a, j2)[0]
-    return acc
+from bench_batch import _loop_atm, _loop_geo, _loop_grav  # noqa: E402  (the same part loops)
 
 
 def alternate(fns: dict[str, object], repeats: int) -> dict[str, list[float]]:

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import hyperflight
+from conftest import lifting_glider
 from hyperflight.report.interactive import Provenance, render_report, write_report
 
 SPEC = re.compile(r"<script type='application/json' id='([^']+)-spec'>(.*?)</script>", re.S)
@@ -358,29 +359,12 @@ def test_footprint_report_draws_the_boundary_and_the_impacts() -> None:
 
 # --------------------------------------------------------------------------- monte carlo
 def test_monte_carlo_report_and_writer(tmp_path) -> None:
-    from hyperflight import Aerodynamics, Controls, Event, InitialState, Phase
-    from hyperflight.analysis.batch import BatchOptions, PackedFlight
+    from hyperflight.analysis.batch import BatchOptions
     from hyperflight.analysis.montecarlo import Normal, run_monte_carlo
     from hyperflight.report.dispersion import write_monte_carlo_report
 
-    start = InitialState(
-        latitude_deg=0.0,
-        longitude_deg=0.0,
-        altitude_m=50_000.0,
-        mass_kg=1_000.0,
-        speed_m_s=4_000.0,
-        heading_deg=90.0,
-    )
-    glide = (
-        Phase(
-            name="glide",
-            aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.4, cd=0.15),
-            controls=Controls(alpha_deg=10.0),
-            events=(Event(kind="impact"),),
-        ),
-    )
     mc = run_monte_carlo(
-        PackedFlight.from_phases(start, glide),
+        lifting_glider(),
         {"heading_delta_deg": Normal(mean=0.0, std=1.0)},
         n_members=60,
         seed=3,

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from conftest import lifting_glider
 from hyperflight import EarthModel, Event, InitialState, Phase, Tolerances
 from hyperflight.analysis.batch import (
     BatchOptions,
@@ -187,25 +188,7 @@ def test_covariance_ellipse_of_known_points() -> None:
 
 
 def test_plots_and_statistics_of_a_lifting_flight(tmp_path) -> None:
-    from hyperflight import Aerodynamics, Controls
-
-    start = InitialState(
-        latitude_deg=0.0,
-        longitude_deg=0.0,
-        altitude_m=50_000.0,
-        mass_kg=1_000.0,
-        speed_m_s=4_000.0,
-        heading_deg=90.0,
-    )
-    glide = (
-        Phase(
-            name="glide",
-            aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.4, cd=0.15),
-            controls=Controls(alpha_deg=10.0),
-            events=(Event(kind="impact"),),
-        ),
-    )
-    base = PackedFlight.from_phases(start, glide)
+    base = lifting_glider()
     mc = run_monte_carlo(base, DISPERSIONS, n_members=120, seed=4, progress=True)
     assert mc.batch.ok.all()
     st = mc.statistics()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import lifting_glider
 from hyperflight.report.interactive import Provenance, write_report
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -59,8 +60,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory) -> dict[str, Path]:
-    from hyperflight import Aerodynamics, Controls, Event, InitialState, Phase
-    from hyperflight.analysis.batch import BatchOptions, PackedFlight
+    from hyperflight.analysis.batch import BatchOptions
     from hyperflight.analysis.compare import compare
     from hyperflight.analysis.footprint import footprint
     from hyperflight.analysis.montecarlo import Normal, run_monte_carlo
@@ -70,24 +70,11 @@ def reports(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("reports")
     comp = compare()
     sc = load_scenario("tw-glide-8000")
-    start = InitialState(
-        latitude_deg=10.0,
-        longitude_deg=179.0,
-        altitude_m=40_000.0,
-        mass_kg=1_000.0,
-        speed_m_s=3_000.0,
-        heading_deg=90.0,
-    )
-    glide = (
-        Phase(
-            name="glide",
-            aerodynamics=Aerodynamics(reference_area_m2=0.5, cl=0.4, cd=0.15),
-            controls=Controls(alpha_deg=10.0),
-            events=(Event(kind="impact"),),
-        ),
+    glider = lifting_glider(
+        latitude_deg=10.0, longitude_deg=179.0, altitude_m=40_000.0, speed_m_s=3_000.0
     )
     mc = run_monte_carlo(
-        PackedFlight.from_phases(start, glide),
+        glider,
         {"heading_delta_deg": Normal(mean=0.0, std=1.0)},
         n_members=40,
         seed=1,
@@ -107,7 +94,7 @@ def reports(tmp_path_factory) -> dict[str, Path]:
         ),
         "footprint": write_report(
             folder / "footprint.html",
-            footprint(start, "htv2-like"),
+            footprint(glider.initial, "htv2-like"),
             Provenance(command="footprint(...)", inputs={"vehicle": "htv2-like"}),
         ),
         "monte-carlo": write_report(

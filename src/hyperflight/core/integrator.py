@@ -583,42 +583,11 @@ def _make_loop(METHOD):
                 kink = next_kink(phase, tables, tp)
                 if tp + h > kink and kink - tp > hmin:
                     h = kink - tp
+                step = (t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm)
                 if METHOD == METHOD_DOP853:
-                    err, finite = dop853_step(
-                        t,
-                        tp,
-                        h,
-                        y,
-                        k,
-                        ynew,
-                        ytmp,
-                        auxtmp,
-                        auxnew,
-                        phase,
-                        env,
-                        tables,
-                        atm,
-                        rtol,
-                        atol,
-                    )
+                    err, finite = dop853_step(*step, rtol, atol)
                 else:
-                    err, finite = dp_step(
-                        t,
-                        tp,
-                        h,
-                        y,
-                        k,
-                        ynew,
-                        ytmp,
-                        auxtmp,
-                        auxnew,
-                        phase,
-                        env,
-                        tables,
-                        atm,
-                        rtol,
-                        atol,
-                    )
+                    err, finite = dp_step(*step, rtol, atol)
                 steps += 1
                 if not finite or not math.isfinite(err):
                     summary.rejected_steps += 1
@@ -647,6 +616,7 @@ def _make_loop(METHOD):
                     continue
                 summary.accepted_steps += 1
                 dense_ready = False  # (DOP853's continuous extension is made when first needed)
+                dense = (t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
                 # Accepted step: locate every crossed event once; the earliest terminal one ends
                 # the step.
                 theta_stop = 2.0
@@ -659,7 +629,7 @@ def _make_loop(METHOD):
                         continue
                     if METHOD == METHOD_DOP853:
                         if not dense_ready:
-                            dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                            dop853_dense(*dense)
                             dense_ready = True
                     ev_theta[e] = locate(
                         ev_kind[e],
@@ -719,7 +689,7 @@ def _make_loop(METHOD):
                     # One row (an event's or a sample's) from the continuous extension.
                     if METHOD == METHOD_DOP853:
                         if not dense_ready:
-                            dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                            dop853_dense(*dense)
                             dense_ready = True
                     dense_eval(method, th_s, h, y, k, vec, ytmp)
                     rhs(tr, ytmp, tr - tp0, phase, env, tables, atm, dtmp, auxtmp)
@@ -755,7 +725,7 @@ def _make_loop(METHOD):
                 n_inside = int(th_end * h / OBSERVE_GAP_S)
                 if METHOD == METHOD_DOP853:
                     if n_inside > 0 and not dense_ready:
-                        dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                        dop853_dense(*dense)
                         dense_ready = True
                 for i in range(1, n_inside + 1):
                     th_i = th_end * i / (n_inside + 1)
@@ -766,7 +736,7 @@ def _make_loop(METHOD):
                 if aux[AUX_VUP] > 0.0 and vup_end <= 0.0:
                     if METHOD == METHOD_DOP853:
                         if not dense_ready:
-                            dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm)
+                            dop853_dense(*dense)
                             dense_ready = True
                     th_a = locate(
                         np.int64(EV_APOGEE),  # a typed integer: one compiled locate, not two
