@@ -305,7 +305,9 @@ def _phases(
         b = p["reversal_bank_deg"]
         glide = GlideShape(
             pull_up_altitude_m=p["pull_up_altitude_m"],
+            damping=0.0,
             dive_distance_m=0.0,
+            dive_depression_deg=0.0,
             reversal_times_s=(0.0, 150.0, 450.0),
             reversal_bank_deg=-b,
         )

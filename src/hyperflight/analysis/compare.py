@@ -66,21 +66,31 @@ class Contender:
     shape: dict[str, Any]
 
 
+# A contender whose vehicle is AUTO flies the built-in vehicle of its kind whose range class
+# fits the target range (``hyperflight.vehicle.classes``), trying the next class when it cannot.
+AUTO = "auto"
+
+
 def default_contenders(
-    ballistic: str = "irbm-2stage", glider: str = "hgv-irbm", cruise: str = "zircon-like"
+    ballistic: str | None = None, glider: str | None = None, cruise: str | None = None
 ) -> list[Contender]:
     """The four flights: minimum-energy and depressed ballistic, boost-glide, cruise.
 
-    Each vehicle (a built-in name or a vehicle file) is loaded now, so a misspelt name or a
-    vehicle of the wrong kind is a ``ValueError`` before anything is flown.
+    ``None`` (or "auto") picks, per kind, the built-in vehicle whose range class fits the
+    target range. A named vehicle (a built-in name or a vehicle file) is loaded now, so a
+    misspelt name or a vehicle of the wrong kind is a ``ValueError`` before anything is flown.
     """
     from hyperflight.vehicle.files import load_vehicle
 
+    names = {}
     for option, name, kind in (
         ("ballistic", ballistic, "ballistic"),
         ("glider", glider, "boost-glide"),
         ("cruise", cruise, "cruise"),
     ):
+        if name is None or name == AUTO:
+            names[option] = AUTO
+            continue
         try:
             v = load_vehicle(name)
         except ValueError as exc:
@@ -90,19 +100,22 @@ def default_contenders(
                 f"{option} = {name!r} is a {v.kind} vehicle; give a {kind} vehicle "
                 "(see `hyperflight vehicles`)"
             )
+        names[option] = name
     return [
-        Contender("minimum-energy ballistic", "ballistic", ballistic, {"type": "minimum-energy"}),
+        Contender(
+            "minimum-energy ballistic", "ballistic", names["ballistic"], {"type": "minimum-energy"}
+        ),
         Contender(
             "depressed ballistic",
             "ballistic",
-            ballistic,
+            names["ballistic"],
             {"type": "depressed", "final_elevation_deg": -10.0},
         ),
-        Contender("boost-glide", "boost-glide", glider, {"type": "glide"}),
+        Contender("boost-glide", "boost-glide", names["glider"], {"type": "glide"}),
         Contender(
             "scramjet cruise",
             "cruise",
-            cruise,
+            names["cruise"],
             {
                 "type": "cruise",
                 "kick_elevation_deg": -10.0,
@@ -519,6 +532,57 @@ def _check_geometry(launch: tuple[float, float], range_m: float, azimuth_deg: fl
             raise ValueError(f"{name} = {value:g}: must be finite, from {lo:g} to {hi:g}")
 
 
+def _fly_contender(
+    c: Contender,
+    shape: dict[str, Any],
+    launch: tuple[float, float],
+    range_m: float,
+    azimuth_deg: float,
+    output_step_s: float,
+    *,
+    prefer: str | None = None,
+) -> tuple[FlightResult | None, str | None, str]:
+    """Fly one contender: (result or None, why not, the vehicle flown or tried first).
+
+    An AUTO contender tries the vehicles of its kind in range-class order until one flies; a
+    depressed attitude programme that costs too much range is retried with a gravity turn.
+    """
+    from hyperflight.vehicle.classes import candidates
+
+    if c.vehicle == AUTO:
+        vehicles = [k.vehicle for k in candidates(c.kind, range_m)]
+        if prefer in vehicles:
+            vehicles.remove(prefer)
+            vehicles.insert(0, prefer)
+    else:
+        vehicles = [c.vehicle]
+    reasons = []
+    for vehicle in vehicles:
+        sc = Scenario(
+            name=c.label.replace(" ", "-"),
+            title=c.label,
+            vehicle=vehicle,
+            launch=LaunchSpec(latitude_deg=launch[0], longitude_deg=launch[1]),
+            target=TargetSpec(range_m=range_m, azimuth_deg=azimuth_deg),
+            shape=ShapeSpec(**shape),
+            output_step_s=output_step_s,
+        )
+        try:
+            return run_scenario(sc), None, vehicle
+        except (UnreachableTarget, ValueError) as exc:
+            error = str(exc)
+        if shape.get("final_elevation_deg") is not None:
+            retry = sc.model_copy(
+                update={"shape": ShapeSpec(**{**shape, "final_elevation_deg": None})}
+            )
+            try:
+                return run_scenario(retry), None, vehicle
+            except (UnreachableTarget, ValueError) as exc2:
+                error = f"{error}; with a gravity-turn boost: {exc2}"
+        reasons.append(error if len(vehicles) == 1 else f"{vehicle}: {error}")
+    return None, " | ".join(reasons), vehicles[0]
+
+
 def compare(
     *,
     launch: tuple[float, float] = DEFAULT_LAUNCH,
@@ -562,6 +626,7 @@ def compare(
     rcs = {**DEFAULT_RCS_M2, **(rcs_m2 or {})}
     flights = []
     me_apogee = None
+    me_vehicle = None
     for c in contenders:
         if progress:
             progress(c.label)
@@ -570,34 +635,18 @@ def compare(
             # Depressed to half the minimum-energy apogee of the same flight (a common
             # comparison choice; an assumption when the minimum-energy flight is not given).
             shape["apogee_m"] = 0.5 * me_apogee if me_apogee else 60_000.0
-        sc = Scenario(
-            name=c.label.replace(" ", "-"),
-            title=c.label,
-            vehicle=c.vehicle,
-            launch=LaunchSpec(latitude_deg=launch[0], longitude_deg=launch[1]),
-            target=TargetSpec(range_m=range_m, azimuth_deg=azimuth_deg),
-            shape=ShapeSpec(**shape),
-            output_step_s=output_step_s,
+        # A depressed flight of the same missile as the minimum-energy one, when it can.
+        prefer = me_vehicle if shape["type"] != "minimum-energy" else None
+        res, error, vehicle = _fly_contender(
+            c, shape, launch, range_m, azimuth_deg, output_step_s, prefer=prefer
         )
-        try:
-            res = run_scenario(sc)
-        except (UnreachableTarget, ValueError) as exc:
-            res = None
-            error = str(exc)
-            if shape.get("final_elevation_deg") is not None:
-                # A depressed attitude programme may cost too much range: try the gravity turn.
-                retry = sc.model_copy(
-                    update={"shape": ShapeSpec(**{**shape, "final_elevation_deg": None})}
-                )
-                try:
-                    res = run_scenario(retry)
-                except (UnreachableTarget, ValueError) as exc2:
-                    error = f"{error}; with a gravity-turn boost: {exc2}"
-            if res is None:
-                flights.append(ComparedFlight(contender=c, result=None, error=error))
-                continue
+        c = replace(c, vehicle=vehicle)
+        if res is None:
+            flights.append(ComparedFlight(contender=c, result=None, error=error))
+            continue
         if shape["type"] == "minimum-energy":
             me_apogee = res.summary()["apogee_m"]
+            me_vehicle = vehicle
         tr = res.trajectory
         sensors = (*radars, *satellites, *constellations)
         rcs_m2 = rcs.get(c.kind, 0.1)

@@ -21,6 +21,7 @@ from hyperflight.core.schema import (
     EV_MACH,
     EV_SPEED,
     EV_TARGET_DISTANCE,
+    EV_TARGET_ELEVATION,
     EV_TIME,
     EV_TIME_IN_PHASE,
     STATE_MASS,
@@ -48,6 +49,8 @@ def event_value(kind, value, t, tp, y, aux):
         return y[STATE_MASS] - value
     if kind == EV_TARGET_DISTANCE:
         return aux[AUX_TGT_DIST] - value
+    if kind == EV_TARGET_ELEVATION:
+        return math.atan2(max(aux[AUX_ALT], 0.0), aux[AUX_TGT_DIST]) - value
     if kind == EV_FLIGHT_PATH_ANGLE:
         v = aux[AUX_SPEED]
         if v <= 0.0:
@@ -69,5 +72,9 @@ def crossed(g0, g1, direction):
 @public
 def passed_at_start(kind, g):
     """True for a terminal event that is already past when its phase begins (a target
-    distance or a burnout mass already reached): the phase then ends at once."""
+    distance, a burnout mass or a target depression angle already reached): the phase then
+    ends at once, so a chain of phases that share such an event falls through to the one
+    after them."""
+    if kind == EV_TARGET_ELEVATION:
+        return g >= 0.0
     return (kind == EV_TARGET_DISTANCE or kind == EV_BURNOUT) and g <= 0.0

@@ -33,6 +33,7 @@ EventKind = Literal[
     "burnout",
     "flight_path_angle",
     "target_distance",
+    "target_depression",
 ]
 _EVENT_CODES = {name: code for code, name in S.EVENT_NAMES.items()}
 _DIRECTIONS = {"any": S.DIR_ANY, "rising": S.DIR_RISING, "falling": S.DIR_FALLING}
@@ -50,6 +51,7 @@ _EVENT_VALUE_RANGE = {
     "burnout": (0.0, 1e9, "kg"),
     "flight_path_angle": (-90.0, 90.0, "deg"),
     "target_distance": (0.0, 2.1e7, "m"),
+    "target_depression": (0.0, 90.0, "deg"),
 }
 
 
@@ -58,7 +60,10 @@ class Event:
     """A condition that ends a phase (``terminal``) or is only recorded.
 
     ``kind``: time_in_phase (s), time (s), altitude (m), impact, apogee, mach, speed (m/s,
-    Earth-relative), burnout (mass in kg), flight_path_angle (deg). ``direction``: which
+    Earth-relative), burnout (mass in kg), flight_path_angle (deg), target_distance (m, ground
+    distance to the phase's target point), target_depression (deg: the angle below the local
+    horizontal at which the vehicle sees its target point, atan(altitude / distance)).
+    ``direction``: which
     crossing counts ("falling", "rising" or "any"); impact, apogee and burnout are always
     "falling".
     """
@@ -92,7 +97,7 @@ class Event:
 
     def kernel_value(self) -> float:
         """The value in kernel (SI, radian) units."""
-        if self.kind == "flight_path_angle":
+        if self.kind in ("flight_path_angle", "target_depression"):
             return math.radians(self.value)
         return float(self.value)
 

@@ -68,6 +68,10 @@ EV_SPEED = 7  # Earth-relative speed crosses value (m/s)
 EV_BURNOUT = 8  # mass falls to value (kg)
 EV_FLIGHT_PATH_ANGLE = 9  # Earth-relative flight-path angle crosses value (rad)
 EV_TARGET_DISTANCE = 10  # ground distance to the phase's target point crosses value (m)
+# The angle below the local horizontal at which the vehicle sees the phase's target point,
+# atan2(altitude, ground distance), crosses value (rad): a dive can start where the line of
+# sight to the target is steep enough, whatever the altitude.
+EV_TARGET_ELEVATION = 11
 
 EVENT_NAMES = {
     EV_TIME_IN_PHASE: "time_in_phase",
@@ -80,6 +84,7 @@ EVENT_NAMES = {
     EV_BURNOUT: "burnout",
     EV_FLIGHT_PATH_ANGLE: "flight_path_angle",
     EV_TARGET_DISTANCE: "target_distance",
+    EV_TARGET_ELEVATION: "target_depression",
 }
 
 DIR_ANY = 0

@@ -16,7 +16,7 @@ velocity at zero angle of attack) or, for depressed shapes, an attitude programm
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hyperflight.core.phases import (
     Aerodynamics,
@@ -69,28 +69,86 @@ class BoostShape:
             raise ValueError(f"{w}: air_launch = {_shown(self.air_launch)} must be True or False")
 
 
+# Phugoid damping gain of the glide law (alpha -= damping * altitude rate / speed, rad).
+# Assumption, chosen from the physics, not from any claim: with 8 a glider that levels off
+# below its equilibrium-glide altitude climbs back to it once and then follows it down with no
+# further oscillation (tw-glide-8000: one glide apex instead of six); 0 leaves skips alone.
+GLIDE_DAMPING = 8.0
+# Lift load-factor limit in the pull-up and the glide, g (assumption: of the order of the
+# manoeuvre loads of re-entry vehicles; no public figure for any glider).
+GLIDE_MAX_LOAD_G = 10.0
+# The terminal dive starts where the glider sees its target this steeply below the horizon,
+# deg (assumption: from a 40 km glide that is 150 km out; from 15 km, 56 km out).
+DIVE_DEPRESSION_DEG = 15.0
+
+
 @dataclass(frozen=True, kw_only=True)
 class GlideShape:
-    """Boost-glide parameters after burnout (angles in degrees, SI otherwise)."""
+    """Boost-glide parameters after burnout (angles in degrees, SI otherwise).
+
+    The glider coasts after burnout, pulls up when it descends through
+    ``pull_up_altitude_m`` (angle of attack raised with the sink rate, up to
+    ``pull_up_alpha_deg``, until the flight path is level), optionally skips (holds
+    ``skip_alpha_deg`` with no damping up to the next apex), then glides at ``glide_alpha_deg``
+    with phugoid ``damping``, banking toward the target (or reversing at
+    ``reversal_times_s``), and dives on the target from where it sees it
+    ``dive_depression_deg`` below the horizon or is ``dive_distance_m`` from it, whichever
+    comes first (0 switches either off). The dive can start in any of those phases, so a
+    short flight that reaches its dive point still coasting dives from there.
+    """
 
     pull_up_altitude_m: float = 60_000.0
+    pull_up_alpha_deg: float | None = None  # default: the glider's maximum angle of attack
     glide_alpha_deg: float | None = None  # default: the vehicle's (L/D)max angle
-    damping: float = 0.0  # 0: skips and phugoid are left alone
-    dive_distance_m: float = 150_000.0
+    damping: float = GLIDE_DAMPING
+    skip_alpha_deg: float | None = None  # None: no skip
+    dive_distance_m: float = 0.0
+    dive_depression_deg: float = DIVE_DEPRESSION_DEG
     bank_max_deg: float = 45.0
     reversal_times_s: tuple[float, ...] = ()
     reversal_bank_deg: float = 0.0
+    max_load_factor_g: float = GLIDE_MAX_LOAD_G
 
     def __post_init__(self) -> None:
         w = "glide shape"
         _check_finite(w, "pull_up_altitude_m", self.pull_up_altitude_m, 0.0, 1e6, "m")
-        if self.glide_alpha_deg is not None:
-            _check_finite(w, "glide_alpha_deg", self.glide_alpha_deg, -60.0, 60.0, "deg")
+        for name in ("pull_up_alpha_deg", "glide_alpha_deg", "skip_alpha_deg"):
+            if getattr(self, name) is not None:
+                _check_finite(w, name, getattr(self, name), -60.0, 60.0, "deg")
         _check_finite(w, "damping", self.damping, 0.0, 100.0, "")
         _check_finite(w, "dive_distance_m", self.dive_distance_m, 0.0, 2.1e7, "m")
+        _check_finite(w, "dive_depression_deg", self.dive_depression_deg, 0.0, 89.0, "deg")
         _check_finite(w, "bank_max_deg", self.bank_max_deg, 0.0, 90.0, "deg")
         _check_values(w, "reversal_times_s", self.reversal_times_s, 0, 1e12, "s", increasing=True)
         _check_finite(w, "reversal_bank_deg", self.reversal_bank_deg, -90.0, 90.0, "deg")
+        _check_finite(w, "max_load_factor_g", self.max_load_factor_g, 0.0, 100.0, "g")
+
+    def dive_events(self) -> tuple[Event, ...]:
+        """The events that start the terminal dive (none when both triggers are off)."""
+        out = []
+        if self.dive_depression_deg > 0.0:
+            out.append(
+                Event(
+                    kind="target_depression",
+                    value=self.dive_depression_deg,
+                    direction="rising",
+                    name="dive start",
+                )
+            )
+        if self.dive_distance_m > 0.0:
+            out.append(
+                Event(
+                    kind="target_distance",
+                    value=self.dive_distance_m,
+                    direction="falling",
+                    name="dive start",
+                )
+            )
+        return tuple(out)
+
+    def without_dive(self) -> GlideShape:
+        """The same glide flown to the ground, with no terminal dive."""
+        return replace(self, dive_distance_m=0.0, dive_depression_deg=0.0)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,8 +204,11 @@ def boost_phases(vehicle: Vehicle, shape: BoostShape) -> list[Phase]:
         elif k == 0 and shape.kick_elevation_deg < 90.0:
             # Vertical rise, then a linear pitch programme down to the kick elevation at
             # first-stage burnout; upper stages fly a gravity turn.
-            t_rise = min(shape.vertical_rise_s, 0.3 * st.burn_time_s)
-            t_prog = st.burn_time_s - t_rise
+            # The programme runs over the part of the burn that is flown: a single stage cut
+            # off early still reaches its kick elevation (its energy and its shape stay apart).
+            burn_s = st.burn_time_s * (shape.cutoff_fraction if n == 1 else 1.0)
+            t_rise = min(shape.vertical_rise_s, 0.3 * burn_s)
+            t_prog = burn_s - t_rise
             phases.append(
                 Phase(
                     name="vertical rise",
@@ -181,12 +242,15 @@ def boost_phases(vehicle: Vehicle, shape: BoostShape) -> list[Phase]:
                 )
             )
         elif shape.final_elevation_deg is not None:
-            upper = vehicle.stages[1:]
-            total = sum(u.burn_time_s for u in upper)
-            done = sum(u.burn_time_s for u in upper[: k - 1])
+            # Over the burn that is flown (the last stage may be cut off early), so the
+            # attitude reaches the final elevation at burnout.
+            burns = [u.burn_time_s for u in vehicle.stages[1:]]
+            burns[-1] *= shape.cutoff_fraction
+            total = sum(burns)
+            done = sum(burns[: k - 1])
             e0, e1 = shape.kick_elevation_deg, shape.final_elevation_deg
             el_a = e0 + (e1 - e0) * done / total
-            el_b = e0 + (e1 - e0) * (done + st.burn_time_s) / total
+            el_b = e0 + (e1 - e0) * (done + burns[k - 1]) / total
             phases.append(
                 Phase(
                     name=f"{st.name} pitch programme",
@@ -195,7 +259,7 @@ def boost_phases(vehicle: Vehicle, shape: BoostShape) -> list[Phase]:
                     jettison_mass_kg=jettison,
                     controls=Controls(
                         thrust_azimuth_deg=az,
-                        schedule_time_s=(0.0, st.burn_time_s),
+                        schedule_time_s=(0.0, burns[k - 1]),
                         thrust_elevation_schedule_deg=(el_a, el_b),
                     ),
                     events=(burnout,),
@@ -276,91 +340,7 @@ def flight_phases(
         )
         return phases
     if isinstance(p, Glider):
-        g = glide or GlideShape()
-        aero = glider_aero(p)
-        alpha = (
-            g.glide_alpha_deg if g.glide_alpha_deg is not None else (p.alpha_max_lift_to_drag_deg)
-        )
-        phases += [
-            Phase(
-                name="coast",
-                jettison_mass_kg=drop,
-                aerodynamics=aero,
-                **tgt,
-                events=(
-                    Event(
-                        kind="altitude",
-                        value=g.pull_up_altitude_m,
-                        direction="falling",
-                        name="pull-up start",
-                    ),
-                    Event(kind="impact"),
-                    Event(kind="apogee", terminal=False, name="first apex"),
-                ),
-            ),
-            Phase(
-                name="pull-up",
-                aerodynamics=aero,
-                **tgt,
-                controls=Steering(
-                    law="glide",
-                    alpha_deg=alpha,
-                    alpha_min_deg=0.0,
-                    alpha_max_deg=p.alpha_max_deg,
-                    damping=3.0,
-                    bank_max_deg=g.bank_max_deg,
-                ),
-                events=(
-                    Event(
-                        kind="flight_path_angle", value=0.0, direction="rising", name="level-off"
-                    ),
-                    Event(kind="impact"),
-                    Event(kind="time_in_phase", value=600.0, name="pitch-over"),
-                ),
-            ),
-            Phase(
-                name="glide",
-                aerodynamics=aero,
-                **tgt,
-                controls=Steering(
-                    law="glide",
-                    alpha_deg=alpha,
-                    alpha_min_deg=-p.alpha_max_deg,
-                    alpha_max_deg=p.alpha_max_deg,
-                    damping=g.damping,
-                    bank_max_deg=g.bank_max_deg,
-                    reversal_times_s=g.reversal_times_s,
-                    reversal_bank_deg=g.reversal_bank_deg,
-                ),
-                events=(
-                    Event(
-                        kind="target_distance",
-                        value=g.dive_distance_m,
-                        direction="falling",
-                        name="dive start",
-                    ),
-                    Event(kind="impact"),
-                    Event(kind="apogee", terminal=False, name="glide apex"),
-                ),
-            ),
-            Phase(
-                name="terminal dive",
-                aerodynamics=aero,
-                **tgt,
-                controls=Steering(
-                    law="dive",
-                    alpha_deg=0.0,
-                    alpha_min_deg=-p.alpha_max_deg,
-                    alpha_max_deg=p.alpha_max_deg,
-                    bank_max_deg=80.0,
-                    heading_gain=4.0,
-                    gamma_gain=4.0,
-                    max_load_factor_g=DIVE_MAX_LOAD_G,
-                ),
-                events=(Event(kind="impact"),),
-            ),
-        ]
-        return phases
+        return phases + glider_phases(p, glide or GlideShape(), drop, tgt)
     if isinstance(p, Scramjet):
         c = cruise
         if c is None:
@@ -442,3 +422,111 @@ def flight_phases(
         ]
         return phases
     raise TypeError(f"unknown payload type {type(p).__name__}")
+
+
+def glider_phases(
+    p: Glider, g: GlideShape, drop: float, tgt: dict[str, float]
+) -> list[Phase]:
+    """Coast, pull-up, optional skip, glide and terminal dive of a glider after burnout."""
+    aero = glider_aero(p)
+    alpha = g.glide_alpha_deg if g.glide_alpha_deg is not None else p.alpha_max_lift_to_drag_deg
+    pull_alpha = g.pull_up_alpha_deg if g.pull_up_alpha_deg is not None else p.alpha_max_deg
+    dive = g.dive_events()
+    impact = Event(kind="impact")
+    phases = [
+        Phase(
+            name="coast",
+            jettison_mass_kg=drop,
+            aerodynamics=aero,
+            **tgt,
+            events=(
+                Event(
+                    kind="altitude",
+                    value=g.pull_up_altitude_m,
+                    direction="falling",
+                    name="pull-up start",
+                ),
+                *dive,
+                impact,
+                Event(kind="apogee", terminal=False, name="first apex"),
+            ),
+        ),
+        Phase(
+            name="pull-up",
+            aerodynamics=aero,
+            **tgt,
+            controls=Steering(
+                law="glide",
+                alpha_deg=alpha,
+                alpha_min_deg=0.0,
+                alpha_max_deg=max(pull_alpha, alpha),
+                damping=3.0,
+                bank_max_deg=g.bank_max_deg,
+                max_load_factor_g=g.max_load_factor_g,
+            ),
+            events=(
+                Event(kind="flight_path_angle", value=0.0, direction="rising", name="level-off"),
+                *dive,
+                impact,
+                Event(kind="time_in_phase", value=600.0, name="pitch-over"),
+            ),
+        ),
+    ]
+    if g.skip_alpha_deg is not None:
+        phases.append(
+            Phase(
+                name="skip",
+                aerodynamics=aero,
+                **tgt,
+                controls=Steering(
+                    law="glide",
+                    alpha_deg=g.skip_alpha_deg,
+                    alpha_min_deg=-p.alpha_max_deg,
+                    alpha_max_deg=p.alpha_max_deg,
+                    damping=0.0,
+                    bank_max_deg=g.bank_max_deg,
+                    max_load_factor_g=g.max_load_factor_g,
+                ),
+                events=(
+                    Event(kind="apogee", name="second apex"),
+                    *dive,
+                    impact,
+                ),
+            )
+        )
+    phases += [
+        Phase(
+            name="glide",
+            aerodynamics=aero,
+            **tgt,
+            controls=Steering(
+                law="glide",
+                alpha_deg=alpha,
+                alpha_min_deg=-p.alpha_max_deg,
+                alpha_max_deg=p.alpha_max_deg,
+                damping=g.damping,
+                bank_max_deg=g.bank_max_deg,
+                reversal_times_s=g.reversal_times_s,
+                reversal_bank_deg=g.reversal_bank_deg,
+                max_load_factor_g=g.max_load_factor_g,
+            ),
+            events=(*dive, impact, Event(kind="apogee", terminal=False, name="glide apex")),
+        ),
+        Phase(
+            name="terminal dive",
+            aerodynamics=aero,
+            **tgt,
+            controls=Steering(
+                law="dive",
+                alpha_deg=0.0,
+                alpha_min_deg=-p.alpha_max_deg,
+                alpha_max_deg=p.alpha_max_deg,
+                bank_max_deg=80.0,
+                heading_gain=4.0,
+                gamma_gain=4.0,
+                max_load_factor_g=DIVE_MAX_LOAD_G,
+            ),
+            events=(impact,),
+        ),
+    ]
+    return phases

@@ -142,13 +142,23 @@ def run_scenario(scenario: Scenario, *, vehicle: Vehicle | None = None) -> Fligh
             )
         glide = cruise = None
         if sh.type == "glide":
+            given = {
+                k: v
+                for k, v in (
+                    ("pull_up_alpha_deg", sh.pull_up_alpha_deg),
+                    ("damping", sh.damping),
+                    ("skip_alpha_deg", sh.skip_alpha_deg),
+                    ("dive_distance_m", sh.dive_distance_m),
+                    ("dive_depression_deg", sh.dive_depression_deg),
+                )
+                if v is not None
+            }
             glide = GlideShape(
                 pull_up_altitude_m=sh.pull_up_altitude_m,
                 glide_alpha_deg=sh.glide_alpha_deg,
-                damping=sh.damping,
-                dive_distance_m=sh.dive_distance_m or 150_000.0,
                 reversal_times_s=sh.reversal_times_s,
                 reversal_bank_deg=sh.reversal_bank_deg,
+                **given,
             )
         else:
             assert sh.cruise_altitude_m is not None and sh.cruise_mach is not None

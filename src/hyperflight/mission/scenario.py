@@ -102,8 +102,11 @@ class ShapeSpec(_Model):
     first_apex_m: Annotated[float, Field(gt=20_000.0, le=3_000_000.0)] | None = None
     pull_up_altitude_m: Annotated[float, Field(ge=20_000.0, le=120_000.0)] = 60_000.0
     glide_alpha_deg: Annotated[float, Field(ge=0.0, le=40.0)] | None = None
-    damping: Annotated[float, Field(ge=0.0, le=100.0)] = 0.0
+    pull_up_alpha_deg: Annotated[float, Field(ge=0.0, le=40.0)] | None = None
+    damping: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    skip_alpha_deg: Annotated[float, Field(ge=0.0, le=40.0)] | None = None
     dive_distance_m: Annotated[float, Field(ge=1_000.0, le=1_000_000.0)] | None = None
+    dive_depression_deg: Annotated[float, Field(ge=0.0, le=89.0)] | None = None
     reversal_times_s: tuple[float, ...] = ()
     reversal_bank_deg: Annotated[float, Field(ge=-90.0, le=90.0)] = 0.0
     cruise_altitude_m: Annotated[float, Field(ge=1_000.0, le=60_000.0)] | None = None

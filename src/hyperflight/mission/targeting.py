@@ -283,6 +283,7 @@ def solve_ballistic(
 
         # Scan the kick elevation for the apogees that reach the target range.
         kicks = [
+            *((-20.0, -12.0, -6.0, -2.0) if shape == "depressed" else ()),
             2.0,
             4.0,
             7.0,
@@ -357,7 +358,8 @@ def solve_ballistic(
             def g(k: float) -> float:
                 return apogee_on_range(k, b, 1e-6) - apogee_m
 
-            lo_k, hi_k = max(kick_lo, kick_star - 2.0), min(kick_hi, kick_star + 2.0)
+            lo_k = max(kicks[0], kick_star - 2.0)
+            hi_k = min(kick_hi, kick_star + 2.0)
             g_lo, g_hi = g(lo_k), g(hi_k)
             if math.isfinite(g_lo) and math.isfinite(g_hi) and g_lo * g_hi < 0:
                 kick = float(brentq(g, lo_k, hi_k, xtol=1e-5))
@@ -492,46 +494,95 @@ def solve_steered(
         launch,
         target,
         p.earth,
-        replace(glide, dive_distance_m=0.0) if glide else None,
+        glide.without_dive() if glide else None,
         replace(cruise, dive_distance_m=0.0) if cruise else None,
     )
-    for _ in range(4 if first_apex_m is not None else 1):
-        if vehicle.kind == "boost-glide" or burnout_speed_m_s is not None:
-            boost = _solve_energy(p, free, boost, burnout_speed_m_s, range_margin)
-        if first_apex_m is not None:
-            boost = _kick_for_apex(free, boost, first_apex_m)
-    best: tuple[float, _Problem, BoostShape, Trajectory] | None = None
-    # Aim by the launch azimuth; if the terminal dive still misses (it turns too late), start
-    # the dive farther out and aim again.
-    for dive_factor in (1.0, 1.4, 2.0):
-        q = (
-            p
-            if dive_factor == 1.0
-            else _Problem(
-                vehicle,
-                launch,
-                target,
-                p.earth,
-                replace(glide, dive_distance_m=glide.dive_distance_m * dive_factor)
-                if glide
-                else None,
-                replace(cruise, dive_distance_m=cruise.dive_distance_m * dive_factor)
-                if cruise
-                else None,
+    def solve_boost(margin: float, boost: BoostShape) -> BoostShape:
+        for _ in range(4 if first_apex_m is not None else 1):
+            if vehicle.kind == "boost-glide" or burnout_speed_m_s is not None:
+                boost = _solve_energy(p, free, boost, burnout_speed_m_s, margin)
+            if first_apex_m is not None:
+                boost = _kick_for_apex(free, boost, first_apex_m)
+        return boost
+
+    def with_dive(dive_factor: float) -> _Problem:
+        if dive_factor == 1.0:
+            return p
+        return _Problem(
+            vehicle,
+            launch,
+            target,
+            p.earth,
+            replace(
+                glide,
+                dive_distance_m=glide.dive_distance_m * dive_factor,
+                dive_depression_deg=glide.dive_depression_deg / dive_factor,
             )
+            if glide
+            else None,
+            replace(cruise, dive_distance_m=cruise.dive_distance_m * dive_factor)
+            if cruise
+            else None,
         )
-        b = boost
+
+    def aim_azimuth(q: _Problem, b: BoostShape) -> tuple[BoostShape, Trajectory]:
+        """Turn the launch azimuth by the bearing error of the closest approach."""
         for _ in range(8):
             tr = q.fly(b, **_SEARCH_TRACK)
             if q.miss(tr) < 0.3 * MISS_GOAL_M:
                 break
-            # Turn the launch azimuth by the bearing error of the closest approach.
             lat, lon = _closest_approach(q, tr)
             _, brg = q.inverse(launch.latitude_deg, launch.longitude_deg, lat, lon)
             d_az = (q.bearing - brg + 180.0) % 360.0 - 180.0
             b = replace(b, azimuth_deg=(b.azimuth_deg + d_az) % 360.0)
+        return b, tr
+
+    def overshoot(q: _Problem, b: BoostShape) -> float:
+        """How far past the target range the flight lands (m; negative: short)."""
+        tr = q.fly(b, **_SEARCH_TRACK)
+        end = float(tr["latitude_deg"][-1]), float(tr["longitude_deg"][-1])
+        return q.distance(launch.latitude_deg, launch.longitude_deg, *end) - p.range_m
+
+    def energy_for_range(q: _Problem, b: BoostShape) -> BoostShape | None:
+        """The cut-off share at which the flight, dive included, lands at the target range;
+        None when no share between 2 % and a full burn brackets it."""
+        f0 = b.cutoff_fraction
+        e0 = overshoot(q, b)
+        up = e0 < 0.0
+        step, f1 = 0.05, f0
+        while True:
+            f1 = min(1.0, f1 + step) if up else max(0.02, f1 - step)
+            e1 = overshoot(q, replace(b, cutoff_fraction=f1))
+            if (e1 > 0.0) == up:
+                break
+            if f1 in (1.0, 0.02):
+                return None
+            f0, e0, step = f1, e1, 2.0 * step
+        lo, hi = sorted((f0, f1))
+        f = brentq(
+            lambda f: overshoot(q, replace(b, cutoff_fraction=f)),
+            lo,
+            hi,
+            xtol=1e-6,
+            maxiter=40,
+        )
+        return replace(b, cutoff_fraction=float(f))
+
+    # Aim by the launch azimuth. If the flight still misses, a glider that lands short or long
+    # has its burnout energy solved for the range with the dive included; one that lands
+    # beside the target turned too late, and its dive starts farther out.
+    boost = solve_boost(range_margin, boost)
+    best: tuple[float, _Problem, BoostShape, Trajectory] | None = None
+    for dive_factor in (1.0, 1.4, 2.0):
+        q = with_dive(dive_factor)
+        b, tr = aim_azimuth(q, boost)
+        if q.miss(tr) >= 0.3 * MISS_GOAL_M and vehicle.stages and burnout_speed_m_s is None:
+            solved = energy_for_range(q, b)
+            if solved is not None:
+                b, tr = aim_azimuth(q, solved)
         if q is not p:
             p.evaluations += q.evaluations
+            q.evaluations = 0
         if best is None or q.miss(tr) < best[0]:
             best = (q.miss(tr), q, b, tr)
         if best[0] < 0.3 * MISS_GOAL_M:
