@@ -424,9 +424,7 @@ def flight_phases(
     raise TypeError(f"unknown payload type {type(p).__name__}")
 
 
-def glider_phases(
-    p: Glider, g: GlideShape, drop: float, tgt: dict[str, float]
-) -> list[Phase]:
+def glider_phases(p: Glider, g: GlideShape, drop: float, tgt: dict[str, float]) -> list[Phase]:
     """Coast, pull-up, optional skip, glide and terminal dive of a glider after burnout."""
     aero = glider_aero(p)
     alpha = g.glide_alpha_deg if g.glide_alpha_deg is not None else p.alpha_max_lift_to_drag_deg

@@ -25,6 +25,7 @@ from hyperflight.core.flight import InitialState, fly
 from hyperflight.core.phases import Phase
 from hyperflight.core.trajectory import Trajectory
 from hyperflight.environment import geodesic
+from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M
 from hyperflight.environment.earth import EarthModel
 from hyperflight.guidance.shapes import (
     BoostShape,
@@ -39,7 +40,9 @@ BallisticShape = Literal["minimum-energy", "lofted", "depressed"]
 
 # Solver settings: flights are integrated with these while searching, then once more at the
 # user's output rate.
-_SEARCH = dict(output_step_s=1e4, rtol=1e-8, atol=1e-6, max_time_s=20_000.0)
+# Rows every 200 s (at most ~1,600 km apart, well under half a great circle) let the progress
+# along the launch-target great circle be unwrapped past the antipode (_Problem.progress).
+_SEARCH = dict(output_step_s=200.0, rtol=1e-8, atol=1e-6, max_time_s=20_000.0)
 _SEARCH_TRACK = dict(output_step_s=5.0, rtol=1e-8, atol=1e-6, max_time_s=20_000.0)
 # The tolerances of the flight the user gets (those of ``fly``'s defaults).
 _FINAL = dict(rtol=1e-10, atol=1e-8)
@@ -52,6 +55,9 @@ AIM_ITERATIONS = 5
 # tolerances until it equals the target range to within this, m. The searches' looser
 # tolerances alone leave up to ~15 m along the track over 8,000 km (measured, tw-ballistic-8000).
 RANGE_GOAL_M = 1.0
+# The range counted for a flight that has not come down by the search's time limit (m): more
+# than any ground range on Earth.
+NO_IMPACT_RANGE_M = 4.0e7
 
 
 def brentq(f, a: float, b: float, **kwargs) -> float:
@@ -150,13 +156,47 @@ class _Problem:
         return fly(self.launch, self.phases(boost), earth=self.earth, **opts)
 
     def impact(self, boost: BoostShape) -> tuple[float, float, float, Trajectory]:
-        """Range from launch (m), bearing of the impact (deg), apogee (m), trajectory."""
+        """Range from launch (m), bearing of the impact (deg), apogee (m), trajectory.
+
+        The range is the progress along the launch-target great circle (:meth:`progress`),
+        which keeps growing past the antipode. A flight still up at the search's time limit
+        (a burnout near orbital speed) counts as NO_IMPACT_RANGE_M, farther than any target,
+        so the searches burn less of the last stage rather than reading its position at the
+        time limit as its range.
+        """
         tr = self.fly(boost)
         lat, lon = float(tr["latitude_deg"][-1]), float(tr["longitude_deg"][-1])
         rng, brg = self.inverse(self.launch.latitude_deg, self.launch.longitude_deg, lat, lon)
+        rng = self.progress(tr) if tr.event("impact") is not None else NO_IMPACT_RANGE_M
         apo = tr.event("apogee") or tr.event("first apex")
         apogee = apo.altitude_m if apo is not None else float(tr["altitude_m"].max())
         return rng, brg, apogee, tr
+
+    def progress(self, tr: Trajectory) -> float:
+        """How far the flight ends along the great circle from the launch toward the target
+        (m), unwrapped along the track so that a flight past the antipode counts its whole
+        way; scaled so that an impact on the target gives exactly the geodesic range."""
+        lat0 = math.radians(self.launch.latitude_deg)
+        lon0 = math.radians(self.launch.longitude_deg)
+        lat = np.radians(tr["latitude_deg"])
+        lon = np.radians(tr["longitude_deg"])
+        u = np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
+        u0 = np.array(
+            [math.cos(lat0) * math.cos(lon0), math.cos(lat0) * math.sin(lon0), math.sin(lat0)]
+        )
+        north = np.array(
+            [-math.sin(lat0) * math.cos(lon0), -math.sin(lat0) * math.sin(lon0), math.cos(lat0)]
+        )
+        east = np.array([-math.sin(lon0), math.cos(lon0), 0.0])
+        az = math.radians(self.bearing)
+        tdir = math.cos(az) * north + math.sin(az) * east
+        along = np.unwrap(np.arctan2(tdir @ u, u0 @ u))
+        tl, tn = (math.radians(x) for x in self.target)
+        ut = np.array([math.cos(tl) * math.cos(tn), math.cos(tl) * math.sin(tn), math.sin(tl)])
+        target_angle = math.atan2(float(tdir @ ut), float(u0 @ ut))
+        if target_angle <= 1e-9:
+            return float(along[-1] * EARTH_MEAN_RADIUS_M)
+        return float(along[-1] / target_angle * self.range_m)
 
     def miss(self, tr: Trajectory) -> float:
         return self.distance(
@@ -164,16 +204,38 @@ class _Problem:
         )
 
 
+def _next_azimuth(
+    azimuth_deg: float, error_deg: float, last: tuple[float, float] | None
+) -> tuple[float, tuple[float, float]]:
+    """The next launch azimuth (deg) from the bearing error of this flight (deg), and the
+    pair to pass next time.
+
+    The azimuth turns by the error scaled by the measured change of the error per degree of
+    azimuth (a secant step on the last two flights): over a pole the impact bearing moves only
+    about half as much as the launch azimuth, and plain steps converge slowly.
+    """
+    err = (error_deg + 180.0) % 360.0 - 180.0
+    slope = 1.0
+    if last is not None:
+        d_az = (azimuth_deg - last[0] + 180.0) % 360.0 - 180.0
+        if abs(d_az) > 1e-9:
+            measured = (last[1] - err) / d_az
+            if 0.2 <= measured <= 5.0:
+                slope = measured
+    return (azimuth_deg + err / slope) % 360.0, (azimuth_deg, err)
+
+
 def _correct_azimuth(p: _Problem, boost: BoostShape, resolve) -> tuple[BoostShape, Trajectory]:
     """Turn the launch azimuth until the impact bearing matches the target's (re-solving range)."""
     tr = None
-    for _ in range(8):
+    last: tuple[float, float] | None = None
+    for _ in range(10):
         boost = resolve(boost)
         rng, brg, _, tr = p.impact(boost)
         if p.miss(tr) < 0.3 * MISS_GOAL_M:
             break
-        d_az = (p.bearing - brg + 180.0) % 360.0 - 180.0
-        boost = replace(boost, azimuth_deg=(boost.azimuth_deg + d_az) % 360.0)
+        az, last = _next_azimuth(boost.azimuth_deg, p.bearing - brg, last)
+        boost = replace(boost, azimuth_deg=az)
     assert tr is not None
     return boost, tr
 
@@ -497,6 +559,7 @@ def solve_steered(
         glide.without_dive() if glide else None,
         replace(cruise, dive_distance_m=0.0) if cruise else None,
     )
+
     def solve_boost(margin: float, boost: BoostShape) -> BoostShape:
         for _ in range(4 if first_apex_m is not None else 1):
             if vehicle.kind == "boost-glide" or burnout_speed_m_s is not None:
@@ -527,21 +590,23 @@ def solve_steered(
 
     def aim_azimuth(q: _Problem, b: BoostShape) -> tuple[BoostShape, Trajectory]:
         """Turn the launch azimuth by the bearing error of the closest approach."""
+        last = None
         for _ in range(8):
             tr = q.fly(b, **_SEARCH_TRACK)
             if q.miss(tr) < 0.3 * MISS_GOAL_M:
                 break
             lat, lon = _closest_approach(q, tr)
             _, brg = q.inverse(launch.latitude_deg, launch.longitude_deg, lat, lon)
-            d_az = (q.bearing - brg + 180.0) % 360.0 - 180.0
-            b = replace(b, azimuth_deg=(b.azimuth_deg + d_az) % 360.0)
+            az, last = _next_azimuth(b.azimuth_deg, q.bearing - brg, last)
+            b = replace(b, azimuth_deg=az)
         return b, tr
 
     def overshoot(q: _Problem, b: BoostShape) -> float:
         """How far past the target range the flight lands (m; negative: short)."""
         tr = q.fly(b, **_SEARCH_TRACK)
-        end = float(tr["latitude_deg"][-1]), float(tr["longitude_deg"][-1])
-        return q.distance(launch.latitude_deg, launch.longitude_deg, *end) - p.range_m
+        if tr.event("impact") is None:
+            return NO_IMPACT_RANGE_M
+        return q.progress(tr) - p.range_m
 
     def energy_for_range(q: _Problem, b: BoostShape) -> BoostShape | None:
         """The cut-off share at which the flight, dive included, lands at the target range;
@@ -636,9 +701,15 @@ def _solve_energy(
         )
     if full > 0.0:
         lo = 0.05
-        if excess(lo) < 0.0:
-            return replace(boost, cutoff_fraction=float(brentq(excess, lo, 1.0, xtol=1e-3)))
-        return replace(boost, cutoff_fraction=lo)
+        if excess(lo) >= 0.0:
+            return replace(boost, cutoff_fraction=lo)
+        f = float(brentq(excess, lo, 1.0, xtol=1e-3))
+        if excess(f) > 0.5 * p.range_m:
+            # The range jumps there (past it the glider skips out or circles the Earth): the
+            # margin is beyond what it reaches with a flight that comes down; stay below the
+            # jump, and the aiming solves the energy for the range itself.
+            f = max(lo, f - 2e-3)
+        return replace(boost, cutoff_fraction=f)
     return boost
 
 

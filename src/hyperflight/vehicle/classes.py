@@ -39,9 +39,7 @@ class RangeClass:
 
 
 RANGE_CLASSES: tuple[RangeClass, ...] = (
-    RangeClass(
-        "SRBM", "ballistic", "srbm-generic", 0.0, 1_000e3, "single-stage solid, 700 kg RV"
-    ),
+    RangeClass("SRBM", "ballistic", "srbm-generic", 0.0, 1_000e3, "single-stage solid, 700 kg RV"),
     RangeClass(
         "MRBM/IRBM",
         "ballistic",
@@ -51,12 +49,20 @@ RANGE_CLASSES: tuple[RangeClass, ...] = (
         "two-stage solid, 1,200 kg RV (the MRBM band and the short end of the IRBM band)",
     ),
     RangeClass(
-        "ICBM",
+        "IRBM/ICBM",
         "ballistic",
         "icbm-generic",
         3_300e3,
-        20_000e3,
+        12_000e3,
         "three-stage solid, 600 kg RV (its cut-off third stage covers the long IRBM band)",
+    ),
+    RangeClass(
+        "heavy ICBM",
+        "ballistic",
+        "icbm-heavy",
+        12_000e3,
+        20_000e3,
+        "heavy three-stage, 1,000 kg RV: any range on Earth, in every direction",
     ),
     RangeClass(
         "short-range glider",
@@ -79,8 +85,16 @@ RANGE_CLASSES: tuple[RangeClass, ...] = (
         "boost-glide",
         "htv2-like",
         3_300e3,
-        20_000e3,
+        12_000e3,
         "three-stage solid booster, 1,000 kg HTV-2-like glider (Tracy & Wright 2020)",
+    ),
+    RangeClass(
+        "heavy intercontinental glider",
+        "boost-glide",
+        "hgv-icbm",
+        12_000e3,
+        20_000e3,
+        "heavy three-stage booster, 1,000 kg HTV-2-like glider (L/D 2.6)",
     ),
     RangeClass(
         "scramjet cruise missile",
