@@ -20,7 +20,14 @@ import numpy as np
 
 from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M, MAX_GROUND_RANGE_M
 from hyperflight.mission.run import FlightResult, run_scenario
-from hyperflight.mission.scenario import LaunchSpec, Scenario, ShapeSpec, TargetSpec, destination
+from hyperflight.mission.scenario import (
+    InitialStateSpec,
+    LaunchSpec,
+    Scenario,
+    ShapeSpec,
+    TargetSpec,
+    destination,
+)
 from hyperflight.mission.targeting import UnreachableTarget
 from hyperflight.sensors import (
     InfraredSatellite,
@@ -541,6 +548,8 @@ def _fly_contender(
     output_step_s: float,
     *,
     prefer: str | None = None,
+    launch_altitude_m: float = 0.0,
+    launch_speed_m_s: float = 0.0,
 ) -> tuple[FlightResult | None, str | None, str]:
     """Fly one contender: (result or None, why not, the vehicle flown or tried first).
 
@@ -557,12 +566,30 @@ def _fly_contender(
     else:
         vehicles = [c.vehicle]
     reasons = []
+    start: dict[str, Any]
+    if launch_speed_m_s > 0.0:
+        # Air launch: level flight toward the target (run_scenario takes the heading from the
+        # target's bearing when none is given).
+        start = {
+            "initial_state": InitialStateSpec(
+                latitude_deg=launch[0],
+                longitude_deg=launch[1],
+                altitude_m=launch_altitude_m,
+                speed_m_s=launch_speed_m_s,
+            )
+        }
+    else:
+        start = {
+            "launch": LaunchSpec(
+                latitude_deg=launch[0], longitude_deg=launch[1], altitude_m=launch_altitude_m
+            )
+        }
     for vehicle in vehicles:
         sc = Scenario(
             name=c.label.replace(" ", "-"),
             title=c.label,
             vehicle=vehicle,
-            launch=LaunchSpec(latitude_deg=launch[0], longitude_deg=launch[1]),
+            **start,
             target=TargetSpec(range_m=range_m, azimuth_deg=azimuth_deg),
             shape=ShapeSpec(**shape),
             output_step_s=output_step_s,
@@ -597,6 +624,8 @@ def compare(
     rcs_m2: dict[str, float] | None = None,
     output_step_s: float = 1.0,
     progress: Callable[[str], None] | None = None,
+    launch_altitude_m: float = 0.0,
+    launch_speed_m_s: float = 0.0,
 ) -> Comparison:
     """Fly every contender to the same target and run every sensor over each flight.
 
@@ -606,10 +635,22 @@ def compare(
     (latitude, longitude in deg; default: the target, i.e. a defence of the target itself).
     ``layers``: :class:`~hyperflight.defence.InterceptorLayer` objects (default: the built-in
     generic layers); ``constellations``: default one generic LEO tracking layer.
+    ``launch_altitude_m`` and ``launch_speed_m_s``: a ground or sea launch (speed 0, at that
+    altitude) or an air launch (level flight at that speed toward the target), for every type.
     """
     from hyperflight.defence import builtin_layers, engagement_windows
 
     _check_geometry(launch, range_m, azimuth_deg)
+    for name, value, lo, hi, unit in (
+        ("launch_altitude_m", launch_altitude_m, -500.0, 30_000.0, "m"),
+        ("launch_speed_m_s", launch_speed_m_s, 0.0, 1_500.0, "m/s"),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+            raise ValueError(f"{name} = {value!r}: must be a number ({unit})")
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise ValueError(f"{name} = {value:g}: must be finite, from {lo:g} to {hi:g} {unit}")
+    if launch_speed_m_s > 0.0 and launch_altitude_m < 0.0:
+        raise ValueError("launch_altitude_m: an air launch needs an altitude of 0 m or more")
     target = destination(launch[0], launch[1], azimuth_deg, range_m)
     contenders = list(contenders or default_contenders())
     d_radars, d_sats = default_sensors(launch, target)
@@ -638,7 +679,15 @@ def compare(
         # A depressed flight of the same missile as the minimum-energy one, when it can.
         prefer = me_vehicle if shape["type"] != "minimum-energy" else None
         res, error, vehicle = _fly_contender(
-            c, shape, launch, range_m, azimuth_deg, output_step_s, prefer=prefer
+            c,
+            shape,
+            launch,
+            range_m,
+            azimuth_deg,
+            output_step_s,
+            prefer=prefer,
+            launch_altitude_m=launch_altitude_m,
+            launch_speed_m_s=launch_speed_m_s,
         )
         c = replace(c, vehicle=vehicle)
         if res is None:

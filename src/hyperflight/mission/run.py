@@ -22,6 +22,12 @@ from hyperflight.vehicle.aerothermal import heating_columns
 from hyperflight.vehicle.files import load_vehicle
 from hyperflight.vehicle.model import Vehicle
 
+# Thrust elevation held by an air-launched first stage of a steered vehicle when the shape
+# gives none, deg (assumption: a ground launch pitches over from the vertical to 15 deg, an air
+# launch starts level at low speed and must climb out of the dense air first; at 15 deg the
+# first stage of an air-launched glider does not climb and the next one flies it into the sea).
+AIR_LAUNCH_KICK_DEG = 30.0
+
 
 @dataclass(frozen=True)
 class FlightResult:
@@ -175,7 +181,9 @@ def run_scenario(scenario: Scenario, *, vehicle: Vehicle | None = None) -> Fligh
             start,
             target,
             kick_elevation_deg=(
-                sh.kick_elevation_deg if sh.kick_elevation_deg is not None else 15.0
+                sh.kick_elevation_deg
+                if sh.kick_elevation_deg is not None
+                else (AIR_LAUNCH_KICK_DEG if start.speed_m_s > 0.0 else 15.0)
             ),
             final_elevation_deg=fin,
             burnout_speed_m_s=sh.burnout_speed_m_s,
