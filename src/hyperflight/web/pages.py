@@ -147,6 +147,10 @@ def gliders() -> tuple[tuple[str, str], ...]:
     )
 
 
+# The vehicle choice that lets compare pick, per type, the built-in range class that fits.
+_AUTO = ("auto", "auto: the range class whose reach fits")
+
+
 def _builtin(option: str, text: str, choices: tuple[tuple[str, str], ...], what: str) -> str:
     names = [c[0] for c in choices]
     if text not in names:
@@ -230,12 +234,12 @@ def _compare_fields() -> tuple[Field, ...]:
         ),
         Field("range", "Range", "1100 km", "target range with its unit, e.g. '1100 km'"),
         Field("azimuth", "Azimuth", "80", "degrees from north"),
-        Field("ballistic", "Ballistic vehicle", "irbm-2stage", kind="select",
-              choices=kinds.get("ballistic", ())),
-        Field("glider", "Boost-glide vehicle", "hgv-irbm", kind="select",
-              choices=kinds.get("boost-glide", ())),
-        Field("cruise", "Cruise vehicle", "zircon-like", kind="select",
-              choices=kinds.get("cruise", ())),
+        Field("ballistic", "Ballistic vehicle", "auto", kind="select",
+              choices=(_AUTO, *kinds.get("ballistic", ()))),
+        Field("glider", "Boost-glide vehicle", "auto", kind="select",
+              choices=(_AUTO, *kinds.get("boost-glide", ()))),
+        Field("cruise", "Cruise vehicle", "auto", kind="select",
+              choices=(_AUTO, *kinds.get("cruise", ()))),
     )  # fmt: skip
 
 
@@ -252,14 +256,14 @@ def _compare_read(given: dict[str, str]) -> Parsed:
         except ValueError as exc:
             errors["azimuth"] = str(exc)
     names = {}
-    for opt, kind, default in (
-        ("ballistic", "ballistic", "irbm-2stage"),
-        ("glider", "boost-glide", "hgv-irbm"),
-        ("cruise", "cruise", "zircon-like"),
-    ):
+    for opt, kind in (("ballistic", "ballistic"), ("glider", "boost-glide"), ("cruise", "cruise")):
+        # "auto": the built-in vehicle whose range class fits the range.
         try:
             names[opt] = _builtin(
-                f"--{opt}", given.get(opt, default), kinds.get(kind, ()), f"{kind} vehicles"
+                f"--{opt}",
+                given.get(opt, "auto"),
+                (_AUTO, *kinds.get(kind, ())),
+                f"{kind} vehicles (or auto)",
             )
         except ValueError as exc:
             errors[opt] = str(exc)
