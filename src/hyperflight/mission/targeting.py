@@ -409,8 +409,10 @@ def solve_ballistic(
                 max_reach_m=float("nan"),
                 target_range_m=p.range_m,
             )
+        # With the scan's own tolerance, so the bracket it found keeps its sign change (the
+        # resolve below refines the kick tightly).
         kick_star = float(
-            brentq(lambda k: apogee_on_range(k, base) - apogee_m, *bracket, xtol=1e-3)
+            brentq(lambda k: apogee_on_range(k, base, 1e-3) - apogee_m, *bracket, xtol=1e-3)
         )
 
         def resolve(b: BoostShape) -> BoostShape:
