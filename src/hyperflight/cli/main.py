@@ -550,25 +550,49 @@ def compare(
         + ", ".join(f"{f.contender.label} {f.contender.vehicle}" for f in comp.flights),
         style="dim",
     )
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    table.add_column("")
-    for f in comp.flights:
-        table.add_column("\n".join(textwrap.wrap(f.contender.label, 10)), justify="right")
-    for quantity, row in cells:
-        table.add_row(quantity, *row)
-    console.print(table)
-    for line in not_flown:
-        console.print(f"[red]{escape(line)}[/]")
+    flown = [f for f in comp.flights if f.result is not None]
+    if flown:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        table.add_column("")
+        for f in comp.flights:
+            table.add_column("\n".join(textwrap.wrap(f.contender.label, 10)), justify="right")
+        for quantity, row in cells:
+            table.add_row(quantity, *row)
+        console.print(table)
+    if not_flown:
+        missing = Table(
+            title="Not flown", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1)
+        )
+        for name in ("contender", "vehicle", "reason"):
+            missing.add_column(name, overflow="fold")
+        for f in comp.flights:
+            if f.result is None:
+                missing.add_row(
+                    escape(f.contender.label),
+                    escape(f.contender.vehicle),
+                    f"[red]{escape(f.error or 'no reason given')}[/]",
+                )
+        console.print(missing)
+    # The not-flown flights' lines repeat the table above: only the others' are printed.
+    repeats = tuple(
+        f"{f.contender.label} ({f.contender.vehicle}): not flown"
+        for f in comp.flights
+        if f.result is None
+    )
     for line in comp.plain_language():
-        console.print(escape(line))
+        if not line.startswith(repeats):
+            console.print(escape(line))
     for a in comp.assumptions:
         console.print(f"- {a}", style="dim")
     if paths:
-        console.print(
-            f"Report: {paths['html']}  (also KML, CSV, JSON, Parquet and PNGs in "
-            f"{paths['html'].parent}/)"
-        )
+        also = "KML, CZML, CSV, JSON, Parquet and PNGs" if "kml" in paths else "CSV and JSON"
+        console.print(f"Report: {paths['html']}  (also {also} in {paths['html'].parent}/)")
     if not_done:
+        flown = sum(f.result is not None for f in comp.flights)
+        err_console.print(
+            f"{len(comp.flights) - flown} of {len(comp.flights)} contenders not flown "
+            "(reasons above); exit status 1"
+        )
         raise typer.Exit(1)
 
 
