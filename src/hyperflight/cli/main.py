@@ -242,8 +242,10 @@ def _summary_rows(s: dict) -> list[tuple[str, str]]:
         ),
         (
             "peak temperature",
-            f"{s['peak_stagnation_temperature_k']:,.0f} K (radiative equilibrium, stagnation "
-            "point)",
+            "- (undefined: no air along the path)"
+            if s["peak_stagnation_temperature_k"] is None
+            else f"{s['peak_stagnation_temperature_k']:,.0f} K (radiative equilibrium, "
+            "stagnation point)",
         ),
         ("heat load", f"{s['heat_load_j_m2'] / 1e6:,.0f} MJ/m^2"),
         ("peak load factor", f"{s['max_load_factor_g']:.1f} g (aerodynamic + thrust)"),
@@ -499,6 +501,7 @@ def compare(
             progress=lambda label: status.update(f"flying {label}..."),
         )
     paths = {}
+    write_error: str | None = None
     if folder is not None:
         from hyperflight.report.comparison import default_provenance, write_comparison
         from hyperflight.report.interactive import Provenance
@@ -517,7 +520,10 @@ def compare(
         try:
             paths = write_comparison(comp, folder, provenance=prov)
         except OSError as exc:
-            _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
+            # Reported (exit status 2) after the results, so the flights are not lost.
+            write_error = (
+                f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})"
+            )
     not_done = any(f.result is None for f in comp.flights)
     if fmt != "table":
         doc = comp.as_dict()
@@ -533,6 +539,8 @@ def compare(
             )
             doc["written"] = [str(v) for v in paths.values()]
             print(strict_json(doc))
+        if write_error:
+            _fail(write_error)
         if not_done:
             raise typer.Exit(1)
         return
@@ -560,9 +568,7 @@ def compare(
             table.add_row(quantity, *row)
         console.print(table)
     if not_flown:
-        missing = Table(
-            title="Not flown", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1)
-        )
+        missing = Table(title="Not flown", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
         for name in ("contender", "vehicle", "reason"):
             missing.add_column(name, overflow="fold")
         for f in comp.flights:
@@ -587,10 +593,11 @@ def compare(
     if paths:
         also = "KML, CZML, CSV, JSON, Parquet and PNGs" if "kml" in paths else "CSV and JSON"
         console.print(f"Report: {paths['html']}  (also {also} in {paths['html'].parent}/)")
+    if write_error:
+        _fail(write_error)
     if not_done:
-        flown = sum(f.result is not None for f in comp.flights)
         err_console.print(
-            f"{len(comp.flights) - flown} of {len(comp.flights)} contenders not flown "
+            f"{len(comp.flights) - len(flown)} of {len(comp.flights)} contenders not flown "
             "(reasons above); exit status 1"
         )
         raise typer.Exit(1)

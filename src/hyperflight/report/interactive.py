@@ -1514,6 +1514,9 @@ def _fly_page(result: Any, title: str | None) -> tuple[_Page, list[str]]:
         if key not in s:
             continue
         v = s[key]
+        if v is None:
+            rows.append([text, "-"])  # undefined (e.g. no temperature without air)
+            continue
         rows.append([text, v if isinstance(v, str) else _fmt(v, scale, digits)])
     page.add(_table(["quantity", "value"], rows, "summary"))
     page.heading("Events")
