@@ -202,9 +202,9 @@ class ComparedFlight:
         """The comparison table's row (SI units, unit in every key).
 
         Every row has ``flight``, ``vehicle``, ``kind``, ``flown`` (bool), ``reason`` (why it
-        was not flown, or None), ``error`` (the same text, the former key) and
-        ``miss_distance_m`` (None when not flown); a flown row adds the figures, tracking and
-        engagement.
+        was not flown, or None) and ``miss_distance_m`` (None when not flown). A row not flown
+        also has ``error`` (the reason again: the former key, present only then); a flown row
+        has the figures, tracking and engagement.
         """
         flown = self.result is not None
         reason = None if flown else (self.error or "not flown (no reason given)")
@@ -214,10 +214,9 @@ class ComparedFlight:
             "kind": self.contender.kind,
             "flown": flown,
             "reason": reason,
-            "error": reason,
         }
         if self.result is None:
-            return {**base, "miss_distance_m": None}
+            return {**base, "error": reason, "miss_distance_m": None}
         s = self.result.summary()
         row = {
             **base,
