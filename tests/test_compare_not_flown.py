@@ -93,6 +93,7 @@ def test_none_flown_table_exit_1_and_only_the_files_that_make_sense(tmp_path) ->
     page = (out / "report.html").read_text()
     assert "No contender could be flown" in page
     assert "class='hf-plot'" not in page  # no figure, no globe
+    assert "flight time (min)" not in page  # no table of "not flown" cells
     for label in LABELS:
         assert f"{label}: not flown: " in page
 

@@ -1327,8 +1327,9 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
         ),
     )
     labels, cells, not_flown = table_cells(comp)
-    page.heading("Summary")
-    page.add(_table(["quantity", *labels], [[q, *row] for q, row in cells], "summary"))
+    if flown:  # with none flown every cell would say "not flown": the reasons below say why
+        page.heading("Summary")
+        page.add(_table(["quantity", *labels], [[q, *row] for q, row in cells], "summary"))
     if not_flown:
         page.heading("Not flown")
         what = (
