@@ -219,14 +219,24 @@ class ComparedFlight:
     sensitivity: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def row(self) -> dict[str, Any]:
-        """The comparison table's row (SI units, unit in every key)."""
+        """The comparison table's row (SI units, unit in every key).
+
+        Every row has ``flight``, ``vehicle``, ``kind``, ``flown`` (bool), ``reason`` (why it
+        was not flown, or None) and ``miss_distance_m`` (None when not flown). A row not flown
+        also has ``error`` (the reason again: the former key, present only then); a flown row
+        has the figures, tracking and engagement.
+        """
+        flown = self.result is not None
+        reason = None if flown else (self.error or "not flown (no reason given)")
         base = {
             "flight": self.contender.label,
             "vehicle": self.contender.vehicle,
             "kind": self.contender.kind,
+            "flown": flown,
+            "reason": reason,
         }
         if self.result is None:
-            return {**base, "error": self.error}
+            return {**base, "error": reason, "miss_distance_m": None}
         s = self.result.summary()
         row = {
             **base,
@@ -360,9 +370,17 @@ class Comparison:
         """For each flight: which defence layers have a window, how long, when, and what the
         answer rests on; then the caveats. Words only; the figures come from the windows."""
         lines = []
+        n_flown = sum(f.result is not None for f in self.flights)
+        if self.flights and n_flown == 0:
+            lines.append(
+                f"None of the {len(self.flights)} contenders could be flown "
+                f"{self.range_m / 1000:,.0f} km to this target; there are no trajectories to "
+                "show, only the reasons."
+            )
         for f in self.flights:
             if f.result is None:
-                lines.append(f"{f.contender.label}: not flown ({f.error}).")
+                reason = (f.error or "no reason given").rstrip(".")
+                lines.append(f"{f.contender.label} ({f.contender.vehicle}): not flown ({reason}).")
                 continue
             parts = []
             for name, w in f.engagement.items():
@@ -389,7 +407,7 @@ class Comparison:
             elif c is not None:
                 seen = " No sensor sees it."
             lines.append(f"{f.contender.label}: " + "; ".join(parts) + "." + seen)
-        if self.layers:
+        if self.layers and n_flown:
             lines.append(
                 "These are kinematic opportunities for generic, assumed defence layers at one "
                 "site, not kills: countermeasures, discrimination and kill probability are not "

@@ -242,8 +242,10 @@ def _summary_rows(s: dict) -> list[tuple[str, str]]:
         ),
         (
             "peak temperature",
-            f"{s['peak_stagnation_temperature_k']:,.0f} K (radiative equilibrium, stagnation "
-            "point)",
+            "- (undefined: no air along the path)"
+            if s["peak_stagnation_temperature_k"] is None
+            else f"{s['peak_stagnation_temperature_k']:,.0f} K (radiative equilibrium, "
+            "stagnation point)",
         ),
         ("heat load", f"{s['heat_load_j_m2'] / 1e6:,.0f} MJ/m^2"),
         ("peak load factor", f"{s['max_load_factor_g']:.1f} g (aerodynamic + thrust)"),
@@ -499,6 +501,7 @@ def compare(
             progress=lambda label: status.update(f"flying {label}..."),
         )
     paths = {}
+    write_error: str | None = None
     if folder is not None:
         from hyperflight.report.comparison import default_provenance, write_comparison
         from hyperflight.report.interactive import Provenance
@@ -517,7 +520,10 @@ def compare(
         try:
             paths = write_comparison(comp, folder, provenance=prov)
         except OSError as exc:
-            _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
+            # Reported (exit status 2) after the results, so the flights are not lost.
+            write_error = (
+                f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})"
+            )
     not_done = any(f.result is None for f in comp.flights)
     if fmt != "table":
         doc = comp.as_dict()
@@ -533,6 +539,8 @@ def compare(
             )
             doc["written"] = [str(v) for v in paths.values()]
             print(strict_json(doc))
+        if write_error:
+            _fail(write_error)
         if not_done:
             raise typer.Exit(1)
         return
@@ -550,25 +558,48 @@ def compare(
         + ", ".join(f"{f.contender.label} {f.contender.vehicle}" for f in comp.flights),
         style="dim",
     )
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
-    table.add_column("")
-    for f in comp.flights:
-        table.add_column("\n".join(textwrap.wrap(f.contender.label, 10)), justify="right")
-    for quantity, row in cells:
-        table.add_row(quantity, *row)
-    console.print(table)
-    for line in not_flown:
-        console.print(f"[red]{escape(line)}[/]")
+    flown = [f for f in comp.flights if f.result is not None]
+    if flown:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        table.add_column("")
+        for f in comp.flights:
+            table.add_column("\n".join(textwrap.wrap(f.contender.label, 10)), justify="right")
+        for quantity, row in cells:
+            table.add_row(quantity, *row)
+        console.print(table)
+    if not_flown:
+        missing = Table(title="Not flown", box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        for name in ("contender", "vehicle", "reason"):
+            missing.add_column(name, overflow="fold")
+        for f in comp.flights:
+            if f.result is None:
+                missing.add_row(
+                    escape(f.contender.label),
+                    escape(f.contender.vehicle),
+                    f"[red]{escape(f.error or 'no reason given')}[/]",
+                )
+        console.print(missing)
+    # The not-flown flights' lines repeat the table above: only the others' are printed.
+    repeats = tuple(
+        f"{f.contender.label} ({f.contender.vehicle}): not flown"
+        for f in comp.flights
+        if f.result is None
+    )
     for line in comp.plain_language():
-        console.print(escape(line))
+        if not line.startswith(repeats):
+            console.print(escape(line))
     for a in comp.assumptions:
         console.print(f"- {a}", style="dim")
     if paths:
-        console.print(
-            f"Report: {paths['html']}  (also KML, CSV, JSON, Parquet and PNGs in "
-            f"{paths['html'].parent}/)"
-        )
+        also = "KML, CZML, CSV, JSON, Parquet and PNGs" if "kml" in paths else "CSV and JSON"
+        console.print(f"Report: {paths['html']}  (also {also} in {paths['html'].parent}/)")
+    if write_error:
+        _fail(write_error)
     if not_done:
+        err_console.print(
+            f"{len(comp.flights) - len(flown)} of {len(comp.flights)} contenders not flown "
+            "(reasons above); exit status 1"
+        )
         raise typer.Exit(1)
 
 

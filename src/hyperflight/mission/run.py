@@ -66,7 +66,7 @@ class FlightResult:
             peak_heat_flux_w_m2=float(h["heat_flux_w_m2"][i]),
             peak_heat_flux_time_s=float(t[i]),
             peak_heat_flux_altitude_m=float(self.trajectory["altitude_m"][i]),
-            peak_stagnation_temperature_k=float(np.max(h["stagnation_temperature_k"])),
+            peak_stagnation_temperature_k=_peak_or_none(h["stagnation_temperature_k"]),
             heat_load_j_m2=float(h["heat_load_j_m2"][-1]),
             time_below_100_km_s=below_100,
             sources=list(self.scenario.sources),
@@ -76,6 +76,14 @@ class FlightResult:
     @property
     def solution_target(self) -> tuple[float, float]:
         return self.scenario.target_point()
+
+
+def _peak_or_none(values: np.ndarray) -> float | None:
+    """The largest defined (non-NaN) value, or None when none is defined (e.g. the stagnation
+    temperature of a flight that never meets air: see ``heating_columns``)."""
+    v = np.asarray(values, dtype=float)
+    defined = v[~np.isnan(v)]
+    return float(np.max(defined)) if defined.size else None
 
 
 def _time_in_band(t: np.ndarray, alt: np.ndarray, lo: float, hi: float) -> float:

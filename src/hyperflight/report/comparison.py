@@ -81,6 +81,8 @@ def table_cells(comp: Comparison) -> tuple[list[str], list[tuple[str, list[str]]
             v = _get(row, path)
             if path[0] == "engagement" and (v is None or v == 0):
                 cells.append("none")
+            elif path[0] != "tracking" and (v is None or v != v):
+                cells.append("-")  # undefined (e.g. no temperature where there is no air)
             else:
                 cells.append(_fmt(v, scale, digits))
         out.append((label, cells))
@@ -160,8 +162,11 @@ def write_comparison(
 
     ``report.html``: the interactive, self-contained report
     (:func:`hyperflight.report.interactive.render_report`) with ``provenance`` (default: the
-    API call, :func:`default_provenance`); beside it the PNG figures, the table as CSV and
-    JSON, Parquet per flight, KML and CZML.
+    API call, :func:`default_provenance`); beside it the table as CSV and JSON (a row per
+    contender, flown or not, with the reason) and, for the flights that flew, the PNG figures,
+    Parquet per flight, KML and CZML. When no contender flew, only ``report.html``,
+    ``comparison.csv`` and ``comparison.json`` are written (the report says why); the roles
+    of the files not written are absent from the result.
     """
     from hyperflight.report.exports import trajectories_czml, trajectories_kml, trajectory_parquet
 
@@ -170,21 +175,34 @@ def write_comparison(
     flown = [f for f in comp.flights if f.result is not None]
     pairs = [(f.contender.label, f.result.trajectory) for f in flown]
     paths: dict[str, Path] = {}
+    if provenance is None:
+        provenance = default_provenance(comp)
+    paths["html"] = write_report(out / "report.html", comp, provenance)
+    rows = comp.table()
+    pd.json_normalize(rows, sep=".").to_csv(out / "comparison.csv", index=False)
+    paths["csv"] = out / "comparison.csv"
+    (out / "comparison.json").write_text(
+        json.dumps(_finite(comp.as_dict()), indent=2, allow_nan=False)
+    )
+    paths["json"] = out / "comparison.json"
+    if not flown:
+        return paths
     figs = plot_profiles(pairs, out, extra=[f.result.heating for f in flown])
+    paths["profiles"] = figs[0]
     outlines = []
     for r in comp.radars:
         lat, lon, reach = radar_coverage_outline(r, target_altitude_m=40_000.0, rcs_m2=0.1)
         outlines.append(
             (f"{r.name}: sees 0.1 m^2 at 40 km within {reach / 1000:,.0f} km", lat, lon)
         )
-    track = plot_ground_track(
+    paths["ground_tracks"] = plot_ground_track(
         pairs,
         out / "ground_tracks.png",
         title="Ground tracks and radar coverage",
         points=[("launch", *comp.launch), ("target", *comp.target)],
         outlines=outlines,
     )
-    bars = plot_detection_timelines(
+    paths["timelines"] = plot_detection_timelines(
         [
             (
                 f.contender.label,
@@ -195,7 +213,7 @@ def write_comparison(
         ],
         out / "detection_timelines.png",
     )
-    windows = plot_engagement(
+    paths["engagement"] = plot_engagement(
         [
             (
                 f"{f.contender.label} ({f.contender.vehicle})",
@@ -208,11 +226,6 @@ def write_comparison(
         comp.layers,
         out / "engagement_windows.png",
     )
-    rows = comp.table()
-    pd.json_normalize(rows, sep=".").to_csv(out / "comparison.csv", index=False)
-    (out / "comparison.json").write_text(
-        json.dumps(_finite(comp.as_dict()), indent=2, allow_nan=False)
-    )
     for f in flown:
         trajectory_parquet(
             f.result.trajectory,
@@ -221,21 +234,10 @@ def write_comparison(
             sources=f.result.scenario.sources,
         )
     marks = [("launch", *comp.launch), ("target", *comp.target)]
-    trajectories_kml(pairs, out / "tracks.kml", points=marks, name="hyperflight comparison")
-    if pairs:
-        paths["czml"] = trajectories_czml(
-            pairs, out / "tracks.czml", points=marks, name="hyperflight comparison"
-        )
-    if provenance is None:
-        provenance = default_provenance(comp)
-    paths["html"] = write_report(out / "report.html", comp, provenance)
-    paths.update(
-        kml=out / "tracks.kml",
-        csv=out / "comparison.csv",
-        json=out / "comparison.json",
-        ground_tracks=track,
-        profiles=figs[0],
-        timelines=bars,
-        engagement=windows,
+    paths["kml"] = trajectories_kml(
+        pairs, out / "tracks.kml", points=marks, name="hyperflight comparison"
+    )
+    paths["czml"] = trajectories_czml(
+        pairs, out / "tracks.czml", points=marks, name="hyperflight comparison"
     )
     return paths

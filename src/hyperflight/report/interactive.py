@@ -1327,8 +1327,22 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
         ),
     )
     labels, cells, not_flown = table_cells(comp)
-    page.heading("Summary")
-    page.add(_table(["quantity", *labels], [[q, *row] for q, row in cells], "summary"))
+    if flown:  # with none flown every cell would say "not flown": the reasons below say why
+        page.heading("Summary")
+        page.add(_table(["quantity", *labels], [[q, *row] for q, row in cells], "summary"))
+    if not_flown:
+        page.heading("Not flown")
+        what = (
+            "No contender could be flown, so this report has no figures, globe or trajectory "
+            "data; each one's reason:"
+            if not flown
+            else "These contenders could not be flown; the figures show only the others:"
+        )
+        page.add(
+            f"<div class='note'><p>{_e(what)}</p><ul>"
+            + "".join(f"<li>{_e(n)}</li>" for n in not_flown)
+            + "</ul></div>"
+        )
     summary = comp.plain_language()
     if summary:
         page.heading("In plain words")
@@ -1438,7 +1452,7 @@ def _compare_page(comp: Any, title: str | None) -> tuple[_Page, list[str]]:
     if sens_rows:
         page.heading("What each window rests on")
         page.add(f"<p>{_e(sens_caption)}.</p>" + _table(sens_cols, sens_rows))
-    notes = [*not_flown, *comp.assumptions]
+    notes = list(comp.assumptions)
     if notes:
         page.heading("Assumptions")
         page.add(
@@ -1501,6 +1515,9 @@ def _fly_page(result: Any, title: str | None) -> tuple[_Page, list[str]]:
         if key not in s:
             continue
         v = s[key]
+        if v is None:
+            rows.append([text, "-"])  # undefined (e.g. no temperature without air)
+            continue
         rows.append([text, v if isinstance(v, str) else _fmt(v, scale, digits)])
     page.add(_table(["quantity", "value"], rows, "summary"))
     page.heading("Events")

@@ -285,8 +285,9 @@ def _heating_vs_time(
             q = heat[i] / 1e6
             ax_q.plot(t, q, color=color, label=f"{label}: max {np.nanmax(q):.2f} MW/m²")
         if ax_t is not None and temp[i] is not None:
-            tk = temp[i]
-            ax_t.plot(t, tk, color=color, label=f"{label}: max {np.nanmax(tk):,.0f} K")
+            tk = np.asarray(temp[i], dtype=float)  # NaN (no air) leaves a gap in the line
+            peak = f"max {np.nanmax(tk):,.0f} K" if np.isfinite(tk).any() else "undefined"
+            ax_t.plot(t, tk, color=color, label=f"{label}: {peak}")
     ax_q.set_ylabel("heat flux (MW/m²)")
     ax_q.set_title("Stagnation-point heating over time")
     ax_q.set_ylim(bottom=0.0)

@@ -306,7 +306,8 @@ def infrared_intensity_w_sr(
     """In-band intensity (W/sr) of a flight: rocket plume while a stage fires, plus hot body.
 
     ``stagnation_temperature_k``: radiative-equilibrium stagnation-point temperature per row (K;
-    ``FlightResult.heating["stagnation_temperature_k"]``). The body radiates as a grey Lambertian
+    ``FlightResult.heating["stagnation_temperature_k"]``; NaN where it is undefined, no air:
+    that row's body radiance is 0, its plume unchanged). The body radiates as a grey Lambertian
     surface at ``temperature_fraction`` times that temperature (1: upper bound), emissivity of
     the payload, area ``radiating_area_m2`` (default the payload's ``radiating_area_m2``) times
     ``projected_area_fraction`` (Cauchy, 1/4). A row whose ``thrust_n`` equals a stage's thrust
@@ -345,7 +346,9 @@ def infrared_intensity_w_sr(
     eps = number(c, "emissivity", payload.emissivity, gt=0.0, le=1.0)
 
     body_t = frac * t_stag
-    body = eps * band_radiance_w_m2_sr(body_t, band) * proj * area
+    # NaN: no air, no aerodynamic heating (``heating_columns``): the body adds no radiance.
+    undefined = np.isnan(body_t)
+    body = eps * band_radiance_w_m2_sr(np.where(undefined, 0.0, body_t), band) * proj * area
 
     assumptions: list[str] = []
     if radiating_area_m2 is not None:

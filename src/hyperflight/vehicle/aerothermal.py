@@ -14,6 +14,20 @@ import numpy.typing as npt
 SUTTON_GRAVES_K_EARTH = 1.7415e-4
 # Stefan-Boltzmann constant, W m^-2 K^-4 (CODATA 2018, exact in the 2019 SI).
 STEFAN_BOLTZMANN_W_M2_K4 = 5.670374419e-8
+# Below this free-stream density, kg/m^3, there is no air to speak of and the stagnation
+# temperature is undefined (NaN). It lies under the US Standard Atmosphere 1976's density at
+# its 1,000 km top (3.56e-15 kg/m^3, NOAA-S/T 76-1562, Table I), so every altitude that
+# model defines keeps a temperature; above its top the model gives 0, and a thinner figure
+# can only come from an extrapolated tail (an exponential model far above its fit).
+# (Choice of hyperflight, not a published threshold.)
+MIN_FLOW_DENSITY_KG_M3 = 1e-15
+# Below this air-relative speed, m/s, there is no flow to heat the nose and the stagnation
+# temperature is undefined (NaN): at 1 m/s at sea level, on a 0.1 m nose, Sutton-Graves gives
+# under 1e-3 W/m^2, an "equilibrium" of ~10 K, far below the air's own temperature, so the
+# number would say nothing. It also absorbs round-off at rest on the pad (the air-relative
+# speed of a vehicle standing on the rotating Earth is 0 to ~1e-9 m/s). (Choice of
+# hyperflight, not a published threshold.)
+MIN_FLOW_SPEED_M_S = 1.0
 
 
 def _nonnegative(name: str, x: np.ndarray) -> None:
@@ -98,10 +112,24 @@ def heating_columns(
     radiative-equilibrium stagnation temperature (K) and the cumulative heat load (J/m^2).
 
     Keys: ``heat_flux_w_m2``, ``stagnation_temperature_k``, ``heat_load_j_m2``.
+
+    Where there is no meaningful flow (free-stream density below ``MIN_FLOW_DENSITY_KG_M3``,
+    0 above the atmosphere model's top, or air-relative speed below ``MIN_FLOW_SPEED_M_S``,
+    e.g. at rest on the pad) the temperature is NaN: radiative equilibrium with the
+    aerodynamic heating alone would give ~0 K there, which is not the body's temperature
+    (sunlight, Earth's glow and the structure's own heat set it, none of which is modelled).
+    The heat flux there is 0 (physically nil: under 6 W/m^2 at 7 km/s on a 0.1 m nose at
+    the density threshold, under 1e-3 W/m^2 at the speed threshold), and the heat load stays
+    cumulative and finite. Consumers take NaN as
+    "undefined": a NaN-aware peak, an empty table cell, JSON null, no body radiance.
     """
-    q = sutton_graves_heat_flux_w_m2(density_kg_m3, speed_m_s, nose_radius_m)
+    rho = np.asarray(density_kg_m3, dtype=float)
+    v = np.asarray(speed_m_s, dtype=float)
+    no_flow = (rho < MIN_FLOW_DENSITY_KG_M3) | (np.abs(v) < MIN_FLOW_SPEED_M_S)
+    q = np.where(no_flow, 0.0, sutton_graves_heat_flux_w_m2(rho, v, nose_radius_m))
+    temperature = np.where(no_flow, np.nan, radiative_equilibrium_temperature_k(q, emissivity))
     return {
         "heat_flux_w_m2": q,
-        "stagnation_temperature_k": radiative_equilibrium_temperature_k(q, emissivity),
+        "stagnation_temperature_k": temperature,
         "heat_load_j_m2": heat_load_j_m2(time_s, q),
     }

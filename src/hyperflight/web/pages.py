@@ -332,11 +332,15 @@ def _compare_sources(parsed: Parsed, comp: Any) -> list[str]:
 
 
 def _compare_summary(comp: Any) -> str:
-    flown = sum(f.result is not None for f in comp.flights)
-    return (
-        f"{flown} of {len(comp.flights)} flights reached the target "
-        f"{comp.range_m / 1000:,.0f} km away: " + ", ".join(f.contender.label for f in comp.flights)
+    flown = [f.contender.label for f in comp.flights if f.result is not None]
+    missing = [f.contender.label for f in comp.flights if f.result is None]
+    text = (
+        f"{len(flown)} of {len(comp.flights)} flights reached the target "
+        f"{comp.range_m / 1000:,.0f} km away: " + (", ".join(flown) or "none")
     )
+    if missing:
+        text += f"; not flown (reasons in the report): {', '.join(missing)}"
+    return text
 
 
 # check-claim ----------------------------------------------------------------------------
