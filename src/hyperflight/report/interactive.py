@@ -1303,9 +1303,7 @@ def _ll_custom(lat: np.ndarray, lon: np.ndarray, idx: np.ndarray, *more: np.ndar
     """customdata rows [lat, lon, *more] for the points of a broken line (None in gaps)."""
     lon_w = (np.asarray(lon, float) + 180.0) % 360.0 - 180.0
     cols = [np.asarray(lat, float), lon_w, *(np.asarray(m, float) for m in more)]
-    return [
-        [None] * len(cols) if i < 0 else [round(float(c[i]), 3) for c in cols] for i in idx
-    ]
+    return [[None] * len(cols) if i < 0 else [round(float(c[i]), 3) for c in cols] for i in idx]
 
 
 _LL_HOVER = "%{customdata[0]:.2f}° lat, %{customdata[1]:.2f}° lon"

@@ -608,9 +608,7 @@ def _scale_bar(
 
 
 # ------------------------------------------------------------------------ azimuthal map
-def _xy_window(
-    x: np.ndarray, y: np.ndarray
-) -> tuple[tuple[float, float], tuple[float, float]]:
+def _xy_window(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
     """Limits (km) around projected points with a margin, between 1:1 and 2.4:1 (w:h)."""
     x0, x1 = float(np.min(x)), float(np.max(x))
     y0, y1 = float(np.min(y)), float(np.max(y))

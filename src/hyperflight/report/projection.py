@@ -68,7 +68,9 @@ class MapProjection:
         return "km" if self.azimuthal else "deg"
 
     def project(
-        self, latitude_deg: np.ndarray | Sequence[float], longitude_deg: np.ndarray | Sequence[float]
+        self,
+        latitude_deg: np.ndarray | Sequence[float],
+        longitude_deg: np.ndarray | Sequence[float],
     ) -> tuple[np.ndarray, np.ndarray]:
         """Projected (x, y) of points; NaN in gives NaN out; see the class for the units."""
         lat = np.asarray(latitude_deg, dtype=float)
@@ -79,9 +81,10 @@ class MapProjection:
         fwd = _aeqd(round(self.centre_latitude_deg, 6), round(self.centre_longitude_deg, 6))
         x, y = fwd.transform(lon, lat)
         x, y = np.asarray(x, dtype=float) / 1e3, np.asarray(y, dtype=float) / 1e3
-        far = angular_distance_deg(
-            lat, lon, self.centre_latitude_deg, self.centre_longitude_deg
-        ) > _AZIMUTHAL_MAX_ANGLE_DEG
+        far = (
+            angular_distance_deg(lat, lon, self.centre_latitude_deg, self.centre_longitude_deg)
+            > _AZIMUTHAL_MAX_ANGLE_DEG
+        )
         bad = far | ~np.isfinite(x) | ~np.isfinite(y) | (np.abs(x) > 1e5) | (np.abs(y) > 1e5)
         return np.where(bad, np.nan, x), np.where(bad, np.nan, y)
 
@@ -131,9 +134,7 @@ def mean_point(latitude_deg: np.ndarray, longitude_deg: np.ndarray) -> tuple[flo
         i = int(np.argmax(np.abs(lat[ok])))
         return float(lat[ok][i]), float(lon[ok][i])
     v /= n
-    return math.degrees(math.asin(max(-1.0, min(1.0, v[2])))), math.degrees(
-        math.atan2(v[1], v[0])
-    )
+    return math.degrees(math.asin(max(-1.0, min(1.0, v[2])))), math.degrees(math.atan2(v[1], v[0]))
 
 
 def choose_projection(
