@@ -690,9 +690,14 @@ def _plot_azimuthal(
                 np.minimum(ends[:, 1] - ylim[0], ylim[1] - ends[:, 1]),
             )
             ex, ey = ends[int(np.argmin(room))]
+            # Moved inward from the nearest side of the frame, so that it stays inside.
+            sides = (ex - xlim[0], xlim[1] - ex, ey - ylim[0], ylim[1] - ey)
+            shift = ((16, 0), (-16, 0), (0, 8), (0, -8))[int(np.argmin(sides))]
             ax.annotate(
                 _graticule_label(kind, value),
                 xy=(ex, ey),
+                xytext=shift,
+                textcoords="offset points",
                 ha="center",
                 va="center",
                 fontsize=8,
