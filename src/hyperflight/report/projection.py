@@ -280,8 +280,10 @@ def is_over_land(
 
     The Natural Earth 1:110m coastline pieces are projected (azimuthal equidistant, centred on
     the points' mean) and closed into land polygons; their resolution is a few km, so points
-    within about 10 km of a coast can fall either side. Points more than 120 deg from the
-    mean point are not tested reliably (the projection tears near the antipode).
+    within about 10 km of a coast can fall either side. Lakes and inland seas that are not
+    part of the world ocean (the Caspian Sea; the Great Lakes are not in the data) count as
+    land. Points more than 120 deg from the mean point are not tested reliably (the
+    projection tears near the antipode).
     """
     import shapely
 
