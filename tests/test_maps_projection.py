@@ -298,3 +298,24 @@ def test_kcna_file_says_the_geometry_is_tight():
     assert "only just fits" in sc.title
     assert "No straight (great-circle) 1,500 km flight" in text
     assert re.search(r"about 400 km (are )?over North Korea|about 400 km of North Korea", text)
+
+
+def test_footprint_map_around_the_pole_is_azimuthal(tmp_path):
+    from hyperflight.report.dispersion import footprint_figure
+
+    # A ring 1,000 km round a point at 84 N 60 W (it reaches over the pole), and impacts on it.
+    az = np.linspace(0.0, 360.0, 73)
+    lon, lat, _ = GEOD.fwd(np.full(az.size, -60.0), np.full(az.size, 84.0), az, np.full(73, 1e6))
+    fig = footprint_figure(
+        lat,
+        lon,
+        tmp_path / "footprint.png",
+        impacts_lat_deg=lat[::6],
+        impacts_lon_deg=lon[::6],
+        start=(72.0, -40.0),
+    )
+    ax = fig.axes[0]
+    assert "Azimuthal" in "".join(t.get_text() for t in ax.texts)
+    boundary = ax.patches[0].get_xy()
+    _assert_no_jump(boundary[:, 0], boundary[:, 1])
+    _assert_png(tmp_path / "footprint.png")

@@ -662,50 +662,7 @@ def _plot_azimuthal(
         axes_h = axes_w * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
         fig = _new_figure(axes_w + 1.0, axes_h + 1.9)
         ax = fig.add_subplot()
-        ax.set_facecolor(OCEAN_COLOR)
-        ax.grid(False)
-        ax.add_collection(
-            LineCollection(
-                projected_coastlines(proj, xlim, ylim),
-                colors=COAST_COLOR,
-                linewidths=0.8,
-                zorder=1,
-            )
-        )
-        grid = azimuthal_graticule(proj, xlim, ylim)
-        ax.add_collection(
-            LineCollection(
-                [p for _, _, p in grid], colors="0.62", linewidths=0.6, linestyles=":", zorder=2
-            )
-        )
-        labelled: set[tuple[str, float]] = set()
-        for kind, value, piece in grid:
-            if (kind, value) in labelled:
-                continue
-            labelled.add((kind, value))
-            # At the end of the line nearest the frame, inside the map.
-            ends = piece[[0, -1]]
-            room = np.minimum(
-                np.minimum(ends[:, 0] - xlim[0], xlim[1] - ends[:, 0]),
-                np.minimum(ends[:, 1] - ylim[0], ylim[1] - ends[:, 1]),
-            )
-            ex, ey = ends[int(np.argmin(room))]
-            # Moved inward from the nearest side of the frame, so that it stays inside.
-            sides = (ex - xlim[0], xlim[1] - ex, ey - ylim[0], ylim[1] - ey)
-            shift = ((16, 0), (-16, 0), (0, 8), (0, -8))[int(np.argmin(sides))]
-            ax.annotate(
-                _graticule_label(kind, value),
-                xy=(ex, ey),
-                xytext=shift,
-                textcoords="offset points",
-                ha="center",
-                va="center",
-                fontsize=8,
-                color="0.4",
-                path_effects=halo,
-                zorder=2,
-                annotation_clip=True,
-            )
+        _azimuthal_base(ax, proj, xlim, ylim)
         handles = []
         for i, (((label, _t), _la, _lo), (x, y)) in enumerate(zip(tracks, txy, strict=True)):
             color = COLORS[i % len(COLORS)]
@@ -742,34 +699,93 @@ def _plot_azimuthal(
             Line2D([], [], ls="", marker="o", ms=8, mfc="0.3", mec="white", label="end"),
         ]
         ax.legend(handles=handles, loc="best")
-        ax.set_xlim(xlim)
-        ax.set_ylim(ylim)
-        ax.set_aspect("equal", adjustable="box")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(True)
         default = "Ground track" if len(tracks) == 1 else "Ground tracks"
         ax.set_title(title or default)
-        _km_scale_bar(ax, xlim, ylim, halo)
-        centre = (
-            f"{_lat_label(round(proj.centre_latitude_deg, 1))}, "
-            f"{_lon_label(round(proj.centre_longitude_deg, 1))}"
-        )
-        ax.annotate(
-            f"Azimuthal equidistant map centred on {centre} (chosen because a track goes beyond "
-            "70° of latitude):\ndistances and directions from the centre are true; dotted: "
-            "parallels and meridians. Coastlines: Natural Earth 1:110m (public domain).",
-            xy=(0.0, 0.0),
-            xycoords="axes fraction",
-            xytext=(0, -8),
-            textcoords="offset points",
-            va="top",
-            ha="left",
-            fontsize=9,
-            color="0.35",
-        )
+        _azimuthal_finish(ax, proj, xlim, ylim, "a track goes")
         return _save(fig, path)
+
+
+def _azimuthal_base(
+    ax: Axes, proj: MapProjection, xlim: tuple[float, float], ylim: tuple[float, float]
+) -> None:
+    """Sea colour, coastlines, and dotted parallels and meridians with their labels."""
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    ax.set_facecolor(OCEAN_COLOR)
+    ax.grid(False)
+    ax.add_collection(
+        LineCollection(
+            projected_coastlines(proj, xlim, ylim),
+            colors=COAST_COLOR,
+            linewidths=0.8,
+            zorder=1,
+        )
+    )
+    grid = azimuthal_graticule(proj, xlim, ylim)
+    ax.add_collection(
+        LineCollection(
+            [p for _, _, p in grid], colors="0.62", linewidths=0.6, linestyles=":", zorder=2
+        )
+    )
+    labelled: set[tuple[str, float]] = set()
+    for kind, value, piece in grid:
+        if (kind, value) in labelled:
+            continue
+        labelled.add((kind, value))
+        # At the end of the line nearest the frame, inside the map.
+        ends = piece[[0, -1]]
+        room = np.minimum(
+            np.minimum(ends[:, 0] - xlim[0], xlim[1] - ends[:, 0]),
+            np.minimum(ends[:, 1] - ylim[0], ylim[1] - ends[:, 1]),
+        )
+        ex, ey = ends[int(np.argmin(room))]
+        # Moved inward from the nearest side of the frame, so that it stays inside.
+        sides = (ex - xlim[0], xlim[1] - ex, ey - ylim[0], ylim[1] - ey)
+        shift = ((16, 0), (-16, 0), (0, 8), (0, -8))[int(np.argmin(sides))]
+        ax.annotate(
+            _graticule_label(kind, value),
+            xy=(ex, ey),
+            xytext=shift,
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="0.4",
+            path_effects=halo,
+            zorder=2,
+            annotation_clip=True,
+        )
+
+
+def _azimuthal_finish(
+    ax: Axes, proj: MapProjection, xlim: tuple[float, float], ylim: tuple[float, float], why: str
+) -> None:
+    """Limits, equal aspect, frame, km scale bar and the caption of an azimuthal map."""
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    _km_scale_bar(ax, xlim, ylim, halo)
+    centre = (
+        f"{_lat_label(round(proj.centre_latitude_deg, 1))}, "
+        f"{_lon_label(round(proj.centre_longitude_deg, 1))}"
+    )
+    ax.annotate(
+        f"Azimuthal equidistant map centred on {centre} (chosen because {why} beyond "
+        "70° of latitude):\ndistances and directions from the centre are true; dotted: "
+        "parallels and meridians. Coastlines: Natural Earth 1:110m (public domain).",
+        xy=(0.0, 0.0),
+        xycoords="axes fraction",
+        xytext=(0, -8),
+        textcoords="offset points",
+        va="top",
+        ha="left",
+        fontsize=9,
+        color="0.35",
+    )
 
 
 def _km_scale_bar(
