@@ -162,7 +162,7 @@ def choose_projection(
     span = 360.0 - float(gaps[k])
     # The window of align_longitudes: west edge in [-180, 180), east of it up to 360 more.
     centre = west + 0.5 * span
-    return MapProjection("equirectangular", 0.5 * float(np.mean(lat[[0, -1]])), round(centre, 6))
+    return MapProjection("equirectangular", round(float(np.mean(lat)), 6), round(centre, 6))
 
 
 def split_at_jumps(x: np.ndarray, y: np.ndarray, max_jump: float) -> list[np.ndarray]:
