@@ -29,6 +29,8 @@ from hyperflight.report.plots import (
     COLORS,
     KM_PER_DEG,
     OCEAN_COLOR,
+    _azimuthal_base,
+    _azimuthal_finish,
     _coast_segments,
     _grid_step_deg,
     _lat_label,
@@ -37,8 +39,10 @@ from hyperflight.report.plots import (
     _new_figure,
     _save,
     _scale_bar,
+    _xy_window,
     align_longitudes,
 )
+from hyperflight.report.projection import MapProjection, choose_projection
 
 __all__ = [
     "footprint_figure",
@@ -258,7 +262,8 @@ def footprint_figure(
     ``impact_values``, e.g. bank angle) and the start point, over coastlines.
 
     Same map as :func:`hyperflight.report.plots.plot_ground_track`: equirectangular, aspect
-    1/cos(mean latitude), Natural Earth 1:110m coastlines, scale bar.
+    1/cos(mean latitude), Natural Earth 1:110m coastlines, scale bar; azimuthal equidistant
+    (km) centred on the footprint when it reaches beyond 70 deg of latitude.
     """
     blat = np.asarray(boundary_lat_deg, dtype=float)
     ilat = np.asarray(impacts_lat_deg if impacts_lat_deg is not None else [], dtype=float)
@@ -269,6 +274,23 @@ def footprint_figure(
         [np.asarray(boundary_lon_deg, dtype=float)], points_lon_deg=pts_lon
     )
     ilon, slon = plon[: ilat.size], (plon[-1] if start is not None else None)
+    proj = choose_projection(
+        [blat, ilat, np.array([start[0]] if start is not None else [])],
+        [blon, np.asarray(plon, dtype=float)],
+    )
+    if proj.azimuthal:
+        return _azimuthal_footprint(
+            proj,
+            blat,
+            blon,
+            path,
+            ilat=ilat,
+            ilon=ilon,
+            impact_values=impact_values,
+            value_label=value_label,
+            start=start,
+            title=title,
+        )
     all_lon = np.concatenate([blon, plon])
     all_lat = np.concatenate([blat, ilat, [start[0]] if start is not None else []])
     xlim, ylim, coslat = _map_window(all_lon, all_lat)
@@ -342,6 +364,71 @@ def footprint_figure(
             fontsize=9,
             color="0.35",
         )
+        if path is not None:
+            _save(fig, Path(path))
+    return fig
+
+
+def _azimuthal_footprint(
+    proj: MapProjection,
+    blat: np.ndarray,
+    blon: np.ndarray,
+    path: str | Path | None,
+    *,
+    ilat: np.ndarray,
+    ilon: np.ndarray,
+    impact_values: np.ndarray | None,
+    value_label: str,
+    start: tuple[float, float] | None,
+    title: str,
+) -> Figure:
+    """:func:`footprint_figure` on an azimuthal equidistant map (x, y in km)."""
+    bx, by = proj.project(blat, blon)
+    ix, iy = proj.project(ilat, ilon)
+    sx, sy = proj.project([start[0]] if start else [], [start[1]] if start else [])
+    ex = np.concatenate([bx, ix, sx])
+    ey = np.concatenate([by, iy, sy])
+    ok = np.isfinite(ex) & np.isfinite(ey)
+    if not ok.any():
+        raise ValueError("footprint_figure: the footprint has no finite latitude/longitude")
+    xlim, ylim = _xy_window(ex[ok], ey[ok])
+    with mpl.rc_context(_RC):
+        axes_w = 8.0
+        axes_h = axes_w * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
+        fig = _new_figure(axes_w + 2.4, axes_h + 1.9)
+        ax = fig.add_subplot()
+        _azimuthal_base(ax, proj, xlim, ylim)
+        good = np.isfinite(bx) & np.isfinite(by)
+        ax.add_patch(
+            Polygon(
+                np.column_stack([bx[good], by[good]]),
+                closed=True,
+                fc=COLORS[4],
+                ec=COLORS[1],
+                alpha=0.35,
+                lw=2.0,
+                zorder=2,
+            )
+        )
+        handles = [Line2D([], [], color=COLORS[1], lw=2, label="footprint boundary")]
+        if ilat.size:
+            if impact_values is not None:
+                sc = ax.scatter(ix, iy, c=impact_values, s=14, cmap="coolwarm", zorder=3, lw=0)
+                cb = fig.colorbar(sc, ax=ax, shrink=0.8, pad=0.02)
+                cb.set_label(value_label)
+            else:
+                ax.scatter(ix, iy, s=14, color=COLORS[0], zorder=3, lw=0)
+            handles.append(
+                Line2D([], [], ls="", marker="o", color="0.4", label=f"impacts ({ilat.size})")
+            )
+        if start is not None:
+            ax.plot(sx, sy, "o", ms=9, mfc="white", mec="0.1", mew=2.0, zorder=5)
+            handles.append(
+                Line2D([], [], ls="", marker="o", ms=9, mfc="white", mec="0.1", label="start")
+            )
+        ax.legend(handles=handles, loc="best")
+        ax.set_title(title)
+        _azimuthal_finish(ax, proj, xlim, ylim, "the footprint reaches")
         if path is not None:
             _save(fig, Path(path))
     return fig

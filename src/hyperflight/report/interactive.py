@@ -790,8 +790,29 @@ def _lon_ticks(x0: float, x1: float) -> dict[str, Any]:
     return {"tickvals": _list(ticks, 6), "ticktext": [_lon_label(float(t)) for t in ticks]}
 
 
+def _geo_projection(geo: _Geo) -> Any:
+    """The map projection for everything on the map (see report.projection)."""
+    from hyperflight.report.projection import choose_projection
+
+    lats = [np.asarray(t[1], float) for t in geo.tracks]
+    lats += [np.asarray(r[1], float) for r in geo.rings]
+    lats += [np.asarray(s[1], float) for s in geo.scatter]
+    lats += [np.asarray(p[1], float) for p in geo.polygons]
+    lats.append(np.array([p[1] for p in geo.points], float))
+    lons = [np.asarray(t[2], float) for t in geo.tracks]
+    lons += [np.asarray(r[2], float) for r in geo.rings]
+    lons += [np.asarray(s[2], float) for s in geo.scatter]
+    lons += [np.asarray(p[2], float) for p in geo.polygons]
+    lons.append(np.array([p[2] for p in geo.points], float))
+    return choose_projection(lats, lons)
+
+
 def _map(geo: _Geo, title: str = "") -> tuple[list, dict]:
-    """A plain lon/lat map (equirectangular, scaled for the mean latitude) with coastlines."""
+    """A map with coastlines: lon/lat (equirectangular, scaled for the mean latitude), or
+    azimuthal equidistant in km when something goes beyond 70 deg of latitude."""
+    proj = _geo_projection(geo)
+    if proj.azimuthal:
+        return _map_azimuthal(geo, proj, title)
     pts_lon, al = _align(geo)
     all_lon = [a[np.isfinite(a)] for g in al.values() for a in g] + [np.asarray(pts_lon)]
     all_lat = [np.asarray(t[1], float) for t in geo.tracks]
@@ -1262,6 +1283,232 @@ def _centre(geo: _Geo) -> tuple[float, float]:
     return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
+def _broken(
+    proj: Any, lat: np.ndarray, lon: np.ndarray, jump: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Projected x, y (km) with a NaN put in wherever the line would jump, and for each
+    output point the index of its input point (-1 for the NaNs put in)."""
+    x, y = proj.project(np.asarray(lat, float), np.asarray(lon, float))
+    idx = np.arange(x.size)
+    if x.size > 1:
+        step = np.hypot(np.diff(x), np.diff(y))
+        cut = np.flatnonzero(step > jump) + 1
+        x = np.insert(x, cut, np.nan)
+        y = np.insert(y, cut, np.nan)
+        idx = np.insert(idx, cut, -1)
+    return x, y, idx
+
+
+def _ll_custom(lat: np.ndarray, lon: np.ndarray, idx: np.ndarray, *more: np.ndarray) -> list:
+    """customdata rows [lat, lon, *more] for the points of a broken line (None in gaps)."""
+    lon_w = (np.asarray(lon, float) + 180.0) % 360.0 - 180.0
+    cols = [np.asarray(lat, float), lon_w, *(np.asarray(m, float) for m in more)]
+    return [[None] * len(cols) if i < 0 else [round(float(c[i]), 3) for c in cols] for i in idx]
+
+
+_LL_HOVER = "%{customdata[0]:.2f}° lat, %{customdata[1]:.2f}° lon"
+
+
+def _map_azimuthal(geo: _Geo, proj: Any, title: str = "") -> tuple[list, dict]:
+    """The map in an azimuthal equidistant projection centred on what is drawn (x east and y
+    north in km from the centre); grid of parallels and meridians; hover gives lat and lon."""
+    from hyperflight.report.plots import _graticule_label, _lat_label, _lon_label, _xy_window
+    from hyperflight.report.projection import azimuthal_graticule, projected_coastlines
+
+    every = [proj.project(t[1], t[2]) for t in geo.tracks]
+    every += [proj.project(r[1], r[2]) for r in geo.rings]
+    every += [proj.project(s[1], s[2]) for s in geo.scatter]
+    every += [proj.project(p[1], p[2]) for p in geo.polygons]
+    every += [proj.project([p[1] for p in geo.points], [p[2] for p in geo.points])]
+    ex = np.concatenate([a for a, _ in every])
+    ey = np.concatenate([b for _, b in every])
+    ok = np.isfinite(ex) & np.isfinite(ey)
+    if not ok.any():
+        ex, ey, ok = np.zeros(1), np.zeros(1), np.ones(1, bool)
+    (x0, x1), (y0, y1) = _xy_window(ex[ok], ey[ok])
+    span = max(x1 - x0, y1 - y0)
+    jump = proj.jump_limit(span)
+    # Coastlines and grid a little beyond the view, so that a zoom out shows some more.
+    big = ((x0 - 0.5 * span, x1 + 0.5 * span), (y0 - 0.5 * span, y1 + 0.5 * span))
+
+    def joined(pieces: list[np.ndarray], digits: int = 1) -> tuple[list, list]:
+        xs: list[Any] = []
+        ys: list[Any] = []
+        for piece in pieces:
+            xs += [*_list(piece[:, 0], digits), None]
+            ys += [*_list(piece[:, 1], digits), None]
+        return xs, ys
+
+    cx, cy = joined(projected_coastlines(proj, *big))
+    grid = azimuthal_graticule(proj, *big)
+    gx, gy = joined([p for _, _, p in grid])
+    labels: dict[tuple[str, float], tuple[float, float]] = {}
+    for kind, value, piece in grid:
+        inside = (
+            (piece[:, 0] >= x0) & (piece[:, 0] <= x1) & (piece[:, 1] >= y0) & (piece[:, 1] <= y1)
+        )
+        if (kind, value) in labels or not inside.any():
+            continue
+        # Where the line leaves the view (its last point inside), for a label at the edge.
+        j = int(np.flatnonzero(inside)[-1])
+        labels[(kind, value)] = (float(piece[j, 0]), float(piece[j, 1]))
+    data: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "coastline",
+            "x": cx,
+            "y": cy,
+            "line": {"color": COAST_COLOR, "width": 1},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "grid",
+            "x": gx,
+            "y": gy,
+            "line": {"color": "#b5b5b5", "width": 0.8, "dash": "dot"},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "mode": "text",
+            "name": "grid labels",
+            "x": [round(v[0], 1) for v in labels.values()],
+            "y": [round(v[1], 1) for v in labels.values()],
+            "text": [_graticule_label(k, v) for k, v in labels],
+            "textfont": {"color": "#777", "size": 10},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+    ]
+    for label, la, lo, color in geo.polygons:
+        la, lo = np.asarray(la, float), np.asarray(lo, float)
+        closed = len(la) > 2 and la[0] == la[-1] and lo[0] == lo[-1]
+        x, y, idx = _broken(proj, la, lo, jump)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": label,
+                "x": _list(x, 1),
+                "y": _list(y, 1),
+                "customdata": _ll_custom(la, lo, idx),
+                **({"fill": "toself", "fillcolor": "rgba(0,114,178,0.10)"} if closed else {}),
+                "line": {"color": color, "width": 2},
+                "hovertemplate": f"<b>{_e(label)}</b><br>{_LL_HOVER}<extra></extra>",
+            }
+        )
+    seen: set[str] = set()
+    for label, la, lo, _h, color, group in geo.rings:
+        x, y, idx = _broken(proj, la, lo, jump)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": group,
+                "legendgroup": group,
+                "showlegend": group not in seen,
+                "x": _list(x, 1),
+                "y": _list(y, 1),
+                "line": {"color": color, "width": 1.5, "dash": "dot"},
+                "hovertemplate": f"<b>{_e(label)}</b><extra></extra>",
+            }
+        )
+        seen.add(group)
+    for label, la, lo, color in geo.scatter:
+        la, lo = np.asarray(la, float), np.asarray(lo, float)
+        x, y = proj.project(la, lo)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": label,
+                "x": _list(x, 2),
+                "y": _list(y, 2),
+                "customdata": _ll_custom(la, lo, np.arange(la.size)),
+                "marker": {"color": color, "size": 6, "opacity": 0.7},
+                "hovertemplate": f"<b>{_e(label)}</b><br>{_LL_HOVER}<extra></extra>",
+            }
+        )
+    for i, (label, la, lo, h, t) in enumerate(geo.tracks):
+        sel = _thin(len(la), geo.track_points)
+        la_s, lo_s = np.asarray(la, float)[sel], np.asarray(lo, float)[sel]
+        x, y, idx = _broken(proj, la_s, lo_s, jump)
+        custom = _ll_custom(la_s, lo_s, idx, np.asarray(h)[sel] / 1000, np.asarray(t)[sel])
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                **_track_names(geo, label, i),
+                "x": _list(x, 1),
+                "y": _list(y, 1),
+                "customdata": custom,
+                "line": (
+                    {**_flight_style(i), "width": max(6.0 - 1.4 * i, 1.5)}
+                    if geo.track_group is None
+                    else {"color": COLORS[0], "width": 1.2}
+                ),
+                "legendrank": 1,
+                "hovertemplate": (
+                    f"<b>{_e(label)}</b><br>{_LL_HOVER}<br>altitude "
+                    "%{customdata[2]:,.1f} km<br>time %{customdata[3]:,.0f} s<extra></extra>"
+                ),
+            }
+        )
+    for j, (label, la, lo, symbol) in enumerate(geo.points):
+        x, y = proj.project([la], [lo])
+        if not (np.isfinite(x[0]) and np.isfinite(y[0])):
+            continue
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "name": label,
+                "x": [round(float(x[0]), 1)],
+                "y": [round(float(y[0]), 1)],
+                "customdata": [[round(float(la), 4), round(float(lo), 4)]],
+                "text": [label],
+                "textposition": "bottom center" if j % 2 == 0 else "top center",
+                "marker": {"symbol": symbol, "size": 11, "color": "#000"},
+                "showlegend": False,
+                "hovertemplate": f"<b>{_e(label)}</b><br>{_LL_HOVER}<extra></extra>",
+            }
+        )
+    centre = (
+        f"{_lat_label(round(proj.centre_latitude_deg, 1))}, "
+        f"{_lon_label(round(proj.centre_longitude_deg, 1))}"
+    )
+    layout = _base_layout(
+        title={"text": title} if title else None,
+        xaxis={
+            "title": {
+                "text": f"azimuthal equidistant map centred on {centre} (km; distances from "
+                "the centre are true)"
+            },
+            "range": [x0, x1],
+            "showgrid": False,
+            "zeroline": False,
+            "showticklabels": False,
+        },
+        yaxis={
+            "range": [y0, y1],
+            "scaleanchor": "x",
+            "scaleratio": 1.0,
+            "showgrid": False,
+            "zeroline": False,
+            "showticklabels": False,
+        },
+        plot_bgcolor="#f2f6f9",
+    )
+    if layout["title"] is None:
+        del layout["title"]
+    return data, layout
+
+
 def _add_geo(page: _Page, geo: _Geo, *, what: str) -> None:
     page.heading("Globe")
     page.figure(
@@ -1280,8 +1527,10 @@ def _add_geo(page: _Page, geo: _Geo, *, what: str) -> None:
     page.heading("Map")
     page.figure(
         *_map(geo),
-        f"{what} on a map (longitude and latitude in degrees, scaled for the mean latitude; "
-        "tracks that cross the date line are drawn continuously).",
+        f"{what} on a map: longitude and latitude in degrees, scaled for the mean latitude, "
+        "with tracks that cross the date line drawn continuously; or, when something goes "
+        "beyond 70° of latitude, an azimuthal equidistant map centred on it (km from the "
+        "centre, dotted parallels and meridians).",
         kind="map",
     )
 

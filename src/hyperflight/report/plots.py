@@ -28,6 +28,13 @@ from matplotlib.ticker import FuncFormatter, MultipleLocator
 from hyperflight.core.trajectory import Trajectory
 from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M
 from hyperflight.report.coastlines import coastlines
+from hyperflight.report.projection import (
+    MapProjection,
+    azimuthal_graticule,
+    choose_projection,
+    projected_coastlines,
+    split_at_jumps,
+)
 
 __all__ = [
     "align_longitudes",
@@ -438,10 +445,15 @@ def plot_ground_track(
     ``points``: optional labelled places as ``(label, latitude_deg, longitude_deg)``.
     ``outlines``: optional labelled closed outlines (sensor coverage, footprints) as
     ``(label, latitude_deg array, longitude_deg array)``, drawn dashed.
-    The map is equirectangular (longitude and latitude as straight axes, deg), zoomed to the
-    tracks and points with a margin, with Natural Earth 1:110m coastlines, and with its aspect
-    set to 1/cos(mean latitude) so that distances look right near the map's middle. Tracks that
-    cross the date line stay continuous (see :func:`align_longitudes`). Each track has a hollow
+    The projection is chosen from what is drawn (:func:`~hyperflight.report.projection.
+    choose_projection`): while everything stays within 70 deg of the equator the map is
+    equirectangular (longitude and latitude as straight axes, deg), with its aspect set to
+    1/cos(mean latitude) so that distances look right near the map's middle, and tracks that
+    cross the date line stay continuous (see :func:`align_longitudes`); beyond 70 deg of
+    latitude (near or over a pole) it is azimuthal equidistant, centred on the mean point of
+    the tracks, with parallels and meridians drawn as grid lines. Either way the map is zoomed
+    to the tracks and points with a margin, with Natural Earth 1:110m coastlines cut wherever
+    they would jump across the map. Each track has a hollow
     marker at its start and a filled one at its end. A scale bar and a caption give the km per
     degree. Returns ``path``.
     """
@@ -466,6 +478,16 @@ def plot_ground_track(
     out_lats, out_lons = lats[len(items) :], lons[len(items) :]
     lats, lons = lats[: len(items)], lons[: len(items)]
     pt_lats = np.array([float(p[1]) for p in pts], dtype=float)
+    proj = choose_projection([*lats, *out_lats, pt_lats], [*lons, *out_lons, pt_lons])
+    if proj.azimuthal:
+        return _plot_azimuthal(
+            proj,
+            list(zip(items, lats, lons, strict=True)),
+            list(zip(pts, pt_lats, pt_lons, strict=True)),
+            list(zip(outs, out_lats, out_lons, strict=True)),
+            Path(path),
+            title,
+        )
     all_lon = np.concatenate([*lons, *out_lons, pt_lons])
     all_lat = np.concatenate([*lats, *out_lats, pt_lats])
     fin = np.isfinite(all_lon) & np.isfinite(all_lat)
@@ -575,6 +597,216 @@ def _scale_bar(
     ax.annotate(
         f"{length_km:,.0f} km",
         xy=(x + dx / 2.0, y + tick),
+        xytext=(0, 2),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        color="0.15",
+        path_effects=halo,
+        zorder=6,
+    )
+
+
+# ------------------------------------------------------------------------ azimuthal map
+def _xy_window(x: np.ndarray, y: np.ndarray) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Limits (km) around projected points with a margin, between 1:1 and 2.4:1 (w:h)."""
+    x0, x1 = float(np.min(x)), float(np.max(x))
+    y0, y1 = float(np.min(y)), float(np.max(y))
+    margin = max(300.0, 0.12 * max(x1 - x0, y1 - y0))
+    x0, x1, y0, y1 = x0 - margin, x1 + margin, y0 - margin, y1 + margin
+    w, h = x1 - x0, y1 - y0
+    if w < h:
+        x0, x1 = x0 - (h - w) / 2.0, x1 + (h - w) / 2.0
+    elif w > 2.4 * h:
+        grow = (w / 2.4 - h) / 2.0
+        y0, y1 = y0 - grow, y1 + grow
+    return (x0, x1), (y0, y1)
+
+
+def _graticule_label(kind: str, value: float) -> str:
+    return _lat_label(value) if kind == "parallel" else _lon_label(value)
+
+
+def _plot_azimuthal(
+    proj: MapProjection,
+    tracks: list[tuple[tuple[str, Trajectory], np.ndarray, np.ndarray]],
+    pts: list[tuple[tuple[str, float, float], float, float]],
+    outs: list[tuple[tuple[str, npt.ArrayLike, npt.ArrayLike], np.ndarray, np.ndarray]],
+    path: Path,
+    title: str | None,
+) -> Path:
+    """The ground-track map in an azimuthal equidistant projection (x, y in km)."""
+    txy = [proj.project(lat, lon) for _, lat, lon in tracks]
+    oxy = [proj.project(lat, lon) for _, lat, lon in outs]
+    pxy = [proj.project(np.array([la]), np.array([lo])) for _, la, lo in pts]
+    every_x = np.concatenate([a for a, _ in txy + oxy + pxy])
+    every_y = np.concatenate([b for _, b in txy + oxy + pxy])
+    fin = np.isfinite(every_x) & np.isfinite(every_y)
+    if not fin.any():
+        raise ValueError("plot_ground_track: the tracks have no finite latitude/longitude")
+    xlim, ylim = _xy_window(every_x[fin], every_y[fin])
+    span = max(xlim[1] - xlim[0], ylim[1] - ylim[0])
+    jump = proj.jump_limit(span)
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+
+    def broken(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pieces = split_at_jumps(x, y, jump)
+        if not pieces:
+            return np.array([np.nan]), np.array([np.nan])
+        gap = np.array([[np.nan, np.nan]])
+        joined = np.concatenate([np.concatenate([p, gap]) for p in pieces])[:-1]
+        return joined[:, 0], joined[:, 1]
+
+    with mpl.rc_context(_RC):
+        axes_w = 8.0
+        axes_h = axes_w * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0])
+        fig = _new_figure(axes_w + 1.0, axes_h + 1.9)
+        ax = fig.add_subplot()
+        _azimuthal_base(ax, proj, xlim, ylim)
+        handles = []
+        for i, (((label, _t), _la, _lo), (x, y)) in enumerate(zip(tracks, txy, strict=True)):
+            color = COLORS[i % len(COLORS)]
+            bx, by = broken(x, y)
+            (line,) = ax.plot(bx, by, color=color, label=label, zorder=3)
+            handles.append(line)
+            ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+            if ok.size:
+                a, b = ok[0], ok[-1]
+                ax.plot(x[a], y[a], "o", ms=8, mfc="white", mec=color, mew=2.0, zorder=4)
+                ax.plot(x[b], y[b], "o", ms=8, mfc=color, mec="white", mew=1.2, zorder=4)
+        for j, (((label, _la, _lo), _a, _b), (x, y)) in enumerate(zip(outs, oxy, strict=True)):
+            bx, by = broken(x, y)
+            (line,) = ax.plot(
+                bx, by, ls="--", lw=1.4, color=OUTLINE_COLORS[j % 4], label=label, zorder=2
+            )
+            handles.append(line)
+        for ((label, _la, _lo), _a, _b), (x, y) in zip(pts, pxy, strict=True):
+            if not (np.isfinite(x[0]) and np.isfinite(y[0])):
+                continue
+            ax.plot(x[0], y[0], "D", ms=6, color="0.15", zorder=5)
+            ax.annotate(
+                str(label),
+                xy=(x[0], y[0]),
+                xytext=(6, 5),
+                textcoords="offset points",
+                fontsize=10,
+                color="0.1",
+                path_effects=halo,
+                zorder=6,
+            )
+        handles += [
+            Line2D([], [], ls="", marker="o", ms=8, mfc="white", mec="0.3", mew=2.0, label="start"),
+            Line2D([], [], ls="", marker="o", ms=8, mfc="0.3", mec="white", label="end"),
+        ]
+        ax.legend(handles=handles, loc="best")
+        default = "Ground track" if len(tracks) == 1 else "Ground tracks"
+        ax.set_title(title or default)
+        _azimuthal_finish(ax, proj, xlim, ylim, "a track goes")
+        return _save(fig, path)
+
+
+def _azimuthal_base(
+    ax: Axes, proj: MapProjection, xlim: tuple[float, float], ylim: tuple[float, float]
+) -> None:
+    """Sea colour, coastlines, and dotted parallels and meridians with their labels."""
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    ax.set_facecolor(OCEAN_COLOR)
+    ax.grid(False)
+    ax.add_collection(
+        LineCollection(
+            projected_coastlines(proj, xlim, ylim),
+            colors=COAST_COLOR,
+            linewidths=0.8,
+            zorder=1,
+        )
+    )
+    grid = azimuthal_graticule(proj, xlim, ylim)
+    ax.add_collection(
+        LineCollection(
+            [p for _, _, p in grid], colors="0.62", linewidths=0.6, linestyles=":", zorder=2
+        )
+    )
+    labelled: set[tuple[str, float]] = set()
+    for kind, value, piece in grid:
+        if (kind, value) in labelled:
+            continue
+        labelled.add((kind, value))
+        # At the end of the line nearest the frame, inside the map.
+        ends = piece[[0, -1]]
+        room = np.minimum(
+            np.minimum(ends[:, 0] - xlim[0], xlim[1] - ends[:, 0]),
+            np.minimum(ends[:, 1] - ylim[0], ylim[1] - ends[:, 1]),
+        )
+        ex, ey = ends[int(np.argmin(room))]
+        # Moved inward from the nearest side of the frame, so that it stays inside.
+        sides = (ex - xlim[0], xlim[1] - ex, ey - ylim[0], ylim[1] - ey)
+        shift = ((16, 0), (-16, 0), (0, 8), (0, -8))[int(np.argmin(sides))]
+        ax.annotate(
+            _graticule_label(kind, value),
+            xy=(ex, ey),
+            xytext=shift,
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=8,
+            color="0.4",
+            path_effects=halo,
+            zorder=2,
+            annotation_clip=True,
+        )
+
+
+def _azimuthal_finish(
+    ax: Axes, proj: MapProjection, xlim: tuple[float, float], ylim: tuple[float, float], why: str
+) -> None:
+    """Limits, equal aspect, frame, km scale bar and the caption of an azimuthal map."""
+    halo = [patheffects.withStroke(linewidth=3, foreground="white")]
+    ax.set_xlim(xlim)
+    ax.set_ylim(ylim)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(True)
+    _km_scale_bar(ax, xlim, ylim, halo)
+    centre = (
+        f"{_lat_label(round(proj.centre_latitude_deg, 1))}, "
+        f"{_lon_label(round(proj.centre_longitude_deg, 1))}"
+    )
+    ax.annotate(
+        f"Azimuthal equidistant map centred on {centre} (chosen because {why} beyond "
+        "70° of latitude):\ndistances and directions from the centre are true; dotted: "
+        "parallels and meridians. Coastlines: Natural Earth 1:110m (public domain).",
+        xy=(0.0, 0.0),
+        xycoords="axes fraction",
+        xytext=(0, -8),
+        textcoords="offset points",
+        va="top",
+        ha="left",
+        fontsize=9,
+        color="0.35",
+    )
+
+
+def _km_scale_bar(
+    ax: Axes,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    halo: list[patheffects.AbstractPathEffect],
+) -> None:
+    """A bar of a round number of km in the lower left of a map whose axes are in km."""
+    x = xlim[0] + 0.04 * (xlim[1] - xlim[0])
+    y = ylim[0] + 0.06 * (ylim[1] - ylim[0])
+    length_km = _nice_length_km(0.22 * (xlim[1] - xlim[0]))
+    tick = 0.012 * (ylim[1] - ylim[0])
+    kw = {"color": "0.15", "linewidth": 2.0, "zorder": 6, "solid_capstyle": "butt"}
+    ax.plot([x, x + length_km], [y, y], path_effects=halo, **kw)
+    for xe in (x, x + length_km):
+        ax.plot([xe, xe], [y - tick, y + tick], **kw)
+    ax.annotate(
+        f"{length_km:,.0f} km",
+        xy=(x + length_km / 2.0, y + tick),
         xytext=(0, 2),
         textcoords="offset points",
         ha="center",
