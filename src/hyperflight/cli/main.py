@@ -464,10 +464,37 @@ def compare(
     ] = "1100 km",
     azimuth: Annotated[float, typer.Option("--azimuth", help="deg from north")] = 80.0,
     ballistic: Annotated[
-        str, typer.Option("--ballistic", help="ballistic vehicle")
-    ] = "irbm-2stage",
-    glider: Annotated[str, typer.Option("--glider", help="boost-glide vehicle")] = "hgv-irbm",
-    cruise: Annotated[str, typer.Option("--cruise", help="cruise vehicle")] = "zircon-like",
+        str,
+        typer.Option(
+            "--ballistic",
+            help="ballistic vehicle; auto: the built-in range class whose reach fits "
+            "(srbm-generic, irbm-2stage, icbm-generic, icbm-heavy)",
+        ),
+    ] = "auto",
+    glider: Annotated[
+        str,
+        typer.Option(
+            "--glider",
+            help="boost-glide vehicle; auto: hgv-srbm, hgv-irbm, htv2-like or hgv-icbm by range",
+        ),
+    ] = "auto",
+    cruise: Annotated[
+        str, typer.Option("--cruise", help="cruise vehicle; auto: zircon-like")
+    ] = "auto",
+    launch_altitude: Annotated[
+        str,
+        typer.Option(
+            "--launch-altitude",
+            help="launch altitude, e.g. '0 m' (ground or sea) or '12 km' (air launch)",
+        ),
+    ] = "0 m",
+    launch_speed: Annotated[
+        str,
+        typer.Option(
+            "--launch-speed",
+            help="air launch: the aircraft's speed, e.g. '250 m/s' (0: ground or sea launch)",
+        ),
+    ] = "0 m/s",
     out: Annotated[
         str | None, typer.Option("--out", help="report folder (default hyperflight-out/compare)")
     ] = None,
@@ -489,6 +516,8 @@ def compare(
     fmt = output_format(fmt, as_json)
     (lat, lon), rng, azimuth = compare_geometry(launch, range_, azimuth)
     contenders = default_contenders(ballistic, glider, cruise)
+    launch_altitude_m = _quantity_option("--launch-altitude", launch_altitude, "altitude_m")
+    launch_speed_m_s = _quantity_option("--launch-speed", launch_speed, "speed_m_s")
     folder = None
     if not no_files:
         folder = _output_folder(out, Path("hyperflight-out") / "compare", overwrite=overwrite)
@@ -499,6 +528,8 @@ def compare(
             azimuth_deg=azimuth,
             contenders=contenders,
             progress=lambda label: status.update(f"flying {label}..."),
+            launch_altitude_m=launch_altitude_m,
+            launch_speed_m_s=launch_speed_m_s,
         )
     paths = {}
     write_error: str | None = None
@@ -513,6 +544,8 @@ def compare(
             "ballistic": ballistic,
             "glider": glider,
             "cruise": cruise,
+            "launch_altitude": launch_altitude,
+            "launch_speed": launch_speed,
             "out": str(folder),
         }
         resolved = default_provenance(comp).inputs
@@ -534,6 +567,8 @@ def compare(
                 ballistic_vehicle=ballistic,
                 glider_vehicle=glider,
                 cruise_vehicle=cruise,
+                launch_altitude_m=launch_altitude_m,
+                launch_speed_m_s=launch_speed_m_s,
                 out=None if folder is None else str(folder),
                 write_files=folder is not None,
             )
@@ -648,6 +683,17 @@ def _check_azimuth(azimuth: float) -> None:
 
     if not math.isfinite(azimuth) or not -360.0 <= azimuth <= 360.0:
         raise ValueError(f"--azimuth {azimuth:g}: must be a finite angle from -360 to 360 deg")
+
+
+def _quantity_option(option: str, text: str, field: str) -> float:
+    """'12 km' / '250 m/s' for a command-line option, in the SI unit of ``field``; a
+    ValueError naming the option otherwise."""
+    from hyperflight.inputs import field_number
+
+    try:
+        return float(field_number(text, field))
+    except ValueError as exc:
+        raise ValueError(f"{option} {cut(text, 60)!r}: {exc}") from None
 
 
 def compare_geometry(
