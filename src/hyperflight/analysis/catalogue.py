@@ -365,7 +365,7 @@ class Source:
         }
 
 
-HEADLINE_KINDS = ("range", "apogee", "max_mach", "max_speed")
+HEADLINE_KINDS = ("range", "apogee", "max_mach", "mach", "max_speed")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -384,7 +384,7 @@ class Event:
     file: str = ""
 
     def headline(self) -> dict[str, list[str]]:
-        """Per headline kind (range, apogee, max_mach, max_speed), the distinct texts the
+        """Per headline kind (range, apogee, max_mach, mach, max_speed), the distinct texts the
         sources stated, in source order."""
         out: dict[str, list[str]] = {}
         for kind in HEADLINE_KINDS:
