@@ -318,6 +318,7 @@ _HEADLINE_LABELS = {
     "range": "range",
     "apogee": "apogee",
     "max_mach": "max",
+    "mach": "speed",
     "max_speed": "max speed",
 }
 
