@@ -163,7 +163,7 @@ def test_the_2025_figures_match_the_projects_reference_file() -> None:
 def test_unconfirmed_sources_are_marked() -> None:
     unverified = [(e.name, s.who) for e in cat.events() for s in e.sources if not s.verified]
     # Every figure of the catalogue was found in a stored public copy except these.
-    assert unverified == [("nk-2025-01-06", "Japan Ministry of Defense")]
+    assert unverified == []
 
 
 # --------------------------------------------------------------------------- bad files
