@@ -21,6 +21,7 @@ from hyperflight.cli.main import app
 COMMANDS = (
     "scenarios",
     "vehicles",
+    "claims",
     "fly",
     "compare",
     "check-claim",
@@ -81,6 +82,7 @@ def arguments(command: str, sweep_spec: str) -> list[str]:
     return {
         "scenarios": ["scenarios"],
         "vehicles": ["vehicles"],
+        "claims": ["claims"],
         "fly": ["fly", "nk-2025-rok-japan", "--no-files"],
         "compare": ["compare", "--no-files"],
         "check-claim": ["check-claim", "rok-japan-2025"],

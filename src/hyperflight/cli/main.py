@@ -316,6 +316,117 @@ def vehicles(fmt: FormatOption = "table", as_json: JsonOption = False) -> None:
             console.print(f"[bold]{v.name}[/] ({v.kind}, {v.launch_mass_kg:,.0f} kg): {v.title}")
 
 
+_HEADLINE_LABELS = {
+    "range": "range",
+    "apogee": "apogee",
+    "max_mach": "max",
+    "mach": "speed",
+    "max_speed": "max speed",
+}
+
+
+@_command()
+def claims(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="An event of the catalogue (e.g. nk-2022-01-11): every source."),
+    ] = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+) -> None:
+    """List the catalogue of public hypersonic claims, or show one event with its sources."""
+    from hyperflight.analysis import catalogue
+
+    fmt = output_format(fmt, as_json)
+    if name is None:
+        items = catalogue.events()
+        rows = [e.summary() for e in items]
+        if fmt == "json":
+            print(strict_json(envelope("claims", {"name": None}, {"events": rows})))
+        elif fmt == "csv":
+            print_csv(rows)
+        else:
+            table = Table(
+                title=f"public claims ({len(items)} events; `hyperflight claims NAME` for sources)",
+                title_justify="left",
+                box=box.SIMPLE_HEAD,
+                pad_edge=False,
+                padding=(0, 1),
+            )
+            table.add_column("event", no_wrap=True)
+            table.add_column("date, country, system", overflow="fold", max_width=24)
+            table.add_column("src", justify="right", no_wrap=True)
+            table.add_column("headline figures (as stated, by source)", overflow="fold")
+            for e in items:
+                head = "; ".join(
+                    f"{_HEADLINE_LABELS[k]} {' / '.join(v)}" for k, v in e.headline().items()
+                )
+                table.add_row(
+                    escape(e.name), escape(f"{_when(e)}, {e.country}\n{e.system}"),
+                    str(len(e.sources)),
+                    escape(head or "-"),
+                )  # fmt: skip
+            console.print(table)
+        return
+    ev = catalogue.event(name)
+    doc = ev.as_dict()
+    if fmt == "json":
+        print(strict_json(envelope("claims", {"name": name}, {"event": doc})))
+        return
+    if fmt == "csv":
+        print_csv(
+            [
+                {"source": i, "who": s["who"], "when": s["when"], **f}
+                for i, s in enumerate(doc["sources"])
+                for f in s["figures"]
+            ]
+        )
+        return
+    console.print(f"[bold]{escape(ev.name)}[/]: {escape(ev.title)}")
+    console.print(f"{_when(ev)}; {escape(ev.system)}; {escape(ev.country)}")
+    if ev.notes:
+        console.print(escape(ev.notes), style="dim")
+    if ev.launch is not None:
+        console.print(f"launch: {escape(ev.launch.area)} ({escape(ev.launch.source)})", style="dim")
+    for i, s in enumerate(ev.sources):
+        mark = "" if s.verified else " [yellow](verified: false)[/]"
+        console.print(f"\n[bold]{i}. {escape(s.who)}[/], {s.when.isoformat()}{mark}")
+        console.print(f"   {escape(s.where)}")
+        if s.url:
+            console.print(f"   {escape(s.url)}", soft_wrap=True)
+        console.print(f"   said: {escape(s.said)}")
+        if not s.figures:
+            console.print("   (no figures)", style="dim")
+            continue
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 1))
+        for col in ("figure", "as stated", "read as (SI)"):
+            table.add_column(col, overflow="fold")
+        for f in s.figures:
+            table.add_row(f.kind, escape(f.text), _read_as(f))
+        console.print(table)
+
+
+def _when(ev: Any) -> str:
+    """An event's date as precise as the catalogue knows it (2021-08 for a month)."""
+    return {"day": ev.date.isoformat(), "month": ev.date.strftime("%Y-%m")}.get(
+        ev.date_precision, str(ev.date.year)
+    )
+
+
+def _read_as(f: Any) -> str:
+    """A stated figure's SI reading, for the `claims NAME` table (text only, no physics)."""
+    unit = f" {f.unit}" if f.unit else ""
+
+    def num(v: float) -> str:
+        return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+    if f.form == "at_most":
+        return f"at most {num(f.at_most)}{unit}"
+    if f.form == "at_least":
+        return f"at least {num(f.at_least)}{unit}"
+    return f"{num(f.value)} +- {num(f.uncertainty)}{unit} ({f.form.replace('_', ' ')})"
+
+
 def write_fly_files(result, out: Path, provenance=None) -> list[Path]:
     """``fly``'s files in ``out``: trajectory CSV, Parquet, NetCDF, KML, CZML, summary.json,
     profile plots, the ground track and the interactive report.html (with ``provenance``,
