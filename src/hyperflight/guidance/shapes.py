@@ -95,12 +95,19 @@ class GlideShape:
 
 @dataclass(frozen=True, kw_only=True)
 class CruiseShape:
-    """Air-breathing cruise: altitude (m) and Mach number to hold, where to dive."""
+    """Air-breathing cruise: altitude (m) and Mach number to hold, where to dive.
+
+    ``boost_apex_m``: the highest altitude (m) the flight may reach between booster burnout
+    and the dive; None (default) asks for the cruise altitude itself (the targeting shapes the
+    boost so that the cruiser climbs no higher than about 5 % above it, see
+    :func:`hyperflight.mission.targeting.solve_cruise`).
+    """
 
     altitude_m: float
     mach: float
     dive_distance_m: float = 80_000.0
     alpha_deg: float = 2.0
+    boost_apex_m: float | None = None
 
     def __post_init__(self) -> None:
         w = "cruise shape"
@@ -108,6 +115,32 @@ class CruiseShape:
         _check_finite(w, "mach", self.mach, 0.0, 30.0, "")
         _check_finite(w, "dive_distance_m", self.dive_distance_m, 0.0, 2.1e7, "m")
         _check_finite(w, "alpha_deg", self.alpha_deg, -60.0, 60.0, "deg")
+        if self.boost_apex_m is not None:
+            _check_finite(w, "boost_apex_m", self.boost_apex_m, 1_000.0, 200_000.0, "m")
+
+
+def check_cruise_band(vehicle: Vehicle, cruise: CruiseShape) -> None:
+    """Raise a ValueError unless the cruise altitude and Mach lie in the vehicle's engine band.
+
+    Allowed: altitude within the scramjet thrust table's altitudes (``thrust_altitude_m``,
+    first to last, m) and Mach within its operating band (``mach_min`` to ``mach_max``); outside
+    them the table gives no thrust (Mach) or is only extrapolated (altitude).
+    """
+    p = vehicle.payload
+    if not isinstance(p, Scramjet):
+        raise ValueError(f"vehicle {vehicle.name!r} is {vehicle.kind}; a cruise needs a scramjet")
+    h_lo, h_hi = float(p.thrust_altitude_m[0]), float(p.thrust_altitude_m[-1])
+    if not h_lo <= cruise.altitude_m <= h_hi:
+        raise ValueError(
+            f"cruise shape: altitude_m = {cruise.altitude_m:,.0f} m is outside the engine band "
+            f"of {vehicle.name} ({h_lo:,.0f} to {h_hi:,.0f} m, the altitudes of its scramjet "
+            "thrust table thrust_altitude_m)"
+        )
+    if not p.mach_min <= cruise.mach <= p.mach_max:
+        raise ValueError(
+            f"cruise shape: mach = {cruise.mach:g} is outside the engine band of {vehicle.name} "
+            f"(Mach {p.mach_min:g} to {p.mach_max:g}, its scramjet's mach_min to mach_max)"
+        )
 
 
 def _stack_aero(area: float, cd: float) -> Aerodynamics:
