@@ -10,8 +10,12 @@ velocity at zero angle of attack) or, for depressed shapes, an attitude programm
   attack raised in proportion to the sink rate, up to its maximum, until the flight path is
   level), glides at the angle of (L/D)max steering toward the target, and dives on it from
   ``dive_distance_m``;
-- cruise: the air-breather holds a cruise altitude and Mach number while steering toward the
-  target until its fuel is gone or it is within ``dive_distance_m``, then glides and dives.
+- cruise: the air-breather holds a cruise altitude and Mach number (level-flight trim as
+  feed-forward, hold gains scaled to the cruise point) while steering toward the target until
+  its fuel is gone or it is within ``dive_distance_m``; without fuel it holds the altitude
+  unpowered as long as the (L/D)max angle of attack allows, then sinks at that angle; it dives
+  on the target from ``dive_distance_m``. The targeting shapes the boost so that the cruiser
+  does not zoom above its cruise altitude (:func:`hyperflight.mission.targeting.solve_cruise`).
 """
 
 from __future__ import annotations
