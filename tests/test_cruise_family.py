@@ -196,3 +196,38 @@ def test_x51a_air_launch_keeps_working() -> None:
     )
     assert _max_altitude_after_boost(sol) <= (1.0 + OVERSHOOT_MAX) * 18_000.0
     assert sol.miss_m <= LANDING_M
+
+
+def test_air_launched_zircon_reaches_its_cruise_and_target(zircon) -> None:
+    """An air launch (15 km, 240 m/s) of the ground-launch booster: the thrust elevation held
+    from release is solved like the kick of a ground launch."""
+    launch = InitialState(
+        latitude_deg=LAUNCH[0],
+        longitude_deg=LAUNCH[1],
+        altitude_m=15_000.0,
+        mass_kg=zircon.launch_mass_kg,
+        speed_m_s=240.0,
+        heading_deg=90.0,
+    )
+    sol = _solve(zircon, 800_000.0, launch=launch)
+    assert sol.boost.air_launch
+    assert _max_altitude_after_boost(sol) <= (1.0 + OVERSHOOT_MAX) * 28_000.0
+    assert sol.miss_m <= LANDING_M
+
+
+def test_a_boost_too_slow_for_the_scramjet_is_a_clear_error(zircon) -> None:
+    """A burnout speed that leaves the cruiser below its scramjet's mach_min is refused (the
+    engine would never light), not flown as a glide that misses."""
+    with pytest.raises(ValueError, match="below its scramjet's mach_min 5.5"):
+        solve_steered(
+            zircon,
+            _launch(zircon),
+            _target(800_000.0),
+            cruise=CruiseShape(altitude_m=26_000.0, mach=7.5),
+            burnout_speed_m_s=1_600.0,
+        )
+
+
+def test_a_target_too_close_says_so(zircon) -> None:
+    with pytest.raises(UnreachableTarget, match="too close for this shape"):
+        _solve(zircon, 100_000.0)

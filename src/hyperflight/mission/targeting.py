@@ -653,7 +653,10 @@ def _cutoff_for_speed(p: _Problem, boost: BoostShape, speed: float) -> float:
 # over the cruise law's own steady altitude, which sits up to about 2 % off its command).
 CRUISE_APEX_FACTOR = 1.05
 # The boost's kick elevation is searched between these (deg; BoostShape allows -30 to 90).
+# An air launch holds its thrust elevation from release: below the horizon it flies the
+# booster into the ground, so its search starts level.
 _CRUISE_KICK_DEG = (-30.0, 60.0)
+_CRUISE_AIR_KICK_DEG = (0.0, 60.0)
 # Ground and sea launches: times (s) of vertical rise before the pitch-over, tried longest
 # first when even the lowest kick climbs above the apex (low cruise altitudes).
 _CRUISE_RISE_S = (8.0, 4.0, 2.0, 1.0)
@@ -685,7 +688,7 @@ def _boost_for_cruise_apex(p: _Problem, boost: BoostShape, apex_m: float) -> Boo
         tr = fly(p.launch, p.phases(b), earth=p.earth, **{**_SEARCH, "output_step_s": 1.0})
         return cruise_apex_m(tr)
 
-    k_lo, k_hi = _CRUISE_KICK_DEG
+    k_lo, k_hi = _CRUISE_AIR_KICK_DEG if boost.air_launch else _CRUISE_KICK_DEG
     rises = (
         (boost.vertical_rise_s,)
         if boost.air_launch or not p.vehicle.stages
@@ -715,6 +718,31 @@ def _boost_for_cruise_apex(p: _Problem, boost: BoostShape, apex_m: float) -> Boo
         f"(it climbs to at least {lowest / 1000:,.1f} km after burnout, kick elevation "
         f"{k_lo:g} deg); ask for a higher cruise altitude or boost_apex_m"
     )
+
+
+def _check_handover(p: _Problem, boost: BoostShape) -> None:
+    """A ValueError unless the boost hands the cruiser over above ground and fast enough for
+    its scramjet (at least ``mach_min``; below it the engine never lights)."""
+    phases = boost_phases(p.vehicle, boost)
+    if not phases:
+        return
+    p.evaluations += 1
+    tr = fly(p.launch, phases, earth=p.earth, **{**_SEARCH, "output_step_s": 1.0})
+    s = p.vehicle.payload
+    low = float(tr["altitude_m"].min())
+    mach = float(tr["mach"][-1])
+    if low < 0.0:
+        raise ValueError(
+            f"the boost of {p.vehicle.name} (kick elevation {boost.kick_elevation_deg:.1f} deg) "
+            f"flies into the ground ({low / 1000:,.1f} km) before burnout; launch higher or "
+            "ask for another cruise altitude"
+        )
+    if mach < s.mach_min:
+        raise ValueError(
+            f"the boost of {p.vehicle.name} leaves the cruiser at Mach {mach:.2f}, below its "
+            f"scramjet's mach_min {s.mach_min:g} (the engine would never light); ask for a "
+            "higher burnout speed or launch speed"
+        )
 
 
 def solve_cruise(
@@ -765,6 +793,7 @@ def solve_cruise(
         if burnout_speed_m_s is not None:
             boost = replace(boost, cutoff_fraction=_cutoff_for_speed(p, boost, burnout_speed_m_s))
         boost = _boost_for_cruise_apex(p, boost, apex_m)
+    _check_handover(p, boost)
     best: tuple[float, _Problem, BoostShape, Trajectory] | None = None
     # Aim by the launch azimuth; if the terminal dive still misses (it turns too late), start
     # the dive farther out and aim again.
@@ -809,10 +838,17 @@ def solve_cruise(
             float(tr["latitude_deg"][-1]),
             float(tr["longitude_deg"][-1]),
         )
+        where = (
+            "the target is too close for this shape: the boost, the climb to the cruise and "
+            "the dive need more ground than that"
+            if reach > q.range_m
+            else "the target is beyond its reach with this fuel, cruise altitude and Mach"
+        )
         raise UnreachableTarget(
             f"{vehicle.name} misses the target by {miss / 1000:,.1f} km cruising at "
             f"{cruise.altitude_m / 1000:g} km and Mach {cruise.mach:g} (it lands "
-            f"{reach / 1000:,.0f} km from launch; the target is {q.range_m / 1000:,.0f} km away)",
+            f"{reach / 1000:,.0f} km from launch; the target is {q.range_m / 1000:,.0f} km away): "
+            + where,
             max_reach_m=reach,
             target_range_m=q.range_m,
         )
