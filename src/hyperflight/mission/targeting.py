@@ -688,10 +688,12 @@ def _boost_for_cruise_apex(p: _Problem, boost: BoostShape, apex_m: float) -> Boo
         tr = fly(p.launch, p.phases(b), earth=p.earth, **{**_SEARCH, "output_step_s": 1.0})
         return cruise_apex_m(tr)
 
+    if not p.vehicle.stages:
+        return boost  # no booster: the cruiser starts as released
     k_lo, k_hi = _CRUISE_AIR_KICK_DEG if boost.air_launch else _CRUISE_KICK_DEG
     rises = (
         (boost.vertical_rise_s,)
-        if boost.air_launch or not p.vehicle.stages
+        if boost.air_launch
         else tuple(r for r in _CRUISE_RISE_S if r <= boost.vertical_rise_s)
         or (boost.vertical_rise_s,)
     )
