@@ -231,3 +231,30 @@ def test_a_boost_too_slow_for_the_scramjet_is_a_clear_error(zircon) -> None:
 def test_a_target_too_close_says_so(zircon) -> None:
     with pytest.raises(UnreachableTarget, match="too close for this shape"):
         _solve(zircon, 100_000.0)
+
+
+@pytest.mark.parametrize(
+    ("lat_deg", "lon_deg", "azimuth_deg", "range_m", "altitude_m", "mach"),
+    [
+        (-30.0, 140.0, 180.0, 1_500_000.0, 30_000.0, 8.5),
+        (45.0, -100.0, 0.0, 450_000.0, 21_000.0, 6.5),
+        (60.0, 10.0, 300.0, 700_000.0, 25_000.0, 7.5),
+    ],
+)
+def test_other_launch_points_directions_and_cruise_points(
+    zircon, lat_deg, lon_deg, azimuth_deg, range_m, altitude_m, mach
+) -> None:
+    """Launches away from the equator, in other directions (two of these once tripped the
+    underground check on a -1e-9 m start altitude)."""
+    launch = InitialState(
+        latitude_deg=lat_deg, longitude_deg=lon_deg, altitude_m=0.0, mass_kg=zircon.launch_mass_kg
+    )
+    lat, lon = geodesic.destination(lat_deg, lon_deg, azimuth_deg, range_m)
+    sol = solve_steered(
+        zircon,
+        launch,
+        (float(lat), float(lon)),
+        cruise=CruiseShape(altitude_m=altitude_m, mach=mach),
+    )
+    assert _max_altitude_after_boost(sol) <= (1.0 + OVERSHOOT_MAX) * altitude_m
+    assert _landing_error_m(sol, (float(lat), float(lon))) <= LANDING_M

@@ -733,7 +733,7 @@ def _check_handover(p: _Problem, boost: BoostShape) -> None:
     s = p.vehicle.payload
     low = float(tr["altitude_m"].min())
     mach = float(tr["mach"][-1])
-    if low < 0.0:
+    if low < -1.0:  # a ground launch starts at 0 m, give or take rounding
         raise ValueError(
             f"the boost of {p.vehicle.name} (kick elevation {boost.kick_elevation_deg:.1f} deg) "
             f"flies into the ground ({low / 1000:,.1f} km) before burnout; launch higher or "
