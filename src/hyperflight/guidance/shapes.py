@@ -214,7 +214,9 @@ def cruise_hold_gains(s: Scramjet, altitude_m: float, mach: float) -> tuple[floa
     m = s.dry_mass_kg + 0.5 * s.fuel_mass_kg
     per_deg = 0.5 * atm.density_kg_m3 * v * v * s.reference_area_m2 * s.cl_alpha_per_deg / m
     w = CRUISE_HOLD_OMEGA_RAD_S
-    return w * w / per_deg, 2.0 * CRUISE_HOLD_DAMPING * w / per_deg
+    # Capped at the Steering record's limits (1 deg/m, 100 deg/(m/s)): reached only far above
+    # any engine table's altitudes (zircon-like at Mach 5: 0.36 deg/m at 60 km).
+    return min(w * w / per_deg, 1.0), min(2.0 * CRUISE_HOLD_DAMPING * w / per_deg, 100.0)
 
 
 def cruise_trim(s: Scramjet, altitude_m: float, mach: float) -> tuple[float, float]:
