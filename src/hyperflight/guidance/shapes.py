@@ -10,13 +10,20 @@ velocity at zero angle of attack) or, for depressed shapes, an attitude programm
   attack raised in proportion to the sink rate, up to its maximum, until the flight path is
   level), glides at the angle of (L/D)max steering toward the target, and dives on it from
   ``dive_distance_m``;
-- cruise: the air-breather holds a cruise altitude and Mach number while steering toward the
-  target until its fuel is gone or it is within ``dive_distance_m``, then glides and dives.
+- cruise: the air-breather holds a cruise altitude and Mach number (level-flight trim as
+  feed-forward, hold gains scaled to the cruise point) while steering toward the target until
+  its fuel is gone or it is within ``dive_distance_m``; without fuel it holds the altitude
+  unpowered as long as the (L/D)max angle of attack allows, then sinks at that angle; it dives
+  on the target from ``dive_distance_m``. The targeting shapes the boost so that the cruiser
+  does not zoom above its cruise altitude (:func:`hyperflight.mission.targeting.solve_cruise`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
+
+import numpy as np
 
 from hyperflight.core.phases import (
     Aerodynamics,
@@ -31,11 +38,25 @@ from hyperflight.core.phases import (
     _check_values,
     _shown,
 )
+from hyperflight.environment.atmosphere import us76
+from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M, MU_EARTH_M3_S2
 from hyperflight.vehicle.model import Glider, ReentryVehicle, Scramjet, Vehicle
 
 # Lift load-factor limit of the terminal dive, g (assumption: a structural limit of the order
 # of manoeuvring re-entry vehicles; no public figure for any specific vehicle).
 DIVE_MAX_LOAD_G = 20.0
+
+# Angle-of-attack limit of the cruise, glide and dive laws of a scramjet cruiser, deg
+# (assumption: of the order of slender lifting bodies' trim range).
+CRUISE_ALPHA_LIMIT_DEG = 12.0
+# A cruise point is flyable when its level-flight trim leaves this much angle of attack (deg)
+# and this share of full thrust for the altitude and Mach holds to work with, and its Mach is
+# this far above the engine's lowest (the hold dips about 0.2 below its command after the
+# boost; below mach_min the scramjet gives no thrust and never relights). Measured on
+# zircon-like, 20-32 km, Mach 5.75-9.5.
+CRUISE_ALPHA_RESERVE_DEG = 1.0
+CRUISE_THROTTLE_MAX = 0.98
+CRUISE_MACH_MARGIN = 0.25
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -153,19 +174,134 @@ class GlideShape:
 
 @dataclass(frozen=True, kw_only=True)
 class CruiseShape:
-    """Air-breathing cruise: altitude (m) and Mach number to hold, where to dive."""
+    """Air-breathing cruise: altitude (m) and Mach number to hold, where to dive.
+
+    ``boost_apex_m``: the highest altitude (m) the flight may reach between booster burnout
+    and the dive; None (default) asks for the cruise altitude itself (the targeting shapes the
+    boost so that the cruiser climbs no higher than about 5 % above it, see
+    :func:`hyperflight.mission.targeting.solve_cruise`).
+    """
 
     altitude_m: float
     mach: float
     dive_distance_m: float = 80_000.0
-    alpha_deg: float = 2.0
+    # The cruise law's nominal angle of attack (deg); None: the level-flight trim at the
+    # commanded altitude and Mach (:func:`cruise_trim`).
+    alpha_deg: float | None = None
+    boost_apex_m: float | None = None
 
     def __post_init__(self) -> None:
         w = "cruise shape"
         _check_finite(w, "altitude_m", self.altitude_m, 0.0, 200_000.0, "m")
         _check_finite(w, "mach", self.mach, 0.0, 30.0, "")
         _check_finite(w, "dive_distance_m", self.dive_distance_m, 0.0, 2.1e7, "m")
-        _check_finite(w, "alpha_deg", self.alpha_deg, -60.0, 60.0, "deg")
+        if self.alpha_deg is not None:
+            _check_finite(w, "alpha_deg", self.alpha_deg, -60.0, 60.0, "deg")
+        if self.boost_apex_m is not None:
+            _check_finite(w, "boost_apex_m", self.boost_apex_m, 1_000.0, 200_000.0, "m")
+
+
+def check_cruise_band(vehicle: Vehicle, cruise: CruiseShape) -> None:
+    """Raise a ValueError unless the cruise altitude and Mach lie in the vehicle's engine band.
+
+    Allowed: altitude within the scramjet thrust table's altitudes (``thrust_altitude_m``,
+    first to last, m) and Mach within its operating band (``mach_min`` to ``mach_max``); outside
+    them the table gives no thrust (Mach) or is only extrapolated (altitude).
+    """
+    p = vehicle.payload
+    if not isinstance(p, Scramjet):
+        raise ValueError(f"vehicle {vehicle.name!r} is {vehicle.kind}; a cruise needs a scramjet")
+    h_lo, h_hi = float(p.thrust_altitude_m[0]), float(p.thrust_altitude_m[-1])
+    if not h_lo <= cruise.altitude_m <= h_hi:
+        raise ValueError(
+            f"cruise shape: altitude_m = {cruise.altitude_m:,.0f} m is outside the engine band "
+            f"of {vehicle.name} ({h_lo:,.0f} to {h_hi:,.0f} m, the altitudes of its scramjet "
+            "thrust table thrust_altitude_m)"
+        )
+    m_lo = p.mach_min + CRUISE_MACH_MARGIN
+    if not m_lo <= cruise.mach <= p.mach_max:
+        raise ValueError(
+            f"cruise shape: mach = {cruise.mach:g} is outside the engine band of {vehicle.name} "
+            f"(Mach {m_lo:g} to {p.mach_max:g}: its scramjet's mach_min {p.mach_min:g} plus "
+            f"{CRUISE_MACH_MARGIN:g}, so that the Mach hold's dips keep the engine lit, to its "
+            "mach_max)"
+        )
+    alpha, throttle = cruise_trim(p, cruise.altitude_m, cruise.mach)
+    a_max = CRUISE_ALPHA_LIMIT_DEG - CRUISE_ALPHA_RESERVE_DEG
+    if alpha > a_max or throttle > CRUISE_THROTTLE_MAX:
+        h = cruise.altitude_m
+        holds = [
+            float(m)
+            for m in np.linspace(m_lo, p.mach_max, 41)
+            if cruise_trim(p, h, float(m))[0] <= a_max
+            and cruise_trim(p, h, float(m))[1] <= CRUISE_THROTTLE_MAX
+        ]
+        why = (
+            f"level flight needs {alpha:.1f} deg of angle of attack (at most {a_max:g})"
+            if alpha > a_max
+            else f"level-flight drag is {throttle:.2f} x its full-throttle thrust"
+        )
+        there = (
+            f"it holds Mach {min(holds):.2f} to {max(holds):.2f} there"
+            if holds
+            else "it holds no Mach number of its band there"
+        )
+        raise ValueError(
+            f"cruise shape: {vehicle.name} cannot cruise at mach = {cruise.mach:g} and "
+            f"altitude_m = {h:,.0f} m: {why}; {there} (half fuel, US 1976)"
+        )
+
+
+# Altitude-hold loop of the cruise law (alpha from the altitude error and rate), designed as a
+# second-order loop: natural frequency rad/s and damping ratio (assumption: the values that the
+# Steering defaults, 0.002 deg/m and 0.05 deg/(m/s), give at zircon-like's 28 km and Mach 8).
+CRUISE_HOLD_OMEGA_RAD_S = 0.07
+CRUISE_HOLD_DAMPING = 0.9
+
+
+def cruise_hold_gains(s: Scramjet, altitude_m: float, mach: float) -> tuple[float, float]:
+    """Altitude gain (deg/m) and altitude-rate gain (deg/(m/s)) of the cruise law.
+
+    One degree of angle of attack gives a vertical acceleration of q S CL_alpha / m (m/s^2) at
+    the cruise point (half fuel, US 1976); the gains are scaled by it so that the hold has the
+    same natural frequency and damping (``CRUISE_HOLD_OMEGA_RAD_S``, ``CRUISE_HOLD_DAMPING``)
+    at any cruise altitude and Mach: thin air gets larger gains, dense air smaller ones.
+    """
+    atm = us76(altitude_m)
+    v = mach * atm.speed_of_sound_m_s
+    m = s.dry_mass_kg + 0.5 * s.fuel_mass_kg
+    per_deg = 0.5 * atm.density_kg_m3 * v * v * s.reference_area_m2 * s.cl_alpha_per_deg / m
+    w = CRUISE_HOLD_OMEGA_RAD_S
+    # Capped at the Steering record's limits (1 deg/m, 100 deg/(m/s)): reached only far above
+    # any engine table's altitudes (zircon-like at Mach 5: 0.36 deg/m at 60 km).
+    return min(w * w / per_deg, 1.0), min(2.0 * CRUISE_HOLD_DAMPING * w / per_deg, 100.0)
+
+
+def cruise_trim(s: Scramjet, altitude_m: float, mach: float) -> tuple[float, float]:
+    """Angle of attack (deg) and throttle of steady level flight at ``altitude_m``, ``mach``.
+
+    Lift (with the thrust's share, T sin alpha) balances the weight less the centrifugal
+    relief, v^2 / r, on a spherical Earth of mean radius, at half fuel; the throttle is the
+    drag over the full-throttle thrust (above 1, or infinite outside the engine's Mach band:
+    the engine cannot hold that Mach there). US 1976 atmosphere; neither value is clamped.
+    These are the cruise law's feed-forward terms: its altitude and Mach feedback then only
+    corrects what they leave.
+    """
+    atm = us76(altitude_m)
+    r = EARTH_MEAN_RADIUS_M + altitude_m
+    v = mach * atm.speed_of_sound_m_s
+    qs = 0.5 * atm.density_kg_m3 * v * v * s.reference_area_m2
+    m = s.dry_mass_kg + 0.5 * s.fuel_mass_kg
+    weight = m * (MU_EARTH_M3_S2 / r**2 - v * v / r)
+    t_max = float(s.max_thrust_at(altitude_m, mach))
+    alpha, throttle = 0.0, 1.0
+    for _ in range(4):
+        thrust = min(throttle, 1.0) * t_max
+        cl = (weight - thrust * math.sin(math.radians(alpha))) / qs
+        alpha = cl / s.cl_alpha_per_deg
+        drag = qs * (s.cd0 + s.k_induced * cl * cl)
+        throttle = drag / t_max if t_max > 0.0 else math.inf
+    return alpha, throttle
 
 
 def _stack_aero(area: float, cd: float) -> Aerodynamics:
@@ -355,6 +491,31 @@ def flight_phases(
             mach_max=p.mach_max,
         )
         dry = p.dry_mass_kg
+        # Feed-forward of the cruise law: the level-flight trim at the commanded altitude and
+        # Mach (the law's proportional feedback alone left about 0.5 km and 0.05 Mach of
+        # steady error at zircon-like's 28 km, Mach 8).
+        trim_alpha, trim_throttle = cruise_trim(p, c.altitude_m, c.mach)
+        lim = CRUISE_ALPHA_LIMIT_DEG
+        trim_alpha = min(max(trim_alpha, -lim), lim)
+        trim_throttle = min(max(trim_throttle, 0.0), 1.0)
+        if c.alpha_deg is not None:
+            trim_alpha = c.alpha_deg
+        k_alt, k_rate = cruise_hold_gains(p, c.altitude_m, c.mach)
+        hold = dict(
+            altitude_m=c.altitude_m,
+            mach=c.mach,
+            altitude_gain_deg_per_m=k_alt,
+            altitude_rate_gain_deg_per_m_s=k_rate,
+        )
+        # After the fuel is gone the altitude hold goes on without thrust, its angle of attack
+        # capped at that of (L/D)max: the cruiser holds its altitude while the lift allows,
+        # then sinks at the best glide angle (no phugoid zoom above the cruise altitude).
+        alpha_best = min(
+            math.sqrt(p.cd0 / p.k_induced) / p.cl_alpha_per_deg
+            if p.k_induced > 0.0
+            else CRUISE_ALPHA_LIMIT_DEG,
+            CRUISE_ALPHA_LIMIT_DEG,
+        )
         phases += [
             Phase(
                 name="scramjet cruise",
@@ -364,11 +525,11 @@ def flight_phases(
                 thrust=engine,
                 controls=Steering(
                     law="cruise",
-                    alpha_deg=c.alpha_deg,
-                    alpha_min_deg=-12.0,
-                    alpha_max_deg=12.0,
-                    altitude_m=c.altitude_m,
-                    mach=c.mach,
+                    alpha_deg=trim_alpha,
+                    alpha_min_deg=-CRUISE_ALPHA_LIMIT_DEG,
+                    alpha_max_deg=CRUISE_ALPHA_LIMIT_DEG,
+                    throttle=trim_throttle,
+                    **hold,
                     bank_max_deg=30.0,
                 ),
                 events=(
@@ -387,10 +548,11 @@ def flight_phases(
                 aerodynamics=aero,
                 **tgt,
                 controls=Steering(
-                    law="glide",
-                    alpha_deg=c.alpha_deg,
-                    alpha_max_deg=12.0,
-                    alpha_min_deg=-12.0,
+                    law="cruise",
+                    alpha_deg=min(trim_alpha, alpha_best),
+                    alpha_min_deg=-CRUISE_ALPHA_LIMIT_DEG,
+                    alpha_max_deg=alpha_best,
+                    **hold,
                     bank_max_deg=30.0,
                 ),
                 events=(

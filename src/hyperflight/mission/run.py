@@ -180,6 +180,7 @@ def run_scenario(scenario: Scenario, *, vehicle: Vehicle | None = None) -> Fligh
                 altitude_m=sh.cruise_altitude_m,
                 mach=sh.cruise_mach,
                 dive_distance_m=sh.dive_distance_m or 80_000.0,
+                boost_apex_m=sh.first_apex_m,
             )
         fin = sh.final_elevation_deg
         if fin is None and sh.type == "glide":

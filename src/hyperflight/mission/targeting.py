@@ -32,6 +32,7 @@ from hyperflight.guidance.shapes import (
     CruiseShape,
     GlideShape,
     boost_phases,
+    check_cruise_band,
     flight_phases,
 )
 from hyperflight.vehicle.model import Vehicle
@@ -542,6 +543,19 @@ def solve_steered(
     would go ``range_margin`` times the target range. When even a full burn falls short, the
     error says how far the vehicle gets (its reach with this shape).
     """
+    if vehicle.kind == "cruise":
+        return solve_cruise(
+            vehicle,
+            launch,
+            target,
+            kick_elevation_deg=kick_elevation_deg,
+            final_elevation_deg=final_elevation_deg,
+            burnout_speed_m_s=burnout_speed_m_s,
+            cruise=cruise,
+            earth=earth,
+            output_step_s=output_step_s,
+            first_apex_m=first_apex_m,
+        )
     t0 = time.perf_counter()
     if vehicle.kind == "ballistic":
         raise ValueError(f"vehicle {vehicle.name!r} is ballistic; use solve_ballistic")
@@ -756,3 +770,212 @@ def _cutoff_for_speed(p: _Problem, boost: BoostShape, speed: float) -> float:
             f"this kick ({lo:,.0f} to {hi:,.0f} m/s)"
         )
     return float(brentq(lambda f: burnout_speed(f) - speed, 0.02, 1.0, xtol=1e-6))
+
+
+# Cruise vehicles. Unless a boost apex is asked for, the boost is shaped so that the highest
+# point between booster burnout and the dive is this many times the cruise altitude (a margin
+# over the cruise law's own steady altitude, which sits up to about 2 % off its command).
+CRUISE_APEX_FACTOR = 1.05
+# The boost's kick elevation is searched between these (deg; BoostShape allows -30 to 90).
+# An air launch holds its thrust elevation from release: below the horizon it flies the
+# booster into the ground, so its search starts level.
+_CRUISE_KICK_DEG = (-30.0, 60.0)
+_CRUISE_AIR_KICK_DEG = (0.0, 60.0)
+# Ground and sea launches: times (s) of vertical rise before the pitch-over, tried longest
+# first when even the lowest kick climbs above the apex (low cruise altitudes).
+_CRUISE_RISE_S = (8.0, 4.0, 2.0, 1.0)
+
+
+def cruise_apex_m(tr: Trajectory) -> float:
+    """Highest altitude (m) between the last booster burnout and the dive start (or the end).
+
+    With no booster the whole flight counts from its start.
+    """
+    t = tr["time_s"]
+    h = tr["altitude_m"]
+    burnouts = [e.time_s for e in tr.events if e.kind == "burnout" and e.name != "fuel exhausted"]
+    dives = [e.time_s for e in tr.events if e.name == "dive start"]
+    t_lo = burnouts[-1] if burnouts else float(t[0])
+    t_hi = dives[0] if dives else float(t[-1])
+    inside = (t >= t_lo) & (t <= t_hi)
+    if not inside.any():
+        return float(np.interp(t_lo, t, h))
+    return float(h[inside].max())
+
+
+def _boost_for_cruise_apex(p: _Problem, boost: BoostShape, apex_m: float) -> BoostShape:
+    """Kick elevation (and, for a ground or sea launch, the pitch-over time) that puts the
+    highest point after booster burnout at ``apex_m`` (see :func:`cruise_apex_m`)."""
+
+    def apex(b: BoostShape) -> float:
+        p.evaluations += 1
+        tr = fly(p.launch, p.phases(b), earth=p.earth, **{**_SEARCH, "output_step_s": 1.0})
+        return cruise_apex_m(tr)
+
+    if not p.vehicle.stages:
+        return boost  # no booster: the cruiser starts as released
+    k_lo, k_hi = _CRUISE_AIR_KICK_DEG if boost.air_launch else _CRUISE_KICK_DEG
+    rises = (
+        (boost.vertical_rise_s,)
+        if boost.air_launch
+        else tuple(r for r in _CRUISE_RISE_S if r <= boost.vertical_rise_s)
+        or (boost.vertical_rise_s,)
+    )
+    lowest = math.inf
+    for rise in rises:
+        b = replace(boost, vertical_rise_s=rise)
+        a_lo = apex(replace(b, kick_elevation_deg=k_lo))
+        lowest = min(lowest, a_lo)
+        if a_lo > apex_m:
+            continue
+        a_hi = apex(replace(b, kick_elevation_deg=k_hi))
+        if a_hi < apex_m:
+            raise ValueError(
+                f"boost apex {apex_m / 1000:,.1f} km is above what the boost of "
+                f"{p.vehicle.name} gives ({a_hi / 1000:,.1f} km at most, kick elevation "
+                f"{k_hi:g} deg)"
+            )
+        k = brentq(
+            lambda k, b=b: apex(replace(b, kick_elevation_deg=k)) - apex_m, k_lo, k_hi, xtol=0.02
+        )
+        return replace(b, kick_elevation_deg=float(k))
+    raise ValueError(
+        f"boost apex {apex_m / 1000:,.1f} km is below what the boost of {p.vehicle.name} gives "
+        f"(it climbs to at least {lowest / 1000:,.1f} km after burnout, kick elevation "
+        f"{k_lo:g} deg); ask for a higher cruise altitude or boost_apex_m"
+    )
+
+
+def _check_handover(p: _Problem, boost: BoostShape) -> None:
+    """A ValueError unless the boost hands the cruiser over above ground and fast enough for
+    its scramjet (at least ``mach_min``; below it the engine never lights)."""
+    phases = boost_phases(p.vehicle, boost)
+    if not phases:
+        return
+    p.evaluations += 1
+    tr = fly(p.launch, phases, earth=p.earth, **{**_SEARCH, "output_step_s": 1.0})
+    s = p.vehicle.payload
+    low = float(tr["altitude_m"].min())
+    mach = float(tr["mach"][-1])
+    if low < -1.0:  # a ground launch starts at 0 m, give or take rounding
+        raise ValueError(
+            f"the boost of {p.vehicle.name} (kick elevation {boost.kick_elevation_deg:.1f} deg) "
+            f"flies into the ground ({low / 1000:,.1f} km) before burnout; launch higher or "
+            "ask for another cruise altitude"
+        )
+    if mach < s.mach_min:
+        raise ValueError(
+            f"the boost of {p.vehicle.name} leaves the cruiser at Mach {mach:.2f}, below its "
+            f"scramjet's mach_min {s.mach_min:g} (the engine would never light); ask for a "
+            "higher burnout speed or launch speed"
+        )
+
+
+def solve_cruise(
+    vehicle: Vehicle,
+    launch: InitialState,
+    target: tuple[float, float],
+    *,
+    cruise: CruiseShape | None,
+    kick_elevation_deg: float = 15.0,
+    final_elevation_deg: float | None = None,
+    burnout_speed_m_s: float | None = None,
+    earth: EarthModel | None = None,
+    output_step_s: float = 1.0,
+    first_apex_m: float | None = None,
+) -> Solution:
+    """Cruise-missile flight to a target: shape the boost, solve the launch azimuth.
+
+    The boost's kick elevation (the thrust elevation at burnout; for a ground or sea launch also
+    the pitch-over time) is solved so that the highest point between booster burnout and the
+    dive is ``CRUISE_APEX_FACTOR`` times the cruise altitude, or ``first_apex_m`` /
+    ``cruise.boost_apex_m`` when given: the booster delivers the cruiser near its cruise
+    altitude without a zoom above it. ``kick_elevation_deg`` is only the starting shape. The
+    cruiser then holds the cruise altitude and Mach, steering toward the target, until it is
+    within ``cruise.dive_distance_m`` (then dives) or its fuel is gone (then glides, and dives).
+    A target beyond the reach is an :class:`UnreachableTarget` whose ``max_reach_m`` is where
+    the flight lands. The cruise altitude and Mach must lie in the engine band
+    (:func:`hyperflight.guidance.shapes.check_cruise_band`).
+    """
+    t0 = time.perf_counter()
+    if vehicle.kind != "cruise":
+        raise ValueError(f"vehicle {vehicle.name!r} is {vehicle.kind}, not a cruise vehicle")
+    if cruise is None:
+        raise ValueError(
+            f"cruise vehicle {vehicle.name!r}: a CruiseShape (altitude_m, mach) is required"
+        )
+    check_cruise_band(vehicle, cruise)
+    apex_m = first_apex_m if first_apex_m is not None else cruise.boost_apex_m
+    if apex_m is None:
+        apex_m = CRUISE_APEX_FACTOR * cruise.altitude_m
+    p = _Problem(vehicle, launch, target, earth or EarthModel.wgs84(), None, cruise)
+    boost = BoostShape(
+        azimuth_deg=p.bearing,
+        kick_elevation_deg=kick_elevation_deg,
+        final_elevation_deg=final_elevation_deg,
+        air_launch=launch.speed_m_s > 0.0,
+    )
+    for _ in range(3 if burnout_speed_m_s is not None else 1):
+        if burnout_speed_m_s is not None:
+            boost = replace(boost, cutoff_fraction=_cutoff_for_speed(p, boost, burnout_speed_m_s))
+        boost = _boost_for_cruise_apex(p, boost, apex_m)
+    _check_handover(p, boost)
+    best: tuple[float, _Problem, BoostShape, Trajectory] | None = None
+    # Aim by the launch azimuth; if the terminal dive still misses (it turns too late), start
+    # the dive farther out and aim again.
+    for dive_factor in (1.0, 1.4, 2.0):
+        q = (
+            p
+            if dive_factor == 1.0
+            else _Problem(
+                vehicle,
+                launch,
+                target,
+                p.earth,
+                None,
+                replace(cruise, dive_distance_m=cruise.dive_distance_m * dive_factor),
+            )
+        )
+        b = boost
+        tr = None
+        for _ in range(8):
+            tr = q.fly(b, **_SEARCH_TRACK)
+            if q.miss(tr) < 0.3 * MISS_GOAL_M:
+                break
+            lat, lon = _closest_approach(q, tr)
+            _, brg = q.inverse(launch.latitude_deg, launch.longitude_deg, lat, lon)
+            d_az = (q.bearing - brg + 180.0) % 360.0 - 180.0
+            b = replace(b, azimuth_deg=(b.azimuth_deg + d_az) % 360.0)
+        assert tr is not None
+        if q is not p:
+            p.evaluations += q.evaluations
+        if best is None or q.miss(tr) < best[0]:
+            best = (q.miss(tr), q, b, tr)
+        if best[0] < 0.3 * MISS_GOAL_M:
+            break
+    assert best is not None
+    total = p.evaluations
+    miss, q, boost, tr = best
+    q.evaluations = total
+    if miss > MISS_GOAL_M:
+        reach = q.distance(
+            launch.latitude_deg,
+            launch.longitude_deg,
+            float(tr["latitude_deg"][-1]),
+            float(tr["longitude_deg"][-1]),
+        )
+        where = (
+            "the target is too close for this shape: the boost, the climb to the cruise and "
+            "the dive need more ground than that"
+            if reach > q.range_m
+            else "the target is beyond its reach with this fuel, cruise altitude and Mach"
+        )
+        raise UnreachableTarget(
+            f"{vehicle.name} misses the target by {miss / 1000:,.1f} km cruising at "
+            f"{cruise.altitude_m / 1000:g} km and Mach {cruise.mach:g} (it lands "
+            f"{reach / 1000:,.0f} km from launch; the target is {q.range_m / 1000:,.0f} km away): "
+            + where,
+            max_reach_m=reach,
+            target_range_m=q.range_m,
+        )
+    return _finish(q, boost, vehicle.kind, t0, output_step_s)
