@@ -123,12 +123,8 @@ def default_contenders(
             "scramjet cruise",
             "cruise",
             names["cruise"],
-            {
-                "type": "cruise",
-                "kick_elevation_deg": -10.0,
-                "cruise_altitude_m": 28_000.0,
-                "cruise_mach": 8.0,
-            },
+            # The booster's kick is solved so that it does not zoom above the cruise altitude.
+            {"type": "cruise", "cruise_altitude_m": 28_000.0, "cruise_mach": 8.0},
         ),
     ]
 
