@@ -13,23 +13,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from itertools import combinations, product
+from itertools import combinations
 from typing import Any
 
 import numpy as np
 
+from hyperflight.analysis import claim_search as CS
 from hyperflight.core import schema as S
-from hyperflight.core.batch import run_packed
-from hyperflight.core.flight import InitialState, Tolerances
-from hyperflight.core.phases import pack_phases
-from hyperflight.core.world import environment_record
 from hyperflight.environment.earth import EarthModel
-from hyperflight.environment.geodesy import surface_distance_m
-from hyperflight.guidance.shapes import BoostShape, CruiseShape, GlideShape, flight_phases
 from hyperflight.inputs import cut
-from hyperflight.mission.scenario import destination
 from hyperflight.vehicle.files import load_vehicle
-from hyperflight.vehicle.model import Vehicle
 
 FIGURES = (
     "range_m",
@@ -38,7 +31,9 @@ FIGURES = (
     "max_speed_m_s",
     "max_mach",
     "flight_time_s",
+    "mean_speed_m_s",
     "lateral_m",
+    "glide_altitude_m",
 )
 UNITS = {
     "range_m": ("km", 1e-3),
@@ -47,7 +42,9 @@ UNITS = {
     "max_speed_m_s": ("m/s", 1.0),
     "max_mach": ("", 1.0),
     "flight_time_s": ("s", 1.0),
+    "mean_speed_m_s": ("m/s", 1.0),
     "lateral_m": ("km", 1e-3),
+    "glide_altitude_m": ("km", 1e-3),
 }
 LABELS = {
     "range_m": "range",
@@ -56,24 +53,42 @@ LABELS = {
     "max_speed_m_s": "maximum speed",
     "max_mach": "maximum Mach",
     "flight_time_s": "flight time",
+    "mean_speed_m_s": "average speed",
     "lateral_m": "lateral manoeuvre",
+    "glide_altitude_m": "glide altitude",
 }
 MATCH_SIGMA = 2.0  # a figure is matched when the model lies within 2 uncertainties of it
 MISSING_PENALTY = 5.0  # misfit (in uncertainties) of a figure the trajectory type cannot produce
-# Integration of the family search: figures are compared at the kilometre and per-cent level,
-# so the batch's former tolerances (rtol 1e-8, atol 1e-6) are kept; 6,000 s covers every
-# member of every family.
-SEARCH_TOLERANCES = Tolerances(rtol=1e-8, atol=1e-6, max_time_s=6_000.0)
+SEARCH_TOLERANCES = CS.SEARCH_TOLERANCES
 
 
 @dataclass(frozen=True, kw_only=True)
 class Figure:
-    """A reported value and its uncertainty (one standard deviation, same SI unit)."""
+    """A reported value and its uncertainty (one standard deviation, same SI unit).
+
+    ``bound``: "value" (the figure itself), "at_most" ("less than 700 km", "up to 2,000 km")
+    or "at_least" ("more than 700 km"): a one-sided figure is met by any model value on its
+    side; beyond it the misfit grows by one per ``uncertainty``.
+    """
 
     value: float
     uncertainty: float
+    bound: str = "value"
+
+    def residual(self, model: np.ndarray) -> np.ndarray:
+        """(model - value) / uncertainty, zero on the allowed side of a one-sided figure."""
+        r = (np.asarray(model, float) - self.value) / self.uncertainty
+        if self.bound == "at_most":
+            return np.where(r > 0.0, r, np.where(np.isnan(r), np.nan, 0.0))
+        if self.bound == "at_least":
+            return np.where(r < 0.0, r, np.where(np.isnan(r), np.nan, 0.0))
+        return r
 
     def __post_init__(self) -> None:
+        if self.bound not in ("value", "at_most", "at_least"):
+            raise ValueError(
+                f"claim figure: bound = {self.bound!r}; allowed: value, at_most, at_least"
+            )
         if not (math.isfinite(self.value) and math.isfinite(self.uncertainty)):
             raise ValueError(f"claim figure: value and uncertainty must be finite ({self})")
         if self.uncertainty <= 0:
@@ -94,6 +109,9 @@ class Claim:
     azimuth_deg: float
     figures: dict[str, Figure] = field(default_factory=dict)
     max_mach_altitude_m: float | None = None
+    # Launch conditions: ground or sea (speed 0, at this altitude) or air launch.
+    launch_altitude_m: float = 0.0
+    launch_speed_m_s: float = 0.0
 
     def __post_init__(self) -> None:
         unknown = set(self.figures) - set(FIGURES)
@@ -183,13 +201,16 @@ class FamilyResult:
 
     kind: str
     vehicle: str
-    parameters: list[dict[str, float]]
+    parameters: list[dict[str, Any]]  # per member, with the "vehicle" it flew
     values: dict[str, np.ndarray]  # figure -> value per member (NaN where undefined)
     status: np.ndarray
+    envelopes: dict[str, CS.Envelope] = field(default_factory=dict)  # by vehicle
+    generations: int = 0
 
     def residuals(self, claim: Claim) -> dict[str, np.ndarray]:
-        """(model - reported) / uncertainty for each reported figure."""
-        return {k: (self.values[k] - f.value) / f.uncertainty for k, f in claim.figures.items()}
+        """(model - reported) / uncertainty for each reported figure (zero on the allowed
+        side of a one-sided figure)."""
+        return {k: f.residual(self.values[k]) for k, f in claim.figures.items()}
 
 
 @dataclass(frozen=True)
@@ -256,190 +277,6 @@ class ClaimReport:
         return html_table(f"ClaimReport: {self.claim.name}", self._headline())
 
 
-def _members(kind: str) -> list[dict[str, float]]:
-    if kind == "ballistic":
-        # Gravity-turn upper stages (NaN) and depressed attitude programmes.
-        return [
-            dict(kick_elevation_deg=k, cutoff_fraction=f, final_elevation_deg=e)
-            for e, k, f in product(
-                (math.nan, 0.0, -15.0), np.linspace(4.0, 80.0, 20), np.linspace(0.15, 1.0, 18)
-            )
-        ]
-    if kind == "boost-glide":
-        return [
-            dict(
-                kick_elevation_deg=k, cutoff_fraction=f, pull_up_altitude_m=pu, reversal_bank_deg=b
-            )
-            for k, f, pu, b in product(
-                (8.0, 14.0, 20.0, 28.0, 38.0, 50.0),
-                np.linspace(0.3, 1.0, 8),
-                (35e3, 50e3, 65e3),
-                (0.0, 25.0, 50.0),
-            )
-        ]
-    return [
-        dict(kick_elevation_deg=k, cruise_altitude_m=h, cruise_mach=m)
-        for k, h, m in product((-10.0, 0.0), (18e3, 22e3, 26e3, 30e3), (5.0, 6.0, 7.0, 8.0, 9.0))
-    ]
-
-
-def _phases(
-    vehicle: Vehicle, kind: str, p: dict[str, float], az: float, far_target: tuple[float, float]
-):
-    if kind == "ballistic":
-        e = p["final_elevation_deg"]
-        boost = BoostShape(
-            azimuth_deg=az,
-            kick_elevation_deg=p["kick_elevation_deg"],
-            cutoff_fraction=p["cutoff_fraction"],
-            final_elevation_deg=None if math.isnan(e) else e,
-        )
-        return flight_phases(vehicle, boost, target_lat_lon_deg=far_target)
-    if kind == "boost-glide":
-        boost = BoostShape(
-            azimuth_deg=az,
-            kick_elevation_deg=p["kick_elevation_deg"],
-            cutoff_fraction=p["cutoff_fraction"],
-            final_elevation_deg=-15.0,
-        )
-        b = p["reversal_bank_deg"]
-        glide = GlideShape(
-            pull_up_altitude_m=p["pull_up_altitude_m"],
-            damping=0.0,
-            dive_distance_m=0.0,
-            dive_depression_deg=0.0,
-            reversal_times_s=(0.0, 150.0, 450.0),
-            reversal_bank_deg=-b,
-        )
-        return flight_phases(vehicle, boost, target_lat_lon_deg=far_target, glide=glide)
-    boost = BoostShape(azimuth_deg=az, kick_elevation_deg=p["kick_elevation_deg"])
-    cruise = CruiseShape(
-        altitude_m=p["cruise_altitude_m"], mach=p["cruise_mach"], dive_distance_m=0.0
-    )
-    return flight_phases(vehicle, boost, target_lat_lon_deg=far_target, cruise=cruise)
-
-
-def fly_family(
-    vehicle: Vehicle,
-    kind: str,
-    claim: Claim,
-    *,
-    earth: EarthModel | None = None,
-    output_step_s: float = 2.0,
-) -> FamilyResult:
-    """Fly the whole family of one vehicle type in one parallel batch."""
-    earth = earth or EarthModel.wgs84()
-    members = _members(kind)
-    lat0, lon0 = claim.launch_latitude_deg, claim.launch_longitude_deg
-    az = claim.azimuth_deg
-    far = destination(lat0, lon0, az, 15_000_000.0)  # steering reference far down the azimuth
-    start = InitialState(
-        latitude_deg=lat0, longitude_deg=lon0, altitude_m=0.0, mass_kg=vehicle.launch_mass_kg
-    )
-    writer = S.TableWriter()
-    records = [pack_phases(_phases(vehicle, kind, p, az, far), writer)[0] for p in members]
-    env = environment_record(earth, writer)
-    tables = writer.array()
-    y0 = start.eci_state(earth)
-    n = len(members)
-    n_grid = int(SEARCH_TOLERANCES.max_time_s / output_step_s) + 1
-    grids = np.full((n, n_grid, S.ROW_SIZE), np.nan)
-    summ = np.zeros(n, dtype=S.SUMMARY)
-    # Members with the same number of phases run together in one parallel batch.
-    groups: dict[int, list[int]] = {}
-    for i, rec in enumerate(records):
-        groups.setdefault(rec.size, []).append(i)
-    for idx in groups.values():
-        g, s_ = run_packed(
-            np.tile(y0, (len(idx), 1)),
-            np.stack([records[i] for i in idx]),
-            np.broadcast_to(env, (len(idx),)).copy(),
-            tables,
-            tolerances=SEARCH_TOLERANCES,
-            output_step_s=output_step_s,
-            grid=True,
-        )
-        assert g is not None
-        grids[idx] = g
-        summ[idx] = s_
-    alt = grids[:, :, S.row_index(S.AUX_ALT)]
-    lat = grids[:, :, S.row_index(S.AUX_LAT)]
-    lon = grids[:, :, S.row_index(S.AUX_LON)]
-    rng = surface_distance_m(
-        math.radians(lat0),
-        math.radians(lon0),
-        summ["final_latitude_rad"],
-        summ["final_longitude_rad"],
-        earth.equatorial_radius_m,
-        earth.flattening,
-    )
-    values = {
-        "range_m": np.asarray(rng, dtype=float),
-        "apogee_m": summ["apogee_m"],
-        "second_apogee_m": np.array([_second_apex(a) for a in alt]),
-        "max_speed_m_s": summ["max_speed_m_s"],
-        "max_mach": summ["max_mach"],
-        "flight_time_s": summ["flight_time_s"],
-        "lateral_m": np.array(
-            [
-                _lateral(la, lo, lat0, lon0, az, earth.mean_radius_m)
-                for la, lo in zip(lat, lon, strict=True)
-            ]
-        ),
-    }
-    mach = grids[:, :, S.row_index(S.AUX_MACH)]
-    # Altitude of the highest Mach on the output grid (context: Mach is high where the air is
-    # cold, so a Mach figure means little without its altitude).
-    i_max = np.argmax(np.where(np.isfinite(mach), mach, -1.0), axis=1)
-    values["max_mach_altitude_m"] = alt[np.arange(alt.shape[0]), i_max]
-    if claim.max_mach_altitude_m is not None:
-        with np.errstate(invalid="ignore"):
-            near = np.abs(alt - claim.max_mach_altitude_m) < 5_000.0
-            values["max_mach"] = np.nanmax(np.where(near, mach, np.nan), axis=1)
-    status = summ["status"].astype(int)
-    bad = status != S.STATUS_OK
-    for v in values.values():
-        v[bad] = np.nan
-    return FamilyResult(
-        kind=kind, vehicle=vehicle.name, parameters=members, values=values, status=status
-    )
-
-
-def _second_apex(alt: np.ndarray) -> float:
-    """Highest altitude after the first trough that follows the first apex (NaN if none)."""
-    a = alt[np.isfinite(alt)]
-    if a.size < 5:
-        return math.nan
-    i_top = int(np.argmax(a))
-    after = a[i_top:]
-    # First local minimum after the apex, then the highest point after it.
-    d = np.diff(after)
-    rises = np.nonzero((d[:-1] < 0) & (d[1:] >= 0))[0]
-    if rises.size == 0:
-        return math.nan
-    j = rises[0] + 1
-    rest = after[j:]
-    if rest.size < 3 or rest.max() - after[j] < 1_000.0:
-        return math.nan
-    return float(rest.max())
-
-
-def _lateral(lat_deg, lon_deg, lat0, lon0, az, radius) -> float:
-    """Largest distance of the ground track from the great circle of the launch azimuth."""
-    ok = np.isfinite(lat_deg)
-    if not ok.any():
-        return math.nan
-    la, lo = lat_deg[ok], lon_deg[ok]  # radians (kernel aux columns)
-    p0, l0, a = math.radians(lat0), math.radians(lon0), math.radians(az)
-    u0 = np.array([math.cos(p0) * math.cos(l0), math.cos(p0) * math.sin(l0), math.sin(p0)])
-    north = np.array([-math.sin(p0) * math.cos(l0), -math.sin(p0) * math.sin(l0), math.cos(p0)])
-    east = np.array([-math.sin(l0), math.cos(l0), 0.0])
-    t = math.cos(a) * north + math.sin(a) * east
-    n = np.cross(u0, t)
-    u = np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-    return float(np.max(np.abs(np.arcsin(np.clip(n @ u, -1, 1)))) * radius)
-
-
 def format_figure(key: str, v: float) -> str:
     """A figure in its display unit (km, m/s, s), for reports."""
     unit, f = UNITS[key]
@@ -468,8 +305,8 @@ def _assess(fam: FamilyResult, claim: Claim) -> dict[str, Any]:
             both = np.any((np.abs(res[a]) <= MATCH_SIGMA) & (np.abs(res[b]) <= MATCH_SIGMA))
             if not both:
                 tensions.append([a, b])
-    unreported = {}
     pool = matched if matched.any() else np.isfinite(chi2) & (chi2 <= chi2[best] + 4.0)
+    unreported = {}
     for k in FIGURES:
         if k in claim.figures:
             continue
@@ -477,41 +314,185 @@ def _assess(fam: FamilyResult, claim: Claim) -> dict[str, Any]:
         v = v[np.isfinite(v)]
         if v.size:
             unreported[k] = [float(v.min()), float(v.max())]
+    # The region of the envelope that matches (or, with no match, that comes closest): the
+    # range of each parameter over those members, per vehicle class.
+    region: dict[str, dict[str, list[float]]] = {}
+    for i in np.nonzero(pool)[0]:
+        p = fam.parameters[i]
+        reg = region.setdefault(p["vehicle"], {})
+        for name, value in p.items():
+            if name == "vehicle":
+                continue
+            lo, hi = reg.get(name, [value, value])
+            reg[name] = [min(lo, float(value)), max(hi, float(value))]
+    edges = {
+        v: fam.envelopes[v].at_edge({k: tuple(x) for k, x in reg.items()})
+        for v, reg in region.items()
+        if v in fam.envelopes
+    }
+    speeds = fam.values["max_speed_m_s"][pool]
+    speeds = speeds[np.isfinite(speeds)]
     best_vals = {k: float(fam.values[k][best]) for k in (*FIGURES, "max_mach_altitude_m")}
+    performance: dict[str, Any] = {
+        "max_speed_m_s": [float(speeds.min()), float(speeds.max())] if speeds.size else None,
+        "at_envelope_edge": edges,
+    }
+    p_best = fam.parameters[best]
+    try:
+        veh = load_vehicle(p_best["vehicle"])
+        pay = veh.payload
+        ld = getattr(pay, "lift_to_drag", None)
+        performance["vehicle_lift_to_drag"] = None if ld is None else float(ld)
+    except (ValueError, OSError):
+        pass
     return {
-        "vehicle": fam.vehicle,
+        "vehicle": p_best["vehicle"],
+        "vehicles_searched": sorted({p["vehicle"] for p in fam.parameters}),
         "members": int(fam.status.size),
-        "members_flown_ok": int(np.sum(fam.status == S.STATUS_OK)),
+        "members_flown_ok": int(np.sum(flown)),
+        "generations": fam.generations,
         "can_match_all": bool(matched.any()),
         "members_matching_all": int(matched.sum()),
         "best_match": {
-            "parameters": fam.parameters[best],
+            "parameters": {k: v for k, v in p_best.items()},
             "values": best_vals,
             "residuals_sigma": {k: float(res[k][best]) for k in keys},
             "chi2": float(chi2[best]),
         },
+        "matching_region": region,
+        "performance": performance,
         "matchable_alone": alone,
         "tensions": tensions,
         "unreported_plausible_range": unreported,
     }
 
 
-def check_claim(
-    claim: Claim, *, vehicles: dict[str, str] | None = None, earth: EarthModel | None = None
-) -> ClaimReport:
-    """Search the three trajectory families and report what can match the claim."""
-    vehicles = vehicles or {
-        "ballistic": "irbm-2stage",
-        "boost-glide": "hgv-irbm",
-        "cruise": "zircon-like",
-    }
-    families = {}
-    per_type = {}
-    for kind, name in vehicles.items():
+def search_family(
+    kind: str,
+    vehicles: list[str],
+    claim: Claim,
+    *,
+    earth: EarthModel | None = None,
+    seed: int = CS.SEED,
+) -> FamilyResult:
+    """Search the envelope of ``kind`` for flights that produce the claim's figures.
+
+    For each vehicle in turn (the range classes, nearest first), scipy's differential
+    evolution flies one generation per parallel batch and minimises the misfit (sum of the
+    squared residuals, one-sided figures counting only beyond their bound); it stops a few
+    generations after the first member that matches every figure, and the next vehicle is
+    searched only when none did.
+    """
+    from scipy.optimize import differential_evolution
+
+    params: list[dict[str, Any]] = []
+    values: dict[str, list[np.ndarray]] = {}
+    status: list[np.ndarray] = []
+    envelopes: dict[str, CS.Envelope] = {}
+    generations = 0
+    keys = list(claim.figures)
+    for name in vehicles:
         veh = load_vehicle(name)
         if veh.kind != kind:
             raise ValueError(f"vehicle {name!r} is {veh.kind}, not {kind}")
-        fam = fly_family(veh, kind, claim, earth=earth)
+        env = CS.envelope(kind, veh, claim)
+        envelopes[name] = env
+        state = {"matched_at": None, "gen": 0}
+
+        def objective(x: np.ndarray, veh=veh, env=env, state=state) -> np.ndarray:
+            x = np.atleast_2d(x.T).T if x.ndim == 1 else x
+            members = [
+                dict(zip(env.names, map(float, x[:, j]), strict=True)) for j in range(x.shape[1])
+            ]
+            flown = CS.fly_members(veh, kind, claim, members, earth=earth)
+            params.extend({"vehicle": veh.name, **m} for m in members)
+            for k, v in flown.values.items():
+                values.setdefault(k, []).append(v)
+            status.append(flown.status)
+            r = np.stack([claim.figures[k].residual(flown.values[k]) for k in keys])
+            r2 = np.where(np.isfinite(r), r * r, MISSING_PENALTY**2)
+            chi2 = np.sum(r2, axis=0)
+            ok = flown.status == S.STATUS_OK
+            match = ok & np.all(np.isfinite(r), axis=0) & np.all(np.abs(r) <= MATCH_SIGMA, axis=0)
+            if match.any() and state["matched_at"] is None:
+                state["matched_at"] = state["gen"]
+            state["gen"] += 1
+            return np.where(ok, chi2, 1e6 * (1.0 + flown.penalty))
+
+        def stop(*_args: Any, state=state) -> bool:
+            m = state["matched_at"]
+            return m is not None and state["gen"] - m > CS.EXTRA_GENERATIONS
+
+        differential_evolution(
+            objective,
+            env.bounds(),
+            vectorized=True,
+            updating="deferred",
+            seed=seed,
+            popsize=CS.POPSIZE,
+            maxiter=CS.MAX_GENERATIONS,
+            init="latinhypercube",
+            polish=False,
+            tol=0.0,
+            callback=stop,
+        )
+        generations += state["gen"]
+        if state["matched_at"] is not None:
+            break
+    merged = {k: np.concatenate(v) for k, v in values.items()}
+    st = np.concatenate(status)
+    res = {k: claim.figures[k].residual(merged[k]) for k in keys}
+    r = np.stack([res[k] for k in keys])
+    chi2 = np.where(
+        st == S.STATUS_OK, np.sum(np.where(np.isfinite(r), r * r, 25.0), axis=0), np.inf
+    )
+    best = int(np.argmin(chi2))
+    return FamilyResult(
+        kind=kind,
+        vehicle=params[best]["vehicle"],
+        parameters=params,
+        values=merged,
+        status=st,
+        envelopes=envelopes,
+        generations=generations,
+    )
+
+
+def class_vehicles(kind: str, claim: Claim, n: int = 2) -> list[str]:
+    """The built-in vehicles of ``kind`` to search, nearest range class first (by the claimed
+    range; 1,000 km when the claim gives none)."""
+    from hyperflight.vehicle.classes import candidates
+
+    f = claim.figures.get("range_m")
+    r = f.value if f is not None else 1_000e3
+    return [c.vehicle for c in candidates(kind, r)][:n]
+
+
+def check_claim(
+    claim: Claim,
+    *,
+    vehicles: dict[str, str | list[str]] | None = None,
+    earth: EarthModel | None = None,
+    seed: int = CS.SEED,
+) -> ClaimReport:
+    """Search each type's envelope and report what can match the claim.
+
+    ``vehicles``: per type, one vehicle or a list to search in order (default: the built-in
+    range classes nearest the claimed range, two per type). The search is seeded: the same
+    claim gives the same report.
+    """
+    kinds = ("ballistic", "boost-glide", "cruise")
+    chosen: dict[str, list[str]] = {}
+    for kind in kinds if vehicles is None else vehicles:
+        given = None if vehicles is None else vehicles[kind]
+        if given is None:
+            chosen[kind] = class_vehicles(kind, claim)
+        else:
+            chosen[kind] = [given] if isinstance(given, str) else list(given)
+    families = {}
+    per_type = {}
+    for kind, names in chosen.items():
+        fam = search_family(kind, names, claim, earth=earth, seed=seed)
         families[kind] = fam
         per_type[kind] = _assess(fam, claim)
     return ClaimReport(
