@@ -278,10 +278,12 @@ def test_a_job_runs_and_its_report_and_files_are_served(client) -> None:
 
 
 def test_fields_left_out_of_the_address_show_their_defaults(client) -> None:
-    """/compare?range=5%20km shows the default vehicles selected (what a run would use)."""
+    """/compare?range=5%20km shows the default vehicle choice selected (what a run would
+    use: auto, the range class whose reach fits), once per type."""
     text = client.get("/compare?range=5%20km").get_data(as_text=True)
+    assert text.count('<option value="auto" selected>') == 3
     for name in ("irbm-2stage", "hgv-irbm", "zircon-like"):
-        assert f'<option value="{name}" selected>' in text
+        assert f'<option value="{name}">' in text
     assert 'value="5 km"' in text and 'value="39.0,125.75"' in text
 
 

@@ -234,8 +234,12 @@ class ClaimReport:
             "azimuth_deg": c.azimuth_deg,
             "max_mach_altitude_m": c.max_mach_altitude_m,
             "figures": {
-                k: {"value": f.value, "uncertainty": f.uncertainty} for k, f in c.figures.items()
+                k: {"value": f.value, "uncertainty": f.uncertainty, "bound": f.bound}
+                for k, f in c.figures.items()
             },
+            "launch_altitude_m": c.launch_altitude_m,
+            "launch_speed_m_s": c.launch_speed_m_s,
+            "bounds": physical_bounds(c),
             "types": self.per_type,
             "verdict": self.verdict,
             "assumptions": [
@@ -246,6 +250,11 @@ class ClaimReport:
                 "the vehicles are generic and partly sized by assumption (see their files): "
                 "a match shows that the figures are physically consistent for such a vehicle, "
                 "not that the claim is true",
+                "a figure given without an uncertainty gets 5 % of its value; a one-sided "
+                "figure ('less than 700 km') is met by any value on its side",
+                "each type is searched over an envelope of generic guidance and energy "
+                "parameters (see matching_region) flown by the built-in vehicles of its range "
+                "classes; a match needs every figure within the match band in one flight",
             ],
         }
 
@@ -500,11 +509,69 @@ def check_claim(
     )
 
 
+# Physical limits used to say plainly why a claim cannot be met (order-of-magnitude bounds,
+# not vehicle data): the first cosmic speed at the surface (sqrt(mu / R), m/s); the
+# dynamic pressure no generic vehicle of these classes flies at (assumption: the built-in
+# classes stay below about 1 MPa, e.g. Mach 8 at 20 km is 0.3 MPa); stagnation heat flux of
+# a 3.4 cm nose (the Tracy & Wright HTV-2-like radius) beyond which no shape in the envelope is
+# designed (assumption: 20 MW/m^2, several times the ~5 MW/m^2 of the built-in glides).
+ORBITAL_SPEED_M_S = 7_905.0
+MAX_DYNAMIC_PRESSURE_PA = 1.0e6
+MAX_HEAT_FLUX_W_M2 = 2.0e7
+
+
+def physical_bounds(claim: Claim) -> list[str]:
+    """Plain statements of the physical limits the claim's figures cross, if any."""
+    from hyperflight.environment.atmosphere import us76
+    from hyperflight.vehicle.aerothermal import sutton_graves_heat_flux_w_m2
+
+    out = []
+    f = claim.figures
+    if "range_m" in f and "flight_time_s" in f:
+        r, t = f["range_m"], f["flight_time_s"]
+        lo_t = t.value + (0.0 if t.bound == "at_most" else MATCH_SIGMA * t.uncertainty)
+        hi_r = r.value - (0.0 if r.bound == "at_least" else MATCH_SIGMA * r.uncertainty)
+        if lo_t > 0 and hi_r / lo_t > ORBITAL_SPEED_M_S:
+            out.append(
+                f"the average speed needed ({r.value / t.value / 1000:.1f} km/s) exceeds orbital "
+                f"speed ({ORBITAL_SPEED_M_S / 1000:.1f} km/s): no flight that comes down does it"
+            )
+    if "mean_speed_m_s" in f and f["mean_speed_m_s"].value > ORBITAL_SPEED_M_S:
+        out.append("the average speed exceeds orbital speed: no flight that comes down does it")
+    if "max_mach" in f and claim.max_mach_altitude_m is not None:
+        h = claim.max_mach_altitude_m
+        atm = us76(max(h, 0.0))
+        rho, a = float(atm.density_kg_m3), float(atm.speed_of_sound_m_s)
+        v = f["max_mach"].value * a
+        q = 0.5 * rho * v * v
+        heat = float(sutton_graves_heat_flux_w_m2(rho, v, 0.034))
+        if q > MAX_DYNAMIC_PRESSURE_PA or heat > MAX_HEAT_FLUX_W_M2:
+            out.append(
+                f"Mach {f['max_mach'].value:g} at {h / 1000:,.0f} km means a dynamic pressure of "
+                f"{q / 1e6:,.1f} MPa and a nose heat flux of {heat / 1e6:,.0f} MW/m^2, beyond "
+                f"what any vehicle class in the envelope sustains (about "
+                f"{MAX_DYNAMIC_PRESSURE_PA / 1e6:g} MPa and {MAX_HEAT_FLUX_W_M2 / 1e6:g} MW/m^2)"
+            )
+    return out
+
+
+def describe_figure(key: str, f: Figure) -> str:
+    """'range 1,500 km (+-75 km)', or 'range less than 700 km (+-35 km beyond it)'."""
+    if f.bound == "at_most":
+        return (
+            f"{LABELS[key]} less than {format_figure(key, f.value)} "
+            f"(+-{format_figure(key, f.uncertainty)} beyond it)"
+        )
+    if f.bound == "at_least":
+        return (
+            f"{LABELS[key]} more than {format_figure(key, f.value)} "
+            f"(+-{format_figure(key, f.uncertainty)} below it)"
+        )
+    return f"{LABELS[key]} {format_figure(key, f.value)} (+-{format_figure(key, f.uncertainty)})"
+
+
 def _verdict(claim: Claim, per_type: dict[str, dict[str, Any]]) -> str:
-    reported = ", ".join(
-        f"{LABELS[k]} {format_figure(k, f.value)} (+-{format_figure(k, f.uncertainty)})"
-        for k, f in claim.figures.items()
-    )
+    reported = ", ".join(describe_figure(k, f) for k, f in claim.figures.items())
     lines = [f"Claim {claim.name}: {reported}."]
     lines.append(
         "The vehicles are generic and partly sized by assumption (see their files): a "
@@ -512,6 +579,8 @@ def _verdict(claim: Claim, per_type: dict[str, dict[str, Any]]) -> str:
         "not that the claim is true."
     )
     ok = [k for k, v in per_type.items() if v["can_match_all"]]
+    for b in physical_bounds(claim):
+        lines.append(f"Physical limit: {b}.")
     if ok:
         lines.append(
             f"Types that match every figure jointly (within {MATCH_SIGMA:g} "

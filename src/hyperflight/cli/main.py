@@ -840,15 +840,37 @@ _FIGURE_UNITS = {
     "max_speed_m_s": "m/s",
     "max_mach": "",
     "flight_time_s": "s",
+    "mean_speed_m_s": "m/s",
     "lateral_m": "m",
+    "glide_altitude_m": "m",
 }
+#: The uncertainty of a figure given without one: a share of its value (stated in --help).
+DEFAULT_UNCERTAINTY = 0.05
+# Words and signs of one-sided statements, longest first.
+_AT_MOST = ("less than", "at most", "up to", "under", "below", "<=", "<", "≤")
+_AT_LEAST = ("more than", "at least", "over", "above", ">=", ">", "≥")
 
 
 def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
     """'1500 +- 75 km' or '1500 km' (5 % uncertainty) or 'Mach 12 +- 0.5' -> SI (value, unc).
 
     A figure with a dimension needs its unit ("700" alone is refused, not read as 700 m);
-    the uncertainty takes the value's unit when it has none ("1500 +- 75 km").
+    the uncertainty takes the value's unit when it has none ("1500 +- 75 km"). One-sided
+    statements are read by :func:`parse_claim_figure`.
+    """
+    value, unc, bound = parse_claim_figure(option, text, unit)
+    if bound != "value":
+        raise ValueError(f"{option} {cut(text, 60)!r}: give a value, not a bound")
+    return value, unc
+
+
+def parse_claim_figure(option: str, text: str, unit: str) -> tuple[float, float, str]:
+    """A reported figure as (value, uncertainty, bound), SI units.
+
+    '1500 +- 75 km' (also '+/-' and '±'), '1500 km' (uncertainty DEFAULT_UNCERTAINTY of the
+    value), 'Mach 12 +- 0.5'; one-sided: 'less than 700 km', '< 700 km', 'up to 2,000 km'
+    (bound "at_most"), 'more than 700 km', '> 700 km' (bound "at_least"). A figure with a
+    dimension needs its unit ("700" alone is refused with the unit to add).
     """
     from hyperflight.inputs import MAX_TEXT_CHARS, field_number
 
@@ -856,12 +878,25 @@ def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
     if len(text) > MAX_TEXT_CHARS:
         raise ValueError(f"{option} {shown!r}: too long")
     t = text.replace("±", "+-").replace("+/-", "+-").strip()
+    bound = "value"
+    low = t.lower()
+    for words, kind in ((_AT_MOST, "at_most"), (_AT_LEAST, "at_least")):
+        for w in words:
+            if low.startswith(w):
+                bound, t = kind, t[len(w) :].strip()
+                break
+        if bound != "value":
+            break
+    for hedge in ("about ", "around ", "approximately ", "some ", "~"):
+        if t.lower().startswith(hedge):
+            t = t[len(hedge) :].strip()
     parts = [p.strip() for p in t.split("+-")]
     example = {"m": "'1500 +- 75 km'", "m/s": "'4 +- 0.2 km/s'", "s": "'12 +- 1 min'"}
     example[""] = "'Mach 12 +- 0.5' or '12 +- 0.5'"
     if len(parts) > 2 or not all(parts):
         raise ValueError(
-            f"{option} {shown!r}: write a value, optionally '+- uncertainty', e.g. {example[unit]}"
+            f"{option} {shown!r}: write a value, optionally '+- uncertainty', e.g. "
+            f"{example[unit]}, or a bound such as 'less than 700 km'"
         )
     if unit != "" and "mach" in t.lower():
         raise ValueError(f"{option} {shown!r}: a Mach number; give it with --max-mach")
@@ -873,13 +908,20 @@ def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
         words = [p.split(maxsplit=1) for p in parts]
         units = [w[1] for w in words if len(w) == 2]
         if not units:
-            raise ValueError(f"{option} {shown!r}: give a unit, e.g. {example[unit]}")
+            raise ValueError(
+                f"{option} {shown!r}: give a unit, e.g. {example[unit]} (a bare number is not "
+                "read as SI: '700' could be km or m)"
+            )
         parts = [
             p if len(w) == 2 else f"{p} {units[-1]}" for p, w in zip(parts, words, strict=True)
         ]
     try:
-        value = float(field_number(parts[0], field))
-        unc = float(field_number(parts[1], field)) if len(parts) == 2 else 0.05 * abs(value)
+        value = float(field_number(parts[0].replace(",", ""), field))
+        unc = (
+            float(field_number(parts[1].replace(",", ""), field))
+            if len(parts) == 2
+            else DEFAULT_UNCERTAINTY * abs(value)
+        )
     except ValueError as exc:
         detail = str(exc).split(": ", 1)[-1]
         raise ValueError(f"{option} {shown!r}: {detail}") from None
@@ -889,7 +931,7 @@ def _parse_figure(option: str, text: str, unit: str) -> tuple[float, float]:
         raise ValueError(f"{option} {shown!r}: the value and its uncertainty must be finite")
     if unc <= 0:
         raise ValueError(f"{option} {shown!r}: the uncertainty must be > 0")
-    return value, unc
+    return value, unc, bound
 
 
 #: check-claim's figure options, by the claim's figure name.
@@ -900,7 +942,9 @@ CLAIM_OPTIONS = {
     "max_speed_m_s": "--max-speed",
     "max_mach": "--max-mach",
     "flight_time_s": "--flight-time",
+    "mean_speed_m_s": "--mean-speed",
     "lateral_m": "--lateral",
+    "glide_altitude_m": "--glide-altitude",
 }
 
 
@@ -941,8 +985,12 @@ def claim_from_options(
         if text is not None and not text.strip():
             raise ValueError(f"{options[key]} '': give a figure, e.g. '1500 +- 75 km'")
         if text:
-            v, u = _parse_figure(options[key], text, _FIGURE_UNITS[key])
-            figures[key] = Figure(value=v, uncertainty=u)
+            target = key
+            if key == "max_speed_m_s" and "mach" in text.lower():
+                # "Mach 12" where a speed is asked for is a Mach number.
+                target = "max_mach"
+            v, u, bound = parse_claim_figure(options[key], text, _FIGURE_UNITS[target])
+            figures[target] = Figure(value=v, uncertainty=u, bound=bound)
     if max_mach_altitude is not None and not max_mach_altitude.strip():
         raise ValueError("--max-mach-altitude '': give an altitude, e.g. '40 km'")
     if launch:
@@ -1005,7 +1053,22 @@ def check_claim_cmd(
         str | None, typer.Option("--flight-time", help="e.g. '12 +- 1 min'")
     ] = None,
     lateral: Annotated[
-        str | None, typer.Option("--lateral", help="lateral manoeuvre, '100 km'")
+        str | None,
+        typer.Option(
+            "--lateral",
+            help="lateral manoeuvre off the launch-impact great circle (Earth's rotation "
+            "removed), e.g. 'more than 100 km'",
+        ),
+    ] = None,
+    mean_speed: Annotated[
+        str | None,
+        typer.Option("--mean-speed", help="average speed, range / flight time, e.g. '2 km/s'"),
+    ] = None,
+    glide_altitude: Annotated[
+        str | None,
+        typer.Option(
+            "--glide-altitude", help="altitude of the near-level glide or cruise, e.g. '40 km'"
+        ),
     ] = None,
     launch: Annotated[str | None, typer.Option("--launch", help="LAT,LON in degrees")] = None,
     azimuth: Annotated[float | None, typer.Option("--azimuth", help="deg from north")] = None,
@@ -1023,7 +1086,14 @@ def check_claim_cmd(
         bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
     ] = False,
 ) -> None:
-    """Check reported figures against trajectory families of each vehicle type."""
+    """Can any vehicle of each type produce these figures together? A seeded search of each
+    type's envelope.
+
+    Figures: a value with its unit and an optional uncertainty ('1500 +- 75 km', '+/-' and
+    '±' work too; without one, 5 % of the value), or a bound ('less than 700 km', 'up to
+    2,000 km', 'more than 700 km'). A bare number is refused (give its unit). 'Mach 12' is a
+    Mach number wherever a speed is asked for.
+    """
     from hyperflight.analysis.claims import LABELS, check_claim, format_figure
 
     given = {
@@ -1034,6 +1104,8 @@ def check_claim_cmd(
         "max_mach": max_mach,
         "flight_time_s": flight_time,
         "lateral_m": lateral,
+        "mean_speed_m_s": mean_speed,
+        "glide_altitude_m": glide_altitude,
     }
     try:
         fmt = output_format(fmt, as_json)
