@@ -82,6 +82,10 @@ KINDS: dict[str, str] = {
     "controlled_flight_time": "s",
 }
 
+#: Launch point and azimuth used for an event whose sources name none (``generic_launch``):
+#: the open Pacific on the equator, toward the east (an assumption).
+GENERIC_LAUNCH = (0.0, -150.0, 90.0)
+
 #: The kinds that :func:`to_claim` carries into a Claim, by the Claim's figure name.
 CLAIM_FIGURES: dict[str, str] = {
     "range": "range_m",
@@ -90,7 +94,9 @@ CLAIM_FIGURES: dict[str, str] = {
     "max_speed": "max_speed_m_s",
     "max_mach": "max_mach",
     "flight_time": "flight_time_s",
+    "average_speed": "mean_speed_m_s",
     "lateral": "lateral_m",
+    "glide_altitude": "glide_altitude_m",
 }
 
 _FIELD_OF_UNIT = {"m": "figure_m", "m/s": "figure_m_s", "s": "figure_s"}
@@ -562,17 +568,18 @@ def to_claim(
     launch_longitude_deg: float | None = None,
     azimuth_deg: float | None = None,
     include_bounds: bool = True,
+    generic_launch: bool = False,
 ) -> CatalogueClaim:
     """One source's figures as a :class:`~hyperflight.analysis.claims.Claim` (SI units).
 
     ``source``: an index into the event's sources or a unique part of its ``who``. The
     launch point and azimuth default to the event's ``launch`` (an assumption, noted).
     Two-sided figures keep their value and uncertainty. A one-sided figure (``at_most`` or
-    ``at_least``) becomes, when ``include_bounds``, the nearest two-sided figure: value =
-    the bound, uncertainty = ``one_sided_fraction`` of it, and a note says so (the claim
-    checker does not yet take bounds). Kinds the claim checker does not know (glide
-    altitude, miss distance, data time ...) are left out with a note; ``max_mach_altitude``
-    becomes ``Claim.max_mach_altitude_m``. Raises :class:`CatalogueError` when nothing is
+    ``at_least``) is kept as a bound when ``include_bounds`` (uncertainty
+    ``one_sided_fraction`` of it, counted only beyond it). Kinds the claim checker does not
+    know (miss distance, data time ...) are left out with a note; ``max_mach_altitude``
+    becomes ``Claim.max_mach_altitude_m``. ``generic_launch``: an event with no launch
+    point gets :data:`GENERIC_LAUNCH` (noted). Raises :class:`CatalogueError` when nothing is
     left to check or the launch is unknown.
     """
     from hyperflight.analysis.claims import Claim, Figure
@@ -600,10 +607,13 @@ def to_claim(
                 continue
             bound = f.at_most if f.form == "at_most" else f.at_least
             assert bound is not None
-            figures[key] = Figure(value=bound, uncertainty=conv.one_sided_fraction * bound)
+            figures[key] = Figure(
+                value=bound, uncertainty=conv.one_sided_fraction * bound, bound=f.form
+            )
             notes.append(
-                f"{f.kind} {f.text!r}: one-sided ({f.form.replace('_', ' ')}); checked as the "
-                f"bound +- {100 * conv.one_sided_fraction:.0f} %, the nearest two-sided figure"
+                f"{f.kind} {f.text!r}: one-sided ({f.form.replace('_', ' ')}); met by any value "
+                f"on its side, missed by one uncertainty per {100 * conv.one_sided_fraction:.0f} "
+                "% beyond it"
             )
             continue
         assert f.value is not None and f.uncertainty is not None
@@ -621,6 +631,12 @@ def to_claim(
         if az is None:
             az = ev.launch.azimuth_deg
             notes.append(f"azimuth {az:g} deg: {ev.launch.source}")
+    if lat is None and lon is None and az is None and generic_launch:
+        lat, lon, az = GENERIC_LAUNCH
+        notes.append(
+            "launch point and direction: the open Pacific toward the east (an assumption: the "
+            "sources name none; the Earth's rotation moves the figures by a few per cent)"
+        )
     if lat is None or lon is None or az is None:
         raise CatalogueError(
             f"{ev.name}: the catalogue gives no launch point or azimuth for this event; pass "

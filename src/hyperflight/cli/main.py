@@ -972,11 +972,14 @@ def claim_from_options(
     if preset != "custom" and preset not in PRESETS:
         import difflib
 
-        close = difflib.get_close_matches(preset[:100], list(PRESETS), n=1, cutoff=0.6)
+        from hyperflight.analysis.catalogue import event_names
+
+        known = [*PRESETS, *event_names()]
+        close = difflib.get_close_matches(preset[:100], known, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise ValueError(
             f"claim preset {cut(preset, 60)!r} is not known{hint}; available: "
-            f"{', '.join(PRESETS)} or 'custom'"
+            f"{', '.join(PRESETS)}, 'custom', or an event of `hyperflight claims`"
         )
     base = PRESETS.get(preset)
     figures = dict(base.figures) if base and not any(given.values()) else {}
@@ -1085,9 +1088,18 @@ def check_claim_cmd(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace files left in the folder by a past run.")
     ] = False,
+    all_events: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Check every event of the catalogue (`hyperflight claims`); with --out, write "
+            "the atlas (atlas.html and one JSON per event).",
+        ),
+    ] = False,
 ) -> None:
     """Can any vehicle of each type produce these figures together? A seeded search of each
-    type's envelope.
+    type's envelope. PRESET may also be an event of the catalogue (`hyperflight claims`):
+    each source is checked, then the sources against each other.
 
     Figures: a value with its unit and an optional uncertainty ('1500 +- 75 km', '+/-' and
     '±' work too; without one, 5 % of the value), or a bound ('less than 700 km', 'up to
@@ -1107,8 +1119,17 @@ def check_claim_cmd(
         "mean_speed_m_s": mean_speed,
         "glide_altitude_m": glide_altitude,
     }
+    from hyperflight.analysis.catalogue import event_names
+
+    fmt = output_format(fmt, as_json)
+    if all_events or (preset not in ("custom", *claim_presets()) and preset in event_names()):
+        if any(v is not None for v in given.values()) or launch or azimuth is not None:
+            _fail("a catalogue event is checked as published: give no figure options with it")
+        _check_events(
+            event_names() if all_events else [preset], fmt=fmt, out=out, overwrite=overwrite
+        )
+        return
     try:
-        fmt = output_format(fmt, as_json)
         claim = claim_from_options(
             preset,
             given,
@@ -1196,6 +1217,63 @@ def check_claim_cmd(
     console.print(report.verdict)
     if written:
         console.print(f"Report: {written[-1]}  (and {written[0].name})")
+
+
+def claim_presets() -> list[str]:
+    """The preset claim names and their aliases."""
+    from hyperflight.analysis.claims import PRESET_ALIASES, PRESETS
+
+    return [*PRESETS, *PRESET_ALIASES]
+
+
+def _check_events(names: list[str], *, fmt: str, out: str | None, overwrite: bool) -> None:
+    """check-claim on catalogue events: each source, then their agreement; the atlas."""
+    from hyperflight.analysis.event_check import check_event
+
+    folder = None if out is None else _output_folder(out, Path(out), overwrite=overwrite)
+    checks = []
+    with err_console.status("checking...") as status:
+        for i, name in enumerate(names):
+            checks.append(
+                check_event(
+                    name,
+                    progress=lambda who, i=i, name=name: status.update(
+                        f"[{i + 1}/{len(names)}] {name}: {who}..."
+                    ),
+                )
+            )
+    written: list[Path] = []
+    if folder is not None:
+        from hyperflight.report.atlas import write_atlas
+        from hyperflight.report.interactive import Provenance
+
+        prov = Provenance(command=command_line(), inputs={"events": names, "out": out})
+        try:
+            written = write_atlas(checks, folder, provenance=prov)
+        except OSError as exc:
+            _fail(f"--out {cut(str(folder), 200)}: cannot write there ({exc.strerror or exc})")
+    inputs = {"events": names, "out": out}
+    if fmt == "json":
+        doc = {"events": [c.as_dict() for c in checks], "written": [str(p) for p in written]}
+        print(strict_json(envelope("check-claim", inputs, doc)))
+        return
+    if fmt == "csv":
+        rows = []
+        for c in checks:
+            for src in c.sources:
+                row = {"event": c.event.name, "source": src.who, "error": src.error}
+                if src.report is not None:
+                    for kind, t in src.report.per_type.items():
+                        row[f"{kind}_can_match_all"] = t["can_match_all"]
+                rows.append(row)
+        print_csv(rows)
+        return
+    for c in checks:
+        for line in c.lines():
+            console.print(escape(line))
+        console.print("")
+    if written:
+        console.print(f"Atlas: {written[0]}  ({len(written) - 1} more files)")
 
 
 @_command()
