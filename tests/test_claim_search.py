@@ -142,7 +142,7 @@ def test_low_apogee_at_mach_10_is_not_only_a_cruise_climb() -> None:
 
 
 def test_one_sided_figures() -> None:
-    """"Less than 700 km" is met by any shorter flight and missed only beyond 700 km."""
+    """ "Less than 700 km" is met by any shorter flight and missed only beyond 700 km."""
     f = Figure(value=700e3, uncertainty=35e3, bound="at_most")
     assert f.residual(500e3) == 0.0
     assert f.residual(770e3) == pytest.approx(2.0)
@@ -191,3 +191,97 @@ def test_search_is_reproducible() -> None:
     b = check_claim(claim, vehicles={"ballistic": "irbm-2stage"}).per_type["ballistic"]
     # Compared as text: NaN (an undefined figure) is not equal to itself as a float.
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "expected"),
+    [
+        ("1500 +- 75 km", "m", (1_500e3, 75e3, "value")),
+        ("1500 +/- 75 km", "m", (1_500e3, 75e3, "value")),
+        ("1500 ± 75 km", "m", (1_500e3, 75e3, "value")),
+        ("1,500 km", "m", (1_500e3, 75e3, "value")),
+        ("less than 700 km", "m", (700e3, 35e3, "at_most")),
+        ("< 700 km", "m", (700e3, 35e3, "at_most")),
+        ("up to 2,000 km", "m", (2_000e3, 100e3, "at_most")),
+        ("more than 700 km", "m", (700e3, 35e3, "at_least")),
+        ("about 12 min", "s", (720.0, 36.0, "value")),
+        ("Mach 12 +- 0.5", "", (12.0, 0.5, "value")),
+    ],
+)
+def test_claim_figures_are_read_as_written(text, unit, expected) -> None:
+    from hyperflight.cli.main import parse_claim_figure
+
+    v, u, b = parse_claim_figure("--x", text, unit)
+    assert (v, u, b) == (pytest.approx(expected[0]), pytest.approx(expected[1]), expected[2])
+
+
+def test_mach_in_a_speed_option_is_a_mach_number_and_json_is_strict() -> None:
+    from typer.testing import CliRunner
+
+    from hyperflight.cli.main import app, claim_from_options
+
+    claim = claim_from_options(
+        "custom",
+        {"max_speed_m_s": "Mach 12", "range_m": "less than 700 km"},
+        launch="39,125.75",
+        azimuth=80.0,
+    )
+    assert claim.figures["max_mach"].value == 12.0 and "max_speed_m_s" not in claim.figures
+    assert claim.figures["range_m"].bound == "at_most"
+    res = CliRunner().invoke(
+        app,
+        ["check-claim", "custom", "--launch", "39,125.75", "--azimuth", "80",
+         "--range", "less than 700 km", "--apogee", "60 km", "--json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+    assert doc["figures"]["range_m"]["bound"] == "at_most"
+    assert set(doc["types"]) == {"ballistic", "boost-glide", "cruise"}
+    assert all("can_match_all" in t for t in doc["types"].values())
+
+
+def test_physical_limits_are_said_plainly() -> None:
+    """15,000 km in 10 minutes needs 25 km/s, over orbital speed; Mach 25 at 20 km needs a
+    dynamic pressure and heating no class sustains: the verdict says so, not only a misfit."""
+    fast = _claim(
+        range_m=Figure(value=15_000e3, uncertainty=500e3),
+        flight_time_s=Figure(value=600.0, uncertainty=30.0),
+    )
+    report = check_claim(fast, vehicles={"ballistic": "icbm-heavy"})
+    assert "exceeds orbital speed" in report.verdict
+    hot = Claim(
+        name="hot",
+        source="test",
+        launch_latitude_deg=NK[0],
+        launch_longitude_deg=NK[1],
+        azimuth_deg=80.0,
+        figures={"max_mach": Figure(value=25.0, uncertainty=1.0)},
+        max_mach_altitude_m=20e3,
+    )
+    from hyperflight.analysis.claims import physical_bounds
+
+    (line,) = physical_bounds(hot)
+    assert "dynamic pressure" in line and "MPa" in line
+
+
+def test_a_catalogued_event_is_checked_source_by_source(tmp_path) -> None:
+    """check-claim on a catalogue event: every source with figures is checked, the sources'
+    agreement is given per type, and the atlas is one offline page with no script."""
+    from typer.testing import CliRunner
+
+    from hyperflight.cli.main import app
+
+    out = tmp_path / "atlas"
+    res = CliRunner().invoke(app, ["check-claim", "nk-2024-04-02", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    (ev,) = doc["events"]
+    assert len(ev["sources"]) >= 2
+    checked = [s for s in ev["sources"] if s["check"] is not None]
+    assert len(checked) >= 2
+    assert set(ev["consistency"]) == {"ballistic", "boost-glide", "cruise"}
+    for pairs in ev["consistency"].values():
+        assert all({"a", "b", "consistent"} <= set(p) for p in pairs)
+    page = (out / "atlas.html").read_text()
+    assert "<script" not in page and "<svg" in page and "nk-2024-04-02" in page
+    assert (out / "events" / "nk-2024-04-02.json").exists()
