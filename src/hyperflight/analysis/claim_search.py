@@ -12,7 +12,7 @@ so the report can say which region of the envelope matches, not only the best po
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,6 +43,13 @@ SEED = 20_261_130
 POPSIZE = 8
 MAX_GENERATIONS = 14
 EXTRA_GENERATIONS = 3
+# The plausible band of a hypersonic glider's aerodynamics searched by the claim check
+# (assumptions): lift-to-drag ratio from 1.5 (a blunt, draggy body) to 4.0 (a waverider at
+# the top of what published hypersonic L/D reaches; the Tracy & Wright (2020) HTV-2-like
+# figure is 2.6); ballistic coefficient m/(CD S) from 3,000 to 20,000 kg/m^2 (light, broad
+# gliders to dense re-entry bodies; HTV-2-like 13,000).
+GLIDER_LIFT_TO_DRAG = (1.5, 4.0)
+GLIDER_BALLISTIC_COEFFICIENT = (3_000.0, 20_000.0)
 # The highest a cruise member may climb above its cruise altitude (a share of it; the cruise
 # family's definition, as in the targeting of cruise flights).
 CRUISE_OVERSHOOT = 1.15
@@ -110,20 +117,24 @@ def envelope(kind: str, vehicle: Vehicle, claim: Claim) -> Envelope:
             (85.0, 1.0, 40.0),
         )
     if kind == "boost-glide":
-        return Envelope(
-            kind,
-            (
-                "kick_elevation_deg",
-                "cutoff_fraction",
-                "final_elevation_deg",
-                "pull_up_altitude_m",
-                "skip",
-                "reversal_bank_deg",
-                "commanded_range_m",
-            ),
-            (0.0, 0.02, -30.0, 30e3, 0.0, 0.0, r_lo),
-            (60.0, 1.0, 10.0, 90e3, 1.0, 60.0, r_hi),
+        names = (
+            "kick_elevation_deg",
+            "cutoff_fraction",
+            "final_elevation_deg",
+            "pull_up_altitude_m",
+            "skip",
+            "reversal_bank_deg",
+            "commanded_range_m",
         )
+        lower = (0.0, 0.02, -30.0, 30e3, 0.0, 0.0, r_lo)
+        upper = (60.0, 1.0, 10.0, 90e3, 1.0, 60.0, r_hi)
+        g = vehicle.payload
+        if isinstance(g, Glider) and g.aero is None:
+            # The glider itself: L/D and ballistic coefficient over the plausible band.
+            names += ("lift_to_drag", "ballistic_coefficient_kg_m2")
+            lower += (GLIDER_LIFT_TO_DRAG[0], GLIDER_BALLISTIC_COEFFICIENT[0])
+            upper += (GLIDER_LIFT_TO_DRAG[1], GLIDER_BALLISTIC_COEFFICIENT[1])
+        return Envelope(kind, names, lower, upper)
     p = vehicle.payload
     assert isinstance(p, Scramjet)
     h = np.asarray(p.thrust_altitude_m, float)
@@ -153,6 +164,10 @@ def member_phases(vehicle: Vehicle, kind: str, p: dict[str, float], claim: Claim
     if kind == "boost-glide":
         g = vehicle.payload
         assert isinstance(g, Glider)
+        if "lift_to_drag" in p:
+            cd = g.mass_kg / (p["ballistic_coefficient_kg_m2"] * g.reference_area_m2)
+            g = replace(g, cd=cd, cl=p["lift_to_drag"] * cd)
+            vehicle = replace(vehicle, payload=g)
         boost = BoostShape(
             azimuth_deg=az,
             kick_elevation_deg=p["kick_elevation_deg"],

@@ -306,7 +306,9 @@ def _assess(fam: FamilyResult, claim: Claim) -> dict[str, Any]:
     r2 = np.where(np.isfinite(r), r * r, MISSING_PENALTY**2)
     chi2 = np.where(flown, np.sum(r2, axis=0), np.inf)
     matched = finite & np.all(np.abs(r) <= MATCH_SIGMA, axis=0)
-    best = int(np.argmin(chi2))
+    # The best match: the member closest to every figure among those that match them all
+    # (when any does), else the closest of all.
+    best = int(np.argmin(np.where(matched, chi2, np.inf) if matched.any() else chi2))
     alone = {k: bool(np.any(np.abs(res[k]) <= MATCH_SIGMA)) for k in keys}
     tensions = []
     for a, b in combinations(keys, 2):
@@ -347,13 +349,14 @@ def _assess(fam: FamilyResult, claim: Claim) -> dict[str, Any]:
         "at_envelope_edge": edges,
     }
     p_best = fam.parameters[best]
-    try:
-        veh = load_vehicle(p_best["vehicle"])
-        pay = veh.payload
-        ld = getattr(pay, "lift_to_drag", None)
-        performance["vehicle_lift_to_drag"] = None if ld is None else float(ld)
-    except (ValueError, OSError):
-        pass
+    if "lift_to_drag" in p_best:
+        lds = [reg["lift_to_drag"] for reg in region.values() if "lift_to_drag" in reg]
+        performance["lift_to_drag"] = [min(x[0] for x in lds), max(x[1] for x in lds)]
+        performance["lift_to_drag_searched"] = list(CS.GLIDER_LIFT_TO_DRAG)
+    else:
+        pay = load_vehicle(p_best["vehicle"]).payload
+        cl, cd = getattr(pay, "cl", None), getattr(pay, "cd", None)
+        performance["lift_to_drag"] = None if not (cl and cd) else float(cl / cd)
     return {
         "vehicle": p_best["vehicle"],
         "vehicles_searched": sorted({p["vehicle"] for p in fam.parameters}),
@@ -600,6 +603,11 @@ def _verdict(claim: Claim, per_type: dict[str, dict[str, Any]]) -> str:
             if math.isfinite(h):
                 parts[list(claim.figures).index("max_mach")] += f" (reached at {h / 1000:,.0f} km)"
         line = f"- {kind} ({v['vehicle']}): best {'; '.join(parts)}"
+        perf = v.get("performance", {})
+        ld = perf.get("lift_to_drag")
+        if v["can_match_all"] and isinstance(ld, list):
+            lo, hi = perf["lift_to_drag_searched"]
+            line += f"; needs a glider L/D of {ld[0]:.1f}-{ld[1]:.1f} (searched {lo:g}-{hi:g})"
         if not v["can_match_all"]:
             if math.isfinite(worst[1]):
                 line += f"; worst misfit {LABELS[worst[0]]} at {worst[1]:+.1f} uncertainties"
