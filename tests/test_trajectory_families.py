@@ -231,3 +231,18 @@ def test_range_classes_are_sourced_and_ordered() -> None:
     assert [k.vehicle for k in candidates("boost-glide", 300e3)][-1] == "hgv-icbm"
     with pytest.raises(ValueError, match="kind"):
         candidates("rocket", 1e6)
+
+
+def test_ballistic_at_a_given_burnout_speed() -> None:
+    """Shape "burnout": the last stage stops at the given speed and the loft follows from the
+    range; a speed too low for the range says how far it flies."""
+    c = _contender("ballistic")
+    shape = {"type": "burnout", "burnout_speed_m_s": 4_000.0}
+    res, err, _ = _fly_contender(c, shape, (39.0, 125.75), 1_100e3, 80.0, 5.0)
+    assert res is not None, err
+    burnout = [e for e in res.trajectory.events if "burnout" in e.name][-1]
+    assert burnout.speed_m_s == pytest.approx(4_000.0, abs=5.0)
+    assert res.solution.miss_m < MISS_GOAL_M
+    slow = {"type": "burnout", "burnout_speed_m_s": 2_000.0}
+    res, err, _ = _fly_contender(c, slow, (39.0, 125.75), 1_100e3, 80.0, 5.0)
+    assert res is None and "burnout speed of 2,000 m/s" in err and "km away" in err

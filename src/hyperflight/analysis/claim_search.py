@@ -43,6 +43,9 @@ SEED = 20_261_130
 POPSIZE = 8
 MAX_GENERATIONS = 14
 EXTRA_GENERATIONS = 3
+# Generations after which a type that has not produced some figure at all (NaN for every
+# member: a second apogee or a glide altitude of a ballistic arc) is given up.
+GIVE_UP_GENERATIONS = 4
 # The plausible band of a hypersonic glider's aerodynamics searched by the claim check
 # (assumptions): lift-to-drag ratio from 1.5 (a blunt, draggy body) to 4.0 (a waverider at
 # the top of what published hypersonic L/D reaches; the Tracy & Wright (2020) HTV-2-like

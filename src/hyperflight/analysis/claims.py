@@ -409,7 +409,7 @@ def search_family(
             raise ValueError(f"vehicle {name!r} is {veh.kind}, not {kind}")
         env = CS.envelope(kind, veh, claim)
         envelopes[name] = env
-        state = {"matched_at": None, "gen": 0}
+        state = {"matched_at": None, "gen": 0, "produced": set()}
 
         def objective(x: np.ndarray, veh=veh, env=env, state=state) -> np.ndarray:
             x = np.atleast_2d(x.T).T if x.ndim == 1 else x
@@ -428,12 +428,20 @@ def search_family(
             match = ok & np.all(np.isfinite(r), axis=0) & np.all(np.abs(r) <= MATCH_SIGMA, axis=0)
             if match.any() and state["matched_at"] is None:
                 state["matched_at"] = state["gen"]
+            state["produced"].update(
+                k for k, row in zip(keys, r, strict=True) if np.isfinite(row[ok]).any()
+            )
             state["gen"] += 1
             return np.where(ok, chi2, 1e6 * (1.0 + flown.penalty))
 
         def stop(*_args: Any, state=state) -> bool:
             m = state["matched_at"]
-            return m is not None and state["gen"] - m > CS.EXTRA_GENERATIONS
+            if m is not None:
+                return state["gen"] - m > CS.EXTRA_GENERATIONS
+            # A figure no member of this type has produced after a few generations (a glide
+            # altitude of a ballistic arc): the type cannot match; searching on costs time.
+            missing = set(keys) - state["produced"]
+            return bool(missing) and state["gen"] >= CS.GIVE_UP_GENERATIONS
 
         differential_evolution(
             objective,
@@ -449,7 +457,8 @@ def search_family(
             callback=stop,
         )
         generations += state["gen"]
-        if state["matched_at"] is not None:
+        if state["matched_at"] is not None or set(keys) - state["produced"]:
+            # Matched; or a figure the type never produces (no other class of it will).
             break
     merged = {k: np.concatenate(v) for k, v in values.items()}
     st = np.concatenate(status)

@@ -132,7 +132,7 @@ def run_scenario(scenario: Scenario, *, vehicle: Vehicle | None = None) -> Fligh
             flight_path_angle_deg=st.flight_path_angle_deg,
             heading_deg=heading,
         )
-    if sh.type in ("minimum-energy", "lofted", "depressed"):
+    if sh.type in ("minimum-energy", "lofted", "depressed", "burnout"):
         if veh.kind != "ballistic":
             raise ValueError(
                 f"shape {sh.type!r} is for ballistic vehicles; {veh.name} is {veh.kind} "
@@ -145,6 +145,7 @@ def run_scenario(scenario: Scenario, *, vehicle: Vehicle | None = None) -> Fligh
             shape=sh.type,
             apogee_m=sh.apogee_m,
             final_elevation_deg=sh.final_elevation_deg,
+            burnout_speed_m_s=sh.burnout_speed_m_s if sh.type == "burnout" else None,
             earth=earth,
             output_step_s=scenario.output_step_s,
         )

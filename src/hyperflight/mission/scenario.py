@@ -94,7 +94,7 @@ class TargetSpec(_Model):
 class ShapeSpec(_Model):
     """Trajectory shape and its parameters (which apply depends on ``type``)."""
 
-    type: Literal["minimum-energy", "lofted", "depressed", "glide", "cruise"]
+    type: Literal["minimum-energy", "lofted", "depressed", "burnout", "glide", "cruise"]
     apogee_m: Annotated[float, Field(gt=10_000.0, le=5_000_000.0)] | None = None
     kick_elevation_deg: Annotated[float, Field(ge=-30.0, le=90.0)] | None = None
     final_elevation_deg: Annotated[float, Field(ge=-60.0, le=60.0)] | None = None
@@ -116,6 +116,8 @@ class ShapeSpec(_Model):
     def _needs(self) -> ShapeSpec:
         if self.type in ("lofted", "depressed") and self.apogee_m is None:
             raise ValueError(f"shape type {self.type!r} needs apogee_m (e.g. apogee_m: 300 km)")
+        if self.type == "burnout" and self.burnout_speed_m_s is None:
+            raise ValueError("shape type 'burnout' needs burnout_speed_m_s (e.g. 3 km/s)")
         if self.type == "cruise" and (self.cruise_altitude_m is None or self.cruise_mach is None):
             raise ValueError("shape type 'cruise' needs cruise_altitude_m and cruise_mach")
         return self

@@ -37,7 +37,7 @@ from hyperflight.guidance.shapes import (
 )
 from hyperflight.vehicle.model import Vehicle
 
-BallisticShape = Literal["minimum-energy", "lofted", "depressed"]
+BallisticShape = Literal["minimum-energy", "lofted", "depressed", "burnout"]
 
 # Solver settings: flights are integrated with these while searching, then once more at the
 # user's output rate.
@@ -249,15 +249,23 @@ def solve_ballistic(
     shape: BallisticShape = "minimum-energy",
     apogee_m: float | None = None,
     final_elevation_deg: float | None = None,
+    burnout_speed_m_s: float | None = None,
     earth: EarthModel | None = None,
     output_step_s: float = 1.0,
 ) -> Solution:
-    """Solve a ballistic flight from ``launch`` to ``target`` (lat, lon in degrees)."""
+    """Solve a ballistic flight from ``launch`` to ``target`` (lat, lon in degrees).
+
+    ``shape``: "minimum-energy"; "lofted" or "depressed" to ``apogee_m``; or "burnout": the
+    last stage is cut off at ``burnout_speed_m_s`` (Earth-relative) and the kick elevation
+    is solved for the range (the flatter of the two arcs that reach it).
+    """
     t0 = time.perf_counter()
     if vehicle.kind != "ballistic":
         raise ValueError(f"vehicle {vehicle.name!r} is {vehicle.kind}, not ballistic")
     if shape in ("lofted", "depressed") and apogee_m is None:
         raise ValueError(f"shape {shape!r} needs apogee_m (the apogee to loft or depress to)")
+    if shape == "burnout" and burnout_speed_m_s is None:
+        raise ValueError("shape 'burnout' needs burnout_speed_m_s (e.g. 3 km/s)")
     p = _Problem(vehicle, launch, target, earth or EarthModel.wgs84(), None, None)
     base = BoostShape(
         azimuth_deg=p.bearing,
@@ -294,6 +302,46 @@ def solve_ballistic(
         return float(brentq(g, kick_lo, kick_hi, xtol=1e-4))
 
     f_min = 0.02
+    if shape == "burnout":
+        assert burnout_speed_m_s is not None
+        # The burnout speed depends a little on the kick (gravity and drag losses): solve the
+        # cut-off for the speed and the kick for the range in turn.
+        kick_bo = 45.0
+        kicks = [2.0, 6.0, 10.0, 15.0, 20.0, 26.0, 32.0, 40.0, 48.0, 58.0, 70.0, 85.0]
+        for _ in range(3):
+            f_bo = _cutoff_for_speed(
+                p, replace(base, kick_elevation_deg=kick_bo), burnout_speed_m_s
+            )
+            ranges = [range_at(k, f_bo, base) - p.range_m for k in kicks]
+            pairs = zip(kicks[:-1], ranges[:-1], kicks[1:], ranges[1:], strict=True)
+            bracket = next(((k1, k2) for k1, r1, k2, r2 in pairs if r1 * r2 <= 0.0), None)
+            if bracket is None:
+                lo_km = (min(ranges) + p.range_m) / 1000
+                hi_km = (max(ranges) + p.range_m) / 1000
+                raise UnreachableTarget(
+                    f"with a burnout speed of {burnout_speed_m_s:,.0f} m/s, {vehicle.name} "
+                    f"flies {lo_km:,.0f} to {hi_km:,.0f} km; the target is "
+                    f"{p.range_m / 1000:,.0f} km away",
+                    max_reach_m=max(ranges) + p.range_m,
+                    target_range_m=p.range_m,
+                )
+            kick_bo = float(
+                brentq(lambda k, f=f_bo: range_at(k, f, base) - p.range_m, *bracket, xtol=1e-3)
+            )
+
+        def resolve(b: BoostShape) -> BoostShape:
+            lo_k, hi_k = max(kick_lo, kick_bo - 3.0), min(kick_hi, kick_bo + 3.0)
+
+            def g(k: float) -> float:
+                return range_at(k, f_bo, b) - p.range_m
+
+            kick = kick_bo
+            if g(lo_k) * g(hi_k) < 0.0:
+                kick = float(brentq(g, lo_k, hi_k, xtol=1e-6))
+            return replace(b, kick_elevation_deg=kick, cutoff_fraction=f_bo)
+
+        boost, _ = _correct_azimuth(p, base, resolve)
+        return _finish(p, boost, shape, t0, output_step_s)
     if shape == "minimum-energy":
         k_full, r_full = best_kick(1.0, base)
         if r_full < p.range_m:
