@@ -434,3 +434,12 @@ def format_validation_error(origin: str, what: str, exc: ValidationError) -> str
     if len(errors) > MAX_LISTED_ERRORS:
         lines.append(f"  ... and {len(errors) - MAX_LISTED_ERRORS} more")
     return "\n".join(lines)
+
+
+def lat_lon_text(lat_deg: float, lon_deg: float, digits: int = 2) -> str:
+    """'39.00N 125.75E' / '30.00S 150.00W': a point with its hemispheres (longitude in
+    -180..180)."""
+    lon = (lon_deg + 180.0) % 360.0 - 180.0
+    ns = "N" if lat_deg >= 0 else "S"
+    ew = "E" if lon >= 0 else "W"
+    return f"{abs(lat_deg):.{digits}f}{ns} {abs(lon):.{digits}f}{ew}"

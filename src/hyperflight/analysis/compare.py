@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from hyperflight.environment.constants import EARTH_MEAN_RADIUS_M, MAX_GROUND_RANGE_M
+from hyperflight.inputs import lat_lon_text
 from hyperflight.mission.run import FlightResult, run_scenario
 from hyperflight.mission.scenario import (
     InitialStateSpec,
@@ -772,7 +773,7 @@ def compare(
             f"km/s, reaction {ly.reaction_time_s:g} s after {ly.min_track_time_s:g} s of track"
             for ly in layers
         )
-        + f"; sited at {site[0]:.2f}N {site[1]:.2f}E. A window is a kinematic opportunity, "
+        + f"; sited at {lat_lon_text(site[0], site[1])}. A window is a kinematic opportunity, "
         "not a kill; no countermeasures, no kill probability.",
         "Infrared body temperature: stagnation radiative-equilibrium temperature over the whole "
         "radiating area (an upper bound); rocket plume 1e6 W/sr where no figure is given.",

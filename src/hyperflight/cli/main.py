@@ -22,7 +22,7 @@ from rich.table import Table
 
 from hyperflight.cli.optimal import footprint as footprint_command
 from hyperflight.cli.sweep import sweep as sweep_command
-from hyperflight.inputs import cut
+from hyperflight.inputs import cut, lat_lon_text
 
 app = typer.Typer(
     add_completion=True,
@@ -694,7 +694,7 @@ def compare(
 
     _, cells, not_flown = table_cells(comp)
     console.print(
-        f"[bold]Same target, four ways:[/] {rng / 1000:,.0f} km from {lat:.2f}N {lon:.2f}E "
+        f"[bold]Same target, four ways:[/] {rng / 1000:,.0f} km from {lat_lon_text(lat, lon)} "
         f"toward {azimuth:g} deg"
     )
     import textwrap
