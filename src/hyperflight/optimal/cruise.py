@@ -14,8 +14,8 @@ horizontal (the vehicle file's booster "to about Mach 6", the zircon-1000 scenar
 cruise altitude); x51a-like 18 km at Mach 4.8, horizontal (AFRL flight 4: "rocket boost to
 Mach 4.8", scramjet at about 18 km).
 
-Measured (60 intervals): zircon-like 2,725 km in 1,677 s (cruise shape 1,692 km); x51a-like
-1,127 km in 1,100 s (cruise shape 599 km; the X-51A flight-4 profile, not a range optimum,
+Measured (60 intervals): zircon-like 2,725 km in 1,677 s (cruise shape 2,203 km); x51a-like
+1,127 km in 1,100 s (cruise shape 692 km; the X-51A flight-4 profile, not a range optimum,
 flew about 426 km): it climbs from 18 km to about 23 km, cruises there at Mach 4.7 at full
 throttle for about 580 s (burnout after 800 km) and glides from a zoom to 26 km. The x51a-like
 optimum holds the top altitude of its thrust table; with the table's clamps as edges there
