@@ -386,6 +386,7 @@ def search_family(
     *,
     earth: EarthModel | None = None,
     seed: int = CS.SEED,
+    also: tuple[Claim, ...] = (),
 ) -> FamilyResult:
     """Search the envelope of ``kind`` for flights that produce the claim's figures.
 
@@ -393,7 +394,9 @@ def search_family(
     evolution flies one generation per parallel batch and minimises the misfit (sum of the
     squared residuals, one-sided figures counting only beyond their bound); it stops a few
     generations after the first member that matches every figure, and the next vehicle is
-    searched only when none did.
+    searched only when none did. ``also``: more claims of the same flight (other sources,
+    from the same launch point and direction) that a member must match at the same time:
+    a joint search, for whether several sources can all be right.
     """
     from scipy.optimize import differential_evolution
 
@@ -402,7 +405,9 @@ def search_family(
     status: list[np.ndarray] = []
     envelopes: dict[str, CS.Envelope] = {}
     generations = 0
-    keys = list(claim.figures)
+    # One residual row per figure of each claim; ``keys``: every figure name asked for.
+    rows = [(c, k) for c in (claim, *also) for k in c.figures]
+    keys = list(dict.fromkeys(k for _, k in rows))
     for name in vehicles:
         veh = load_vehicle(name)
         if veh.kind != kind:
@@ -421,7 +426,7 @@ def search_family(
             for k, v in flown.values.items():
                 values.setdefault(k, []).append(v)
             status.append(flown.status)
-            r = np.stack([claim.figures[k].residual(flown.values[k]) for k in keys])
+            r = np.stack([c.figures[k].residual(flown.values[k]) for c, k in rows])
             r2 = np.where(np.isfinite(r), r * r, MISSING_PENALTY**2)
             chi2 = np.sum(r2, axis=0)
             ok = flown.status == S.STATUS_OK
@@ -429,7 +434,7 @@ def search_family(
             if match.any() and state["matched_at"] is None:
                 state["matched_at"] = state["gen"]
             state["produced"].update(
-                k for k, row in zip(keys, r, strict=True) if np.isfinite(row[ok]).any()
+                k for (_, k), row in zip(rows, r, strict=True) if np.isfinite(row[ok]).any()
             )
             state["gen"] += 1
             return np.where(ok, chi2, 1e6 * (1.0 + flown.penalty))
@@ -462,8 +467,7 @@ def search_family(
             break
     merged = {k: np.concatenate(v) for k, v in values.items()}
     st = np.concatenate(status)
-    res = {k: claim.figures[k].residual(merged[k]) for k in keys}
-    r = np.stack([res[k] for k in keys])
+    r = np.stack([c.figures[k].residual(merged[k]) for c, k in rows])
     chi2 = np.where(
         st == S.STATUS_OK, np.sum(np.where(np.isfinite(r), r * r, 25.0), axis=0), np.inf
     )

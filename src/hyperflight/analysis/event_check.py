@@ -2,10 +2,11 @@
 
 A test is often described by several governments at once (a state's claim, its neighbours'
 observations). Each source is checked by the claim check's search; then, per vehicle type,
-the flights searched for all the sources are pooled and each pair of sources is called
-consistent for that type when one of those flights matches both sources' figures. The search
-aims at each source in turn, so "no flight found" is the answer of that search (thousands of
-flights near each source's best match), not a proof that none exists.
+each pair of sources is consistent for that type when one flight matches both sources'
+figures: first among the flights searched for each source; when none of those does and each
+source is matched alone, a joint search (both sources' figures at once) decides. A pair is
+not consistent when the type cannot match one of them alone, or the joint search finds no
+flight (the answer of a seeded search, not a proof).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from typing import Any
 import numpy as np
 
 from hyperflight.analysis.catalogue import CatalogueError, Event, event, to_claim
-from hyperflight.analysis.claims import MATCH_SIGMA, Claim, ClaimReport, check_claim
+from hyperflight.analysis.claims import (
+    MATCH_SIGMA,
+    Claim,
+    ClaimReport,
+    check_claim,
+    class_vehicles,
+    search_family,
+)
 from hyperflight.core import schema as S
 
 
@@ -77,15 +85,11 @@ class EventCheck:
             )
         for kind, pairs in self.consistency.items():
             agree = [f"{p['a']} + {p['b']}" for p in pairs if p["consistent"]]
-            clash = [f"{p['a']} vs {p['b']}" for p in pairs if not p["consistent"]]
             if agree:
                 out.append(f"{kind}: consistent: {'; '.join(agree)}")
-            if clash:
-                n = sum(len(c.report.families[kind].status) for c in self.sources if c.report)
-                out.append(
-                    f"{kind}: no flight found that matches both ({n:,} flights searched): "
-                    + "; ".join(clash)
-                )
+            for p in pairs:
+                if not p["consistent"]:
+                    out.append(f"{kind}: {p['a']} vs {p['b']}: not consistent ({p['how']})")
             if kind in self.jointly:
                 out.append(
                     f"{kind}: all checked sources at once: "
@@ -133,14 +137,42 @@ def check_event(ev: Event | str, *, progress: Callable[[str], None] | None = Non
             pairs = []
             for (a, ma), (b, mb) in combinations(zip(done, masks, strict=True), 2):
                 both = ma & mb
-                pairs.append(
-                    {
-                        "a": a.who,
-                        "b": b.who,
-                        "consistent": bool(both.any()),
-                        "flights_matching_both": int(both.sum()),
-                    }
-                )
+                pair = {"a": a.who, "b": b.who, "flights_matching_both": int(both.sum())}
+                alone = [
+                    c.who
+                    for c in (a, b)
+                    if not c.report.per_type[kind]["can_match_all"]  # type: ignore[union-attr]
+                ]
+                if both.any():
+                    pair.update(consistent=True, how="a flight of the two searches")
+                elif alone:
+                    pair.update(
+                        consistent=False,
+                        how=f"no {kind} flight matches {' or '.join(alone)} alone",
+                    )
+                else:
+                    # Each is matched alone but no searched flight matches both: search for
+                    # a flight that matches both at once.
+                    if progress:
+                        progress(f"{kind}: {a.who} with {b.who}")
+                    fam = search_family(
+                        kind,
+                        class_vehicles(kind, a.claim),  # type: ignore[arg-type]
+                        a.claim,  # type: ignore[arg-type]
+                        also=(b.claim,),  # type: ignore[arg-type]
+                    )
+                    ok2 = fam.status == S.STATUS_OK
+                    m2 = _matched(a.claim, fam.values, ok2) & _matched(  # type: ignore[arg-type]
+                        b.claim,
+                        fam.values,
+                        ok2,  # type: ignore[arg-type]
+                    )
+                    pair.update(
+                        consistent=bool(m2.any()),
+                        how=f"a joint search of {fam.status.size:,} flights",
+                        flights_matching_both=int(m2.sum()),
+                    )
+                pairs.append(pair)
             consistency[kind] = pairs
             jointly[kind] = bool(np.logical_and.reduce(masks).any())
     return EventCheck(event=ev, sources=tuple(checks), consistency=consistency, jointly=jointly)
