@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pytest
 
 from hyperflight.analysis.claims import Claim, Figure, check_claim, class_vehicles
@@ -285,3 +286,34 @@ def test_a_catalogued_event_is_checked_source_by_source(tmp_path) -> None:
     page = (out / "atlas.html").read_text()
     assert "<script" not in page and "<svg" in page and "nk-2024-04-02" in page
     assert (out / "events" / "nk-2024-04-02.json").exists()
+
+
+def test_joint_search_of_two_sources() -> None:
+    """Two reports of one flight: 1,100 km with a 100 km apogee; 1,100 km in 11 minutes. A
+    ballistic arc gives either (a depressed arc, or a lofted one) but not both at once (a
+    100 km apogee arc takes about 6 minutes); a glider can give both."""
+    from hyperflight.analysis.claims import MATCH_SIGMA, search_family
+
+    a = _claim(
+        range_m=Figure(value=1_100e3, uncertainty=50e3),
+        apogee_m=Figure(value=100e3, uncertainty=10e3),
+    )
+    b = _claim(
+        range_m=Figure(value=1_100e3, uncertainty=50e3),
+        flight_time_s=Figure(value=660.0, uncertainty=30.0),
+    )
+    for claim in (a, b):
+        assert check_claim(claim, vehicles={"ballistic": "irbm-2stage"}).per_type["ballistic"][
+            "can_match_all"
+        ]
+
+    def both(fam) -> bool:
+        ok = fam.status == 0
+        for c in (a, b):
+            for k, f in c.figures.items():
+                r = f.residual(fam.values[k])
+                ok &= np.isfinite(r) & (np.abs(r) <= MATCH_SIGMA)
+        return bool(ok.any())
+
+    assert not both(search_family("ballistic", ["irbm-2stage"], a, also=(b,)))
+    assert both(search_family("boost-glide", ["hgv-irbm"], a, also=(b,)))
