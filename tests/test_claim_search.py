@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -276,6 +277,12 @@ def test_a_catalogued_event_is_checked_source_by_source(tmp_path) -> None:
     res = CliRunner().invoke(app, ["check-claim", "nk-2024-04-02", "--out", str(out), "--json"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.output)
+    import jsonschema
+
+    schema_path = Path(__file__).parents[1] / "src/hyperflight/data/schemas/check-claim.json"
+    jsonschema.validate(
+        doc, json.loads(schema_path.read_text()), cls=jsonschema.Draft202012Validator
+    )
     (ev,) = doc["events"]
     assert len(ev["sources"]) >= 2
     checked = [s for s in ev["sources"] if s["check"] is not None]
