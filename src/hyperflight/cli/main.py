@@ -618,8 +618,9 @@ def compare(
 ) -> None:
     """Fly four kinds of missile to one target; table, offline HTML report, KML and data.
 
-    Default: the 6 January 2025 North Korean test geometry as reported by South Korea and Japan
-    (1,100 km toward the sea east of the peninsula).
+    Default: the 6 January 2025 North Korean test as South Korea and Japan
+    reported it: 1,100 km toward the sea east of the peninsula.
+    Vehicles: per type, the built-in class whose reach fits the range.
     """
     from hyperflight.analysis.compare import compare as run_compare
     from hyperflight.analysis.compare import default_contenders
@@ -1036,7 +1037,8 @@ def check_claim_cmd(
     preset: Annotated[
         str,
         typer.Argument(
-            help="A built-in claim: kcna-2025 or rok-japan-2025; or 'custom' with options."
+            help="A built-in claim: kcna-2025 or rok-japan-2025; an event of `hyperflight "
+            "claims` (e.g. nk-2024-04-02); or 'custom' with options."
         ),
     ] = "kcna-2025",
     range_: Annotated[str | None, typer.Option("--range", help="e.g. '1500 +- 75 km'")] = None,
@@ -1101,10 +1103,12 @@ def check_claim_cmd(
     type's envelope. PRESET may also be an event of the catalogue (`hyperflight claims`):
     each source is checked, then the sources against each other.
 
-    Figures: a value with its unit and an optional uncertainty ('1500 +- 75 km', '+/-' and
-    '±' work too; without one, 5 % of the value), or a bound ('less than 700 km', 'up to
-    2,000 km', 'more than 700 km'). A bare number is refused (give its unit). 'Mach 12' is a
-    Mach number wherever a speed is asked for.
+    Figures, each with its unit:
+    - a value and an uncertainty, '1500 +- 75 km' ('+/-', '±' work too);
+    - a value alone, '1500 km': its uncertainty is 5 % of the value;
+    - a bound: 'less than 700 km', 'up to 2,000 km', 'more than 700 km'.
+    A bare number is refused (give its unit).
+    'Mach 12' is a Mach number wherever a speed is asked for.
     """
     from hyperflight.analysis.claims import LABELS, check_claim, format_figure
 
