@@ -119,8 +119,36 @@ def _event_html(check: Any) -> str:
             cells.append(f"<td class='{cls}'>{'yes' if cls == 'yes' else 'no'}<br>{detail}</td>")
         rows.append(f"<tr><td>{_e(src.who)}</td><td>{figs}</td>{''.join(cells)}</tr>")
     parts.append(f"<div class='scroll'><table>{''.join(rows)}</table></div>")
-    for line in check.lines()[1 + len(check.sources) :]:
-        parts.append(f"<p class='note'>{_e(line)}</p>")
+    if check.consistency:
+        # Which pairs of sources one flight of each type matches together.
+        head = "<tr><th>sources</th>" + "".join(f"<th>{k}</th>" for k in kinds) + "</tr>"
+        first = next(iter(check.consistency.values()))
+        body = []
+        for i, pair in enumerate(first):
+            cells = []
+            for k in kinds:
+                pk = check.consistency.get(k, [])
+                if i >= len(pk):
+                    cells.append("<td></td>")
+                    continue
+                ok = pk[i]["consistent"]
+                cells.append(
+                    f"<td class='{'yes' if ok else 'no'}' title='{_e(pk[i]['how'])}'>"
+                    f"{'consistent' if ok else 'not'}<br><span class='note'>{_e(pk[i]['how'])}"
+                    "</span></td>"
+                )
+            body.append(f"<tr><td>{_e(pair['a'])}<br>+ {_e(pair['b'])}</td>{''.join(cells)}</tr>")
+        joint = "".join(
+            f"<td class='{'yes' if check.jointly.get(k) else 'no'}'>"
+            f"{'one flight matches all' if check.jointly.get(k) else 'no flight found'}</td>"
+            for k in kinds
+        )
+        body.append(f"<tr><td>all sources at once</td>{joint}</tr>")
+        parts.append(
+            "<p class='note'>Agreement: can one flight of each type match both sources' "
+            "figures?</p>"
+            f"<div class='scroll'><table>{head}{''.join(body)}</table></div>"
+        )
     svg = _plot_svg(check)
     if svg:
         parts.append(
