@@ -1157,6 +1157,8 @@ def check_claim_cmd(
         "max_mach_altitude": max_mach_altitude,
         "flight_time": flight_time,
         "lateral": lateral,
+        "mean_speed": mean_speed,
+        "glide_altitude": glide_altitude,
         "launch": launch,
         "azimuth_deg": azimuth,
         "out": out,

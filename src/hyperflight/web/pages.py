@@ -351,7 +351,9 @@ _CLAIM_FIGURES = (
     ("max-speed", "max_speed_m_s", "Maximum speed", "e.g. '4 +- 0.2 km/s'"),
     ("max-mach", "max_mach", "Maximum Mach", "e.g. '12 +- 0.5' or 'Mach 12'"),
     ("flight-time", "flight_time_s", "Flight time", "e.g. '12 +- 1 min'"),
-    ("lateral", "lateral_m", "Lateral manoeuvre", "e.g. '100 km'"),
+    ("lateral", "lateral_m", "Lateral manoeuvre", "e.g. 'more than 100 km'"),
+    ("mean-speed", "mean_speed_m_s", "Average speed", "e.g. '2 km/s'"),
+    ("glide-altitude", "glide_altitude_m", "Glide altitude", "e.g. '40 km'"),
 )
 
 
