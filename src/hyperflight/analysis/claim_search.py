@@ -43,8 +43,10 @@ SEED = 20_261_130
 POPSIZE = 8
 MAX_GENERATIONS = 14
 EXTRA_GENERATIONS = 3
-# Generations after which a type that has not produced some figure at all (NaN for every
-# member: a second apogee or a glide altitude of a ballistic arc) is given up.
+# Generations after which a vehicle that has not produced some figure at all (NaN for every
+# member: a second apogee or a glide altitude of a ballistic arc) is given up; the next range
+# class of the type is still searched (a more energetic glider may skip where this one
+# cannot).
 GIVE_UP_GENERATIONS = 4
 # The plausible band of a hypersonic glider's aerodynamics searched by the claim check
 # (assumptions): lift-to-drag ratio from 1.5 (a blunt, draggy body) to 4.0 (a waverider at

@@ -462,8 +462,7 @@ def search_family(
             callback=stop,
         )
         generations += state["gen"]
-        if state["matched_at"] is not None or set(keys) - state["produced"]:
-            # Matched; or a figure the type never produces (no other class of it will).
+        if state["matched_at"] is not None:
             break
     merged = {k: np.concatenate(v) for k, v in values.items()}
     st = np.concatenate(status)
