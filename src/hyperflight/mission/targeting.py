@@ -226,6 +226,22 @@ def _next_azimuth(
     return (azimuth_deg + err / slope) % 360.0, (azimuth_deg, err)
 
 
+def _aim_azimuth(q: _Problem, b: BoostShape) -> tuple[BoostShape, Trajectory]:
+    """A steered vehicle's launch azimuth, turned by the bearing error of its closest approach
+    to the target (secant steps, :func:`_next_azimuth`) until it passes within
+    0.3 x MISS_GOAL_M, at most 8 flights; the last azimuth and flight."""
+    last = None
+    lat0, lon0 = q.launch.latitude_deg, q.launch.longitude_deg
+    for _ in range(8):
+        tr = q.fly(b, **_SEARCH_TRACK)
+        if q.miss(tr) < 0.3 * MISS_GOAL_M:
+            break
+        _, brg = q.inverse(lat0, lon0, *_closest_approach(q, tr))
+        az, last = _next_azimuth(b.azimuth_deg, q.bearing - brg, last)
+        b = replace(b, azimuth_deg=az)
+    return b, tr
+
+
 def _correct_azimuth(p: _Problem, boost: BoostShape, resolve) -> tuple[BoostShape, Trajectory]:
     """Turn the launch azimuth until the impact bearing matches the target's (re-solving range)."""
     tr = None
@@ -652,19 +668,6 @@ def solve_steered(
             else None,
         )
 
-    def aim_azimuth(q: _Problem, b: BoostShape) -> tuple[BoostShape, Trajectory]:
-        """Turn the launch azimuth by the bearing error of the closest approach."""
-        last = None
-        for _ in range(8):
-            tr = q.fly(b, **_SEARCH_TRACK)
-            if q.miss(tr) < 0.3 * MISS_GOAL_M:
-                break
-            lat, lon = _closest_approach(q, tr)
-            _, brg = q.inverse(launch.latitude_deg, launch.longitude_deg, lat, lon)
-            az, last = _next_azimuth(b.azimuth_deg, q.bearing - brg, last)
-            b = replace(b, azimuth_deg=az)
-        return b, tr
-
     def overshoot(q: _Problem, b: BoostShape) -> float:
         """How far past the target range the flight lands (m; negative: short)."""
         tr = q.fly(b, **_SEARCH_TRACK)
@@ -704,11 +707,11 @@ def solve_steered(
     best: tuple[float, _Problem, BoostShape, Trajectory] | None = None
     for dive_factor in (1.0, 1.4, 2.0):
         q = with_dive(dive_factor)
-        b, tr = aim_azimuth(q, boost)
+        b, tr = _aim_azimuth(q, boost)
         if q.miss(tr) >= 0.3 * MISS_GOAL_M and vehicle.stages and burnout_speed_m_s is None:
             solved = energy_for_range(q, b)
             if solved is not None:
-                b, tr = aim_azimuth(q, solved)
+                b, tr = _aim_azimuth(q, solved)
         if q is not p:
             p.evaluations += q.evaluations
             q.evaluations = 0
@@ -984,17 +987,7 @@ def solve_cruise(
                 replace(cruise, dive_distance_m=cruise.dive_distance_m * dive_factor),
             )
         )
-        b = boost
-        tr = None
-        for _ in range(8):
-            tr = q.fly(b, **_SEARCH_TRACK)
-            if q.miss(tr) < 0.3 * MISS_GOAL_M:
-                break
-            lat, lon = _closest_approach(q, tr)
-            _, brg = q.inverse(launch.latitude_deg, launch.longitude_deg, lat, lon)
-            d_az = (q.bearing - brg + 180.0) % 360.0 - 180.0
-            b = replace(b, azimuth_deg=(b.azimuth_deg + d_az) % 360.0)
-        assert tr is not None
+        b, tr = _aim_azimuth(q, boost)
         if q is not p:
             p.evaluations += q.evaluations
         if best is None or q.miss(tr) < best[0]:

@@ -306,34 +306,15 @@ def footprint_figure(
                 _coast_segments(xlim, ylim), colors=COAST_COLOR, linewidths=0.8, zorder=1
             )
         )
-        ax.add_patch(
-            Polygon(
-                np.column_stack([blon, blat]),
-                closed=True,
-                fc=COLORS[4],
-                ec=COLORS[1],
-                alpha=0.35,
-                lw=2.0,
-                zorder=2,
-            )
+        _draw_footprint(
+            fig,
+            ax,
+            (blon, blat),
+            (ilon, ilat),
+            impact_values,
+            value_label,
+            None if start is None else (slon, start[0]),
         )
-        handles = [Line2D([], [], color=COLORS[1], lw=2, label="footprint boundary")]
-        if ilat.size:
-            if impact_values is not None:
-                sc = ax.scatter(ilon, ilat, c=impact_values, s=14, cmap="coolwarm", zorder=3, lw=0)
-                cb = fig.colorbar(sc, ax=ax, shrink=0.8, pad=0.02)
-                cb.set_label(value_label)
-            else:
-                ax.scatter(ilon, ilat, s=14, color=COLORS[0], zorder=3, lw=0)
-            handles.append(
-                Line2D([], [], ls="", marker="o", color="0.4", label=f"impacts ({ilat.size})")
-            )
-        if start is not None:
-            ax.plot(slon, start[0], "o", ms=9, mfc="white", mec="0.1", mew=2.0, zorder=5)
-            handles.append(
-                Line2D([], [], ls="", marker="o", ms=9, mfc="white", mec="0.1", label="start")
-            )
-        ax.legend(handles=handles, loc="best")
         ax.set_xlim(xlim)
         ax.set_ylim(ylim)
         ax.set_aspect(1.0 / coslat, adjustable="box")
@@ -369,6 +350,48 @@ def footprint_figure(
     return fig
 
 
+def _draw_footprint(
+    fig: Figure,
+    ax: Any,
+    boundary: tuple[np.ndarray, np.ndarray],
+    impacts: tuple[np.ndarray, np.ndarray],
+    impact_values: np.ndarray | None,
+    value_label: str,
+    start: tuple[Any, Any] | None,
+) -> None:
+    """The footprint's boundary, its impacts (coloured by ``impact_values`` if given), the
+    start point and the legend, in the map's own x, y (degrees or km)."""
+    ax.add_patch(
+        Polygon(
+            np.column_stack(boundary),
+            closed=True,
+            fc=COLORS[4],
+            ec=COLORS[1],
+            alpha=0.35,
+            lw=2.0,
+            zorder=2,
+        )
+    )
+    handles = [Line2D([], [], color=COLORS[1], lw=2, label="footprint boundary")]
+    ix, iy = impacts
+    if np.size(ix):
+        if impact_values is not None:
+            sc = ax.scatter(ix, iy, c=impact_values, s=14, cmap="coolwarm", zorder=3, lw=0)
+            cb = fig.colorbar(sc, ax=ax, shrink=0.8, pad=0.02)
+            cb.set_label(value_label)
+        else:
+            ax.scatter(ix, iy, s=14, color=COLORS[0], zorder=3, lw=0)
+        handles.append(
+            Line2D([], [], ls="", marker="o", color="0.4", label=f"impacts ({np.size(ix)})")
+        )
+    if start is not None:
+        ax.plot(*start, "o", ms=9, mfc="white", mec="0.1", mew=2.0, zorder=5)
+        handles.append(
+            Line2D([], [], ls="", marker="o", ms=9, mfc="white", mec="0.1", label="start")
+        )
+    ax.legend(handles=handles, loc="best")
+
+
 def _azimuthal_footprint(
     proj: MapProjection,
     blat: np.ndarray,
@@ -399,34 +422,15 @@ def _azimuthal_footprint(
         ax = fig.add_subplot()
         _azimuthal_base(ax, proj, xlim, ylim)
         good = np.isfinite(bx) & np.isfinite(by)
-        ax.add_patch(
-            Polygon(
-                np.column_stack([bx[good], by[good]]),
-                closed=True,
-                fc=COLORS[4],
-                ec=COLORS[1],
-                alpha=0.35,
-                lw=2.0,
-                zorder=2,
-            )
+        _draw_footprint(
+            fig,
+            ax,
+            (bx[good], by[good]),
+            (ix, iy),
+            impact_values,
+            value_label,
+            None if start is None else (sx, sy),
         )
-        handles = [Line2D([], [], color=COLORS[1], lw=2, label="footprint boundary")]
-        if ilat.size:
-            if impact_values is not None:
-                sc = ax.scatter(ix, iy, c=impact_values, s=14, cmap="coolwarm", zorder=3, lw=0)
-                cb = fig.colorbar(sc, ax=ax, shrink=0.8, pad=0.02)
-                cb.set_label(value_label)
-            else:
-                ax.scatter(ix, iy, s=14, color=COLORS[0], zorder=3, lw=0)
-            handles.append(
-                Line2D([], [], ls="", marker="o", color="0.4", label=f"impacts ({ilat.size})")
-            )
-        if start is not None:
-            ax.plot(sx, sy, "o", ms=9, mfc="white", mec="0.1", mew=2.0, zorder=5)
-            handles.append(
-                Line2D([], [], ls="", marker="o", ms=9, mfc="white", mec="0.1", label="start")
-            )
-        ax.legend(handles=handles, loc="best")
         ax.set_title(title)
         _azimuthal_finish(ax, proj, xlim, ylim, "the footprint reaches")
         if path is not None:

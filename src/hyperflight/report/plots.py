@@ -582,13 +582,16 @@ def _scale_bar(
     xlim: tuple[float, float],
     ylim: tuple[float, float],
     halo: list[patheffects.AbstractPathEffect],
+    *,
+    axes_in_km: bool = False,
 ) -> None:
-    """A bar of a round number of km in the lower left, measured along its own parallel."""
+    """A bar of a round number of km in the lower left: along its own parallel on a
+    longitude-latitude map, or straight on a map whose axes are in km (``axes_in_km``)."""
     x = xlim[0] + 0.04 * (xlim[1] - xlim[0])
     y = ylim[0] + 0.06 * (ylim[1] - ylim[0])
-    km_per_deg_lon = KM_PER_DEG * max(math.cos(math.radians(y)), 0.05)
-    length_km = _nice_length_km(0.22 * (xlim[1] - xlim[0]) * km_per_deg_lon)
-    dx = length_km / km_per_deg_lon
+    km_per_unit = 1.0 if axes_in_km else KM_PER_DEG * max(math.cos(math.radians(y)), 0.05)
+    length_km = _nice_length_km(0.22 * (xlim[1] - xlim[0]) * km_per_unit)
+    dx = length_km / km_per_unit
     tick = 0.012 * (ylim[1] - ylim[0])
     kw = {"color": "0.15", "linewidth": 2.0, "zorder": 6, "solid_capstyle": "butt"}
     ax.plot([x, x + dx], [y, y], path_effects=halo, **kw)
@@ -769,7 +772,7 @@ def _azimuthal_finish(
     ax.set_yticks([])
     for side in ("top", "right"):
         ax.spines[side].set_visible(True)
-    _km_scale_bar(ax, xlim, ylim, halo)
+    _scale_bar(ax, xlim, ylim, halo, axes_in_km=True)
     centre = (
         f"{_lat_label(round(proj.centre_latitude_deg, 1))}, "
         f"{_lon_label(round(proj.centre_longitude_deg, 1))}"
@@ -786,33 +789,4 @@ def _azimuthal_finish(
         ha="left",
         fontsize=9,
         color="0.35",
-    )
-
-
-def _km_scale_bar(
-    ax: Axes,
-    xlim: tuple[float, float],
-    ylim: tuple[float, float],
-    halo: list[patheffects.AbstractPathEffect],
-) -> None:
-    """A bar of a round number of km in the lower left of a map whose axes are in km."""
-    x = xlim[0] + 0.04 * (xlim[1] - xlim[0])
-    y = ylim[0] + 0.06 * (ylim[1] - ylim[0])
-    length_km = _nice_length_km(0.22 * (xlim[1] - xlim[0]))
-    tick = 0.012 * (ylim[1] - ylim[0])
-    kw = {"color": "0.15", "linewidth": 2.0, "zorder": 6, "solid_capstyle": "butt"}
-    ax.plot([x, x + length_km], [y, y], path_effects=halo, **kw)
-    for xe in (x, x + length_km):
-        ax.plot([xe, xe], [y - tick, y + tick], **kw)
-    ax.annotate(
-        f"{length_km:,.0f} km",
-        xy=(x + length_km / 2.0, y + tick),
-        xytext=(0, 2),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=9,
-        color="0.15",
-        path_effects=halo,
-        zorder=6,
     )
