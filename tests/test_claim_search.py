@@ -324,3 +324,36 @@ def test_joint_search_of_two_sources() -> None:
 
     assert not both(search_family("ballistic", ["irbm-2stage"], a, also=(b,)))
     assert both(search_family("boost-glide", ["hgv-irbm"], a, also=(b,)))
+
+
+def test_a_figure_one_class_cannot_produce_moves_the_search_to_the_next_class() -> None:
+    """A vehicle that produces no second apex in its first generations is given up early,
+    but the next range class of the type is still searched (a bug once ended the type's
+    search there, and a glider claim with two apexes got "no type"). A ballistic arc never
+    skips: both classes are searched briefly, and neither matches."""
+    from hyperflight.analysis import claim_search as CS
+
+    claim = _claim(
+        range_m=Figure(value=1_000e3, uncertainty=50e3),
+        apogee_m=Figure(value=101.1e3, uncertainty=5e3),
+        second_apogee_m=Figure(value=72.3e3, uncertainty=3.6e3),
+    )
+    names = ["srbm-generic", "irbm-2stage"]
+    b = check_claim(claim, vehicles={"ballistic": names}).per_type["ballistic"]
+    assert b["vehicles_searched"] == sorted(names)
+    assert not b["can_match_all"]
+    assert b["generations"] <= 2 * (CS.GIVE_UP_GENERATIONS + 1)
+
+
+def test_the_kcna_scenario_with_its_second_apex_is_a_glider() -> None:
+    """nk-2025-kcna's own range, apexes and Mach, searched from the default classes (not its
+    own vehicle first): a boost-glide flight, and no ballistic arc (no second apex)."""
+    res = run_scenario(load_scenario("nk-2025-kcna"))
+    claim = _claim_of(res, "kcna own")
+    events = [e for e in res.trajectory.events if e.name == "glide apex"]
+    second = events[0].altitude_m
+    figs = {**claim.figures, "second_apogee_m": Figure(value=second, uncertainty=3e3)}
+    claim = Claim(**{**claim.__dict__, "figures": figs})
+    report = check_claim(claim)
+    assert report.per_type["boost-glide"]["can_match_all"], report.verdict
+    assert not report.per_type["ballistic"]["can_match_all"]
