@@ -203,13 +203,13 @@ def test_steering_banks_the_other_way_under_negative_lift() -> None:
     # Target to the right (bearing 30 deg, heading 0); the vehicle is far too low for the
     # geometry (flight path above the line of sight), so the dive law pushes alpha negative.
     alpha, bank, *_ = controls(
-        rec[0], tables, 0.0, 30_000.0, 2_000.0, 200.0, 0.0, 6.0, 6_371.0, np.radians(30.0)
+        rec[0], tables, 0.0, 30_000.0, 2_000.0, 200.0, 6.0, 6_371.0, np.radians(30.0)
     )
     assert alpha < 0.0
     assert bank < 0.0  # negative lift banked left turns the vehicle right
     # Positive alpha (vehicle above the line of sight): the ordinary sign.
     alpha, bank, *_ = controls(
-        rec[0], tables, 0.0, 1_000.0, 2_000.0, -500.0, 0.0, 6.0, 318_550.0, np.radians(30.0)
+        rec[0], tables, 0.0, 1_000.0, 2_000.0, -500.0, 6.0, 318_550.0, np.radians(30.0)
     )
     assert alpha > 0.0 and bank > 0.0
 

@@ -27,22 +27,24 @@ def clamp(x, lo, hi):
 
 
 @kernel(inline=True)
-def wrap_pi(x):
-    """The angle ``x`` (rad) brought into [-pi, pi)."""
-    return x - 2.0 * math.pi * math.floor((x + math.pi) / (2.0 * math.pi))
-
-
-@kernel(inline=True)
 def is_feedback(law):
     """True for the laws that steer with feedback (glide, cruise, dive)."""
     return law == LAW_GLIDE or law == LAW_CRUISE or law == LAW_DIVE
 
 
+@kernel(inline=True)
+def steers_to_target(phase):
+    """True when the phase's bank steers toward its target (a feedback law without scheduled
+    bank reversals): only then does the right-hand side need the bearing error."""
+    return is_feedback(phase.law) and phase.n_reversals == 0
+
+
 @kernel
 def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
-    """Central angle (rad) and initial bearing (rad from north) to the phase's target point,
-    on the sphere, from the sines and cosines of the latitude and Earth-fixed longitude (and
-    the target's, in its record): no trigonometric call but two atan2."""
+    """Central angle (rad) to the phase's target point on the sphere, and the east and north
+    components of the direction to it (not normalised; the initial bearing is their atan2),
+    from the sines and cosines of the latitude and Earth-fixed longitude (and the target's, in
+    its record): no trigonometric call but one atan2."""
     st = phase.target_sin_lat
     ct = phase.target_cos_lat
     # sin and cos of (target longitude - longitude).
@@ -51,12 +53,13 @@ def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
     east = ct * sdl
     north = cos_lat * st - sin_lat * ct * cdl
     ang = math.atan2(math.sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl)
-    return ang, math.atan2(east, north)
+    return ang, east, north
 
 
 @kernel
-def _steer_bank(phase, tp, heading, bearing):
-    """Bank toward the target bearing, or a fixed bank with scheduled reversals."""
+def _steer_bank(phase, tp, bearing_error):
+    """Bank toward the target (``bearing_error``: its bearing less the heading, rad, in
+    [-pi, pi]), or a fixed bank with scheduled reversals."""
     n_rev = phase.n_reversals
     if n_rev > 0:
         sign = 1.0
@@ -65,16 +68,17 @@ def _steer_bank(phase, tp, heading, bearing):
                 sign = -sign
         return sign * phase.bank_rad
     bmax = phase.bank_max_rad
-    return clamp(phase.heading_gain * wrap_pi(bearing - heading), -bmax, bmax)
+    return clamp(phase.heading_gain * bearing_error, -bmax, bmax)
 
 
 @public
-def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg):
+def controls(phase, tables, tp, alt, vrel, vup, mach, tgt_dist, bearing_error):
     """(alpha, bank, thrust elevation, thrust azimuth, throttle) of the phase's law.
 
     ``tp`` time in phase (s), ``alt`` geodetic altitude (m), ``vrel`` air-relative speed,
-    ``vup`` altitude rate (m/s), ``heading`` of the Earth-relative velocity (rad),
-    ``tgt_dist`` and ``tgt_brg`` ground distance (m) and bearing (rad) to the target point.
+    ``vup`` altitude rate (m/s), ``tgt_dist`` ground distance to the target point (m),
+    ``bearing_error`` the target's bearing less the heading of the Earth-relative velocity
+    (rad, in [-pi, pi]; read only when :func:`steers_to_target`).
     """
     law = phase.law
     az_off = phase.thrust_azimuth_offset_rad
@@ -89,7 +93,7 @@ def controls(phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
             linear(tables, q0, n, i, w),
         )
     if is_feedback(law):
-        bank = _steer_bank(phase, tp, heading, tgt_brg)
+        bank = _steer_bank(phase, tp, bearing_error)
         throttle = 1.0
         if law == LAW_GLIDE:
             v = max(vrel, 1.0)

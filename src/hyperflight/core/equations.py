@@ -19,6 +19,7 @@ from hyperflight.core.control import (
     constant_coefficients,
     controls,
     lift_limit,
+    steers_to_target,
     target_geometry,
 )
 from hyperflight.core.propulsion import thrust_and_mass_flow
@@ -32,8 +33,6 @@ from hyperflight.core.schema import (
     AUX_CD,
     AUX_CL,
     AUX_HEATING,
-    AUX_LAT,
-    AUX_LON,
     AUX_MACH,
     AUX_NLOAD,
     AUX_P,
@@ -55,7 +54,7 @@ from hyperflight.core.schema import (
 from hyperflight.environment.atmosphere import us76_kernel
 from hyperflight.environment.atmospheres import exponential_atmosphere, tabulated_atmosphere
 from hyperflight.environment.constants import G0_M_S2
-from hyperflight.environment.geodesy import geodetic_latitude_altitude
+from hyperflight.environment.geodesy import altitude_sin_cos
 from hyperflight.environment.gravity import gravity_j2
 from hyperflight.environment.wind import wind_at
 
@@ -78,6 +77,21 @@ def atmosphere(env, tables, atm, alt):
 
 
 @public
+def latitude_longitude(t, y, env):
+    """Geodetic latitude and Earth-fixed longitude (rad) of the state ``y`` at time ``t``: the
+    two angles of the ``AUX_LAT`` and ``AUX_LON`` columns, computed where a row, an event or
+    the summary keeps them rather than in every right-hand side (two arctangents saved)."""
+    th = env.rotation_rate_rad_s * t
+    c = math.cos(th)
+    s = math.sin(th)
+    x, yy, z = y[0], y[1], y[2]
+    _alt, sphi, cphi = altitude_sin_cos(
+        math.sqrt(x * x + yy * yy), z, env.equatorial_radius_m, env.eccentricity_squared
+    )
+    return math.atan2(sphi, cphi), math.atan2(-s * x + c * yy, c * x + s * yy)
+
+
+@public
 def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``.
 
@@ -97,8 +111,7 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     xe = c * x + s * yy
     ye = -s * x + c * yy
     rho = math.sqrt(x * x + yy * yy)
-    lat, alt, sphi, cphi = geodetic_latitude_altitude(rho, z, a_e, e2)
-    lon_e = math.atan2(ye, xe)
+    alt, sphi, cphi = altitude_sin_cos(rho, z, a_e, e2)
     # Earth-relative velocity in ECI: v - omega x r.
     gx_, gy_, gz_ = vx + om * yy, vy - om * x, vz
     speed = math.sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_)
@@ -118,7 +131,6 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     nx, ny, nz = -sphi * clam, -sphi * slam, cphi
     ex, ey, ez = -slam, clam, 0.0
     vup = gx_ * ux + gy_ * uy + gz_ * uz
-    heading = math.atan2(gx_ * ex + gy_ * ey, gx_ * nx + gy_ * ny + gz_ * nz)
     # Air-relative velocity: minus the wind.
     w_e = 0.0
     w_n = 0.0
@@ -136,10 +148,17 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     mach = vrel / sos if sos > 0.0 else 0.0
     qbar = 0.5 * rho * vrel * vrel
 
-    tgt_ang, tgt_brg = target_geometry(sphi, cphi, slon_e, clon_e, phase)
+    tgt_ang, tgt_east, tgt_north = target_geometry(sphi, cphi, slon_e, clon_e, phase)
     tgt_dist = tgt_ang * env.mean_radius_m
+    brg_err = 0.0
+    if steers_to_target(phase):
+        # The target's bearing less the heading of the Earth-relative velocity, in [-pi, pi]:
+        # one arctangent of the two directions' cross and dot products.
+        v_e = gx_ * ex + gy_ * ey
+        v_n = gx_ * nx + gy_ * ny + gz_ * nz
+        brg_err = math.atan2(tgt_east * v_n - tgt_north * v_e, tgt_north * v_n + tgt_east * v_e)
     alpha, bank, th_el, th_az, throttle = controls(
-        phase, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tgt_brg
+        phase, tables, tp, alt, vrel, vup, mach, tgt_dist, brg_err
     )
 
     # Velocity direction and lift direction.
@@ -160,8 +179,11 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     rx = evy * lz - evz * ly
     ry = evz * lx - evx * lz
     rz = evx * ly - evy * lx
-    cb = math.cos(bank)
-    sb = math.sin(bank)
+    cb = 1.0
+    sb = 0.0
+    if bank != 0.0:
+        cb = math.cos(bank)
+        sb = math.sin(bank)
     bx, by, bz = cb * lx + sb * rx, cb * ly + sb * ry, cb * lz + sb * rz
 
     cl, cd = coefficients(phase, tables, mach, alpha)
@@ -206,8 +228,8 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     dy[6] = -mdot
 
     aux[AUX_ALT] = alt
-    aux[AUX_LAT] = lat
-    aux[AUX_LON] = lon_e
+    # AUX_LAT and AUX_LON are not written here: latitude_longitude() fills them where a row,
+    # an event or the summary keeps them.
     aux[AUX_MACH] = mach
     aux[AUX_QBAR] = qbar
     aux[AUX_ALPHA] = alpha

@@ -28,7 +28,7 @@ from scipy.integrate._ivp import dop853_coefficients as _dop853
 
 from hyperflight._jit import kernel, public
 from hyperflight.core.control import next_kink
-from hyperflight.core.equations import rhs
+from hyperflight.core.equations import latitude_longitude, rhs
 from hyperflight.core.events import crossed, event_value, passed_at_start
 from hyperflight.core.schema import (
     AUX_ALT,
@@ -353,11 +353,13 @@ def locate(
 
 # ---- observers ---------------------------------------------------------------------------
 @kernel
-def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index):
-    """Keep a row as the row observer says; returns (new row count, False if full)."""
+def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index, env):
+    """Keep a row as the row observer says; returns (new row count, False if full). The row's
+    latitude and longitude (``AUX_LAT``, ``AUX_LON``) are computed here, for the rows kept."""
     out_t, out_rows, out_phase = rows
     if mode == ROWS_NONE:
         return n_rows, True
+    aux[AUX_LAT], aux[AUX_LON] = latitude_longitude(t, y, env)
     if mode == ROWS_GRID:
         # Only rows on the output grid, each at its index.
         k = int(round(t / output_step))
@@ -432,10 +434,9 @@ def _observe(s, t, aux):
 
 
 @kernel(inline=True)
-def _end_summary(s, t, y, aux, status, last_phase):
+def _end_summary(s, t, y, aux, status, last_phase, env):
     s.flight_time_s = t
-    s.final_latitude_rad = aux[AUX_LAT]
-    s.final_longitude_rad = aux[AUX_LON]
+    s.final_latitude_rad, s.final_longitude_rad = latitude_longitude(t, y, env)
     s.final_altitude_m = aux[AUX_ALT]
     s.final_speed_m_s = aux[AUX_SPEED]
     s.final_mass_kg = y[STATE_MASS]
@@ -521,7 +522,9 @@ def _make_loop(METHOD):
                 status = STATUS_NONFINITE
                 break
             if phase_index == 0:
-                n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, phase_index)
+                n_out, room = _emit_row(
+                    rows, row_mode, n_out, output_step, t, y, aux, phase_index, env
+                )
                 if not room:
                     status = STATUS_OUTPUT_FULL
                     break
@@ -552,7 +555,7 @@ def _make_loop(METHOD):
                 if ev_terminal[e] != 0 and passed_at_start(ev_kind[e], g_prev[e]):
                     if last_row_t < t:
                         n_out, room = _emit_row(
-                            rows, row_mode, n_out, output_step, t, y, aux, phase_index
+                            rows, row_mode, n_out, output_step, t, y, aux, phase_index, env
                         )
                         if not room:
                             status = STATUS_OUTPUT_FULL
@@ -694,7 +697,7 @@ def _make_loop(METHOD):
                     dense_eval(method, th_s, h, y, k, vec, ytmp)
                     rhs(tr, ytmp, tr - tp0, phase, env, tables, atm, dtmp, auxtmp)
                     n_out, room = _emit_row(
-                        rows, row_mode, n_out, output_step, tr, ytmp, auxtmp, phase_index
+                        rows, row_mode, n_out, output_step, tr, ytmp, auxtmp, phase_index, env
                     )
                     if not room:
                         status = STATUS_OUTPUT_FULL
@@ -769,7 +772,7 @@ def _make_loop(METHOD):
                         aux[j] = auxnew[j]
                     _observe(summary, t, aux)
                     n_out, room = _emit_row(
-                        rows, row_mode, n_out, output_step, t, y, aux, phase_index
+                        rows, row_mode, n_out, output_step, t, y, aux, phase_index, env
                     )
                     if not room:
                         status = STATUS_OUTPUT_FULL
@@ -806,11 +809,11 @@ def _make_loop(METHOD):
         if status != STATUS_OK and status != STATUS_OUTPUT_FULL:
             # Keep the point where the flight stopped.
             if last_row_t < t:
-                n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, last)
+                n_out, room = _emit_row(rows, row_mode, n_out, output_step, t, y, aux, last, env)
                 if not room:
                     status = STATUS_OUTPUT_FULL
             _observe(summary, t, aux)
-        _end_summary(summary, t, y, aux, status, last)
+        _end_summary(summary, t, y, aux, status, last, env)
         return n_out, n_ev
 
     return integrate

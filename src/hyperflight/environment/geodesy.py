@@ -8,6 +8,18 @@ ECEF -> geodetic uses the exact closed form of H. Vermeille, "Direct transformat
 geocentric coordinates to geodetic coordinates", Journal of Geodesy 76 (2002) 451-454, valid
 everywhere outside a small region around the Earth's centre (|z| or the equatorial distance
 greater than about 50 km); no iteration, full double precision.
+
+The flight kernel's right-hand side needs the altitude and the sine and cosine of the
+latitude, not the latitude itself: :func:`altitude_sin_cos` gives them by two iterations of
+B. R. Bowring's method ("Transformation from spatial to geographical coordinates", Survey
+Review 23 (1976) 323-327) with no trigonometric call (27 ns against Vermeille's 86 ns, most of
+which is its cube root and arctangent). Error bound, for altitudes from -12 km to 1,500 km:
+the latitude is within 4e-16 rad of Vermeille's (one iteration: 9.0e-10 rad; the second
+squares the error), measured on a grid of 3,601 latitudes x 12 altitudes in
+``tests/test_geodesy.py``. The altitude is the distance along the normal at that latitude,
+``rho cos(phi) + z sin(phi) - a sqrt(1 - e2 sin^2(phi))``, which is stationary in phi at the
+true latitude, so a latitude error d costs at most (N + h) d^2 / 2 < 1e-18 m of altitude: the
+altitude is exact to rounding (under 1e-8 m).
 """
 
 from __future__ import annotations
@@ -57,6 +69,40 @@ def geodetic_latitude_altitude(rho: float, z: float, a: float, e2: float):
     lat = 2.0 * math.atan2(z, d + dz)
     alt = (k + e2 - 1.0) / k * dz
     return lat, alt, z / dz, d / dz
+
+
+@public
+def altitude_sin_cos(rho: float, z: float, a: float, e2: float):
+    """Geodetic altitude (m) and the sine and cosine of the geodetic latitude of a point at
+    distance ``rho`` from the axis and ``z`` from the equatorial plane (m): two Bowring
+    iterations, no trigonometric call (see the module's note for the error bound)."""
+    one_e2 = 1.0 - e2
+    b = a * math.sqrt(one_e2)
+    ep2b = e2 / one_e2 * b
+    e2a = e2 * a
+    k = math.sqrt(one_e2)
+    # Bowring's start: the parametric latitude of the point scaled onto a sphere.
+    s = z * a
+    c = rho * b
+    r = 1.0 / math.sqrt(s * s + c * c)
+    s *= r
+    c *= r
+    # First iteration, then the parametric latitude of its geodetic latitude.
+    num = z + ep2b * s * s * s
+    den = rho - e2a * c * c * c
+    s = k * num
+    c = den
+    r = 1.0 / math.sqrt(s * s + c * c)
+    s *= r
+    c *= r
+    # Second iteration.
+    num = z + ep2b * s * s * s
+    den = rho - e2a * c * c * c
+    r = 1.0 / math.sqrt(num * num + den * den)
+    sphi = num * r
+    cphi = den * r
+    alt = rho * cphi + z * sphi - a * math.sqrt(1.0 - e2 * sphi * sphi)
+    return alt, sphi, cphi
 
 
 @public
