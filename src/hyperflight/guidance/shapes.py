@@ -45,6 +45,24 @@ from hyperflight.vehicle.model import Glider, ReentryVehicle, Scramjet, Vehicle
 # Lift load-factor limit of the terminal dive, g (assumption: a structural limit of the order
 # of manoeuvring re-entry vehicles; no public figure for any specific vehicle).
 DIVE_MAX_LOAD_G = 20.0
+# Within this ground distance of its aim point a terminal dive flies on unguided (no lift, no
+# bank) to the ground, as within a seeker's blind range (assumption: 0.1-0.5 s before impact
+# at 1-3 km/s). Steering at the target point is singular there (its bearing and depression
+# swing as the distance goes to zero): the commands saturated, the lift spiked above the
+# dive's load limit in the last 0.2 s (22.7 g reported for tw-glide-8000) and the integrator
+# spent a quarter of the dive's steps on the last 100 m. The aim point (``mission.targeting``)
+# takes the metres of drift into account, as it does the dive's own miss.
+BLIND_DISTANCE_M = 300.0
+
+
+_BLIND = Event(kind="target_distance", value=BLIND_DISTANCE_M, direction="falling", name="blind")
+
+
+def blind_phase(aero, tgt: dict[str, float]) -> Phase:
+    """The last phase of a terminal dive: from ``BLIND_DISTANCE_M`` to the ground with no lift
+    and no bank (see ``BLIND_DISTANCE_M``)."""
+    return Phase(name="blind", aerodynamics=aero, **tgt, events=(Event(kind="impact"),))
+
 
 # Angle-of-attack limit of the cruise, glide and dive laws of a scramjet cruiser, deg
 # (assumption: of the order of slender lifting bodies' trim range).
@@ -579,8 +597,9 @@ def flight_phases(
                     gamma_gain=4.0,
                     max_load_factor_g=DIVE_MAX_LOAD_G,
                 ),
-                events=(Event(kind="impact"),),
+                events=(_BLIND, Event(kind="impact")),
             ),
+            blind_phase(aero, tgt),
         ]
         return phases
     raise TypeError(f"unknown payload type {type(p).__name__}")
@@ -686,7 +705,8 @@ def glider_phases(p: Glider, g: GlideShape, drop: float, tgt: dict[str, float]) 
                 gamma_gain=4.0,
                 max_load_factor_g=DIVE_MAX_LOAD_G,
             ),
-            events=(impact,),
+            events=(_BLIND, impact),
         ),
+        blind_phase(aero, tgt),
     ]
     return phases
