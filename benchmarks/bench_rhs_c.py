@@ -14,8 +14,9 @@ package) and loaded with ctypes.
    loop (numba: an ``@njit`` loop calling ``rhs``; C: a loop in ``rhs.c``), so no Python call
    is measured. The two are timed alternately, several repetitions, median (and minimum);
    ``rhs_numba_over_c`` is the ratio of the medians. With ``-O3 -march=native`` and with
-   ``-O2`` (both ``-ffp-contract=off``), per phase, and the parts ``bench_batch.py`` times
-   (geodetic altitude, US 1976, J2 gravity) in both languages.
+   ``-O2`` (both ``-ffp-contract=off``), per phase, and parts alone in both languages: the
+   geodetic altitude ``rhs`` uses (``altitude_sin_cos``, two Bowring iterations) and the
+   parts ``bench_batch.py`` times (Vermeille's ``ecef_to_geodetic``, US 1976, J2 gravity).
 
 Usage::
 
@@ -40,6 +41,8 @@ from pathlib import Path
 import numba
 import numpy as np
 
+from hyperflight.environment.geodesy import altitude_sin_cos
+
 # benchmarks/c_rhs is a folder of scripts, not a package.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "c_rhs"))
 crhs_build = importlib.import_module("crhs_build")
@@ -54,6 +57,15 @@ EVALS_PER_CALL = 100_000
 
 # The parts, as bench_batch.py times them (same arguments, same accumulation as rhs.c's).
 from bench_batch import _loop_atm, _loop_geo, _loop_grav  # noqa: E402  (the same part loops)
+
+
+@numba.njit
+def _loop_alt(n, a, e2):
+    """The geodetic altitude ``rhs`` uses, alone (rhs.c's ``hf_loop_altitude``)."""
+    acc = 0.0
+    for i in range(n):
+        acc += altitude_sin_cos(6.4e6 + 1e-3 * i, 2.0e5, a, e2)[0]
+    return acc
 
 
 def alternate(fns: dict[str, object], repeats: int) -> dict[str, list[float]]:
@@ -223,12 +235,13 @@ def main(argv: list[str] | None = None) -> dict:
     n_part = 1_000_000
     res["parts_ns"] = {}
     say(
-        "\nparts alone (bench_batch.py's loops), ns per call (median): numba, C -O3 native, "
-        "C -O3 native -fno-math-errno"
+        "\nparts alone (altitude_sin_cos as rhs calls it; the others bench_batch.py's loops), "
+        "ns per call (median): numba, C -O3 native, C -O3 native -fno-math-errno"
     )
-    for name in ("ecef_to_geodetic", "us76", "gravity_j2"):
+    for name in ("altitude_sin_cos", "ecef_to_geodetic", "us76", "gravity_j2"):
         fns = {
             "numba": {
+                "altitude_sin_cos": lambda: _loop_alt(n_part, a_m, e2),
                 "ecef_to_geodetic": lambda: _loop_geo(n_part, a_m, e2),
                 "us76": lambda: _loop_atm(n_part, s.atm),
                 "gravity_j2": lambda: _loop_grav(n_part, mu, a_m, j2),
@@ -237,6 +250,7 @@ def main(argv: list[str] | None = None) -> dict:
         for k in ("native", "no_errno"):
             lib = libs[k].lib
             fns[k] = {
+                "altitude_sin_cos": lambda lib=lib: lib.hf_loop_altitude(n_part, a_m, e2),
                 "ecef_to_geodetic": lambda lib=lib: lib.hf_loop_geodetic(n_part, a_m, e2),
                 "us76": lambda lib=lib: lib.hf_loop_us76(n_part, s.atm.ctypes.data),
                 "gravity_j2": lambda lib=lib: lib.hf_loop_gravity(n_part, mu, a_m, j2),

@@ -175,9 +175,10 @@ class CRhs:
         self.lib.hf_rhs_many.argtypes = [_L, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P]
         self.lib.hf_rhs_loop.restype = _L
         self.lib.hf_rhs_loop.argtypes = [_L, _L, _P, _P, _P, _P, _P, _P, _P, _P, _P, _P]
-        for name in ("hf_loop_geodetic", "hf_loop_us76", "hf_loop_gravity"):
+        for name in ("hf_loop_geodetic", "hf_loop_altitude", "hf_loop_us76", "hf_loop_gravity"):
             getattr(self.lib, name).restype = _D
         self.lib.hf_loop_geodetic.argtypes = [_L, _D, _D]
+        self.lib.hf_loop_altitude.argtypes = [_L, _D, _D]
         self.lib.hf_loop_us76.argtypes = [_L, _P]
         self.lib.hf_loop_gravity.argtypes = [_L, _D, _D, _D]
 

@@ -101,8 +101,16 @@ def _loop(reps, t, y, tp, phase_index, phases, envs, tables, atm, dy, aux):
             rhs(t[i], y[i], tp[i], phases[phase_index[i]], env, tables, atm, dy[i], aux[i])
 
 
+#: The aux slots the right-hand side leaves untouched (numba and C alike):
+#: ``equations.latitude_longitude`` fills them where a row or the summary keeps them.
+#: Both sides' output arrays come from :func:`outputs`, so these columns stay NaN in both
+#: and compare equal; every other slot is written by both.
+AUX_NOT_WRITTEN = (schema.AUX_LAT, schema.AUX_LON)
+
+
 def outputs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Empty (dy, aux) arrays for ``n`` states."""
+    """(dy, aux) arrays for ``n`` states, filled with NaN (a slot the right-hand side does
+    not write stays NaN: :data:`AUX_NOT_WRITTEN`)."""
     return np.full((n, schema.NSTATE), np.nan), np.full((n, schema.NAUX), np.nan)
 
 
@@ -128,7 +136,8 @@ def differences(c: np.ndarray, ref: np.ndarray) -> dict:
     both_nan = np.isnan(c) & np.isnan(ref)
     diff = np.where(both_nan, 0.0, np.abs(c - ref))
     diff = np.where(np.isnan(diff), np.inf, diff)
-    rel = diff / np.maximum(np.abs(ref), 1e-300)
+    # fmax, not maximum: a NaN in ref must not make the denominator NaN (diff is 0 or inf).
+    rel = diff / np.fmax(np.abs(ref), 1e-300)
     same = (c.view(np.int64) == ref.view(np.int64)) | both_nan
     where = np.unravel_index(int(np.argmax(rel)), rel.shape) if rel.size else (0, 0)
     return {

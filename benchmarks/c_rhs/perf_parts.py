@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 
 # Function name (numba's qualified name or the C helper) -> part of the right-hand side.
 PARTS = {
-    "ecef_to_geodetic": "geodetic altitude (Vermeille)",
+    "altitude_sin_cos": "geodetic altitude (Bowring, two iterations)",
     "us76_kernel": "US 1976",
     "upper_temperature": "US 1976",
     "sutherland": "US 1976",
@@ -50,7 +50,7 @@ PARTS = {
     "_steer_bank": "control laws and target geometry",
     "steer_bank": "control laws and target geometry",
     "target_geometry": "control laws and target geometry",
-    "wrap_pi": "control laws and target geometry",
+    "steers_to_target": "control laws and target geometry",
     "lift_limit": "control laws and target geometry",
     "thrust_and_mass_flow": "propulsion",
     "gravity_j2": "J2 gravity",
@@ -62,16 +62,17 @@ PARTS = {
     "hf_rhs_many": "the timing loop",
     "hf_rhs_loop": "the timing loop",
 }
-#: Where the right-hand side calls each libm function (glide phase; the same in both).
+#: Where the right-hand side calls each libm function (every phase of the flight; the same in
+#: both).
 LIBM_CALLERS = {
-    "atan2": "longitude and latitude (geodetic), heading, bearing to target, wrap_pi in the "
-    "bank law; dive: flight-path command",
-    "sincos": "Earth rotation angle, latitude, inertial longitude, bank, wrap_pi, target "
-    "geometry; thrust direction",
-    "sin": "target geometry (half-angle sines)",
-    "cos": "target geometry",
-    "pow": "geodetic altitude (cube root), US 1976 below 86 km (layer pressure)",
-    "asin": "target geometry (central angle); dive: flight-path angle",
+    "atan2": "central angle to the target; bearing error (laws that steer to the target: "
+    "glide, cruise, dive without bank reversals); dive: flight-path command",
+    "sincos": "Earth rotation angle; bank (when not zero); thrust direction (attitude "
+    "angles, or alpha along the velocity)",
+    "sin": "thrust direction, where the compiler does not pair it with a cos",
+    "cos": "thrust direction, where the compiler does not pair it with a sin",
+    "pow": "US 1976 below 86 km (layer pressure)",
+    "asin": "dive: flight-path angle",
     "exp": "US 1976 (ln p, ln rho, exponential layers)",
 }
 

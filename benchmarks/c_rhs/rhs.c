@@ -10,8 +10,10 @@
    Covered: the paths of the boost-glide flight (tw-glide-8000): control laws constant,
    schedule, glide and dive (and cruise); aerodynamics none, constant and table; constant
    thrust (and the air-breather table); thrust along the velocity or by attitude; the lift
-   limit; J2 gravity; WGS-84 geodetic altitude (Vermeille); US 1976 through its table; the
-   rotating atmosphere without wind. Not covered (hf_rhs returns 1 and writes nothing):
+   limit; J2 gravity; WGS-84 geodetic altitude (two Bowring iterations); US 1976 through its
+   table; the rotating atmosphere without wind. Like the numba rhs, it does not write
+   aux[AUX_LAT] and aux[AUX_LON] (equations.latitude_longitude computes them where a row or
+   the summary keeps them). Not covered (hf_rhs returns 1 and writes nothing):
    polynomial aerodynamics, the exponential and tabulated atmospheres, wind. */
 
 #include <math.h>
@@ -37,13 +39,14 @@ INLINE double py_min(double a, double b) { return b < a ? b : a; }
 /* control.clamp */
 INLINE double clamp(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
 
-/* control.wrap_pi */
-#define HF_PI 3.141592653589793 /* math.pi */
-INLINE double wrap_pi(double x) { return x - 2.0 * HF_PI * floor((x + HF_PI) / (2.0 * HF_PI)); }
-
 /* control.is_feedback */
 INLINE int is_feedback(int64_t law) {
     return law == LAW_GLIDE || law == LAW_CRUISE || law == LAW_DIVE;
+}
+
+/* control.steers_to_target */
+INLINE int steers_to_target(const hf_phase *ph) {
+    return is_feedback(ph->law) && ph->n_reversals == 0;
 }
 
 /* ---- interpolate.py ------------------------------------------------------------------- */
@@ -82,7 +85,44 @@ INLINE double bilinear(const double *data, int64_t start, int64_t ny, int64_t nx
            + wy * ((1 - wx) * data[r1 + ix] + wx * data[r1 + ix1]);
 }
 
-/* ---- environment/geodesy.py: geodetic_latitude_altitude, ecef_to_geodetic (Vermeille) -- */
+/* ---- environment/geodesy.py -------------------------------------------------------------- */
+typedef struct { double alt, sin_lat, cos_lat; } altsincos;
+
+/* geodesy.altitude_sin_cos: two Bowring iterations, no trigonometric call (used by rhs) */
+INLINE altsincos altitude_sin_cos(double rho, double z, double a, double e2) {
+    double one_e2 = 1.0 - e2;
+    double b = a * sqrt(one_e2);
+    double ep2b = e2 / one_e2 * b;
+    double e2a = e2 * a;
+    double k = sqrt(one_e2);
+    /* Bowring's start: the parametric latitude of the point scaled onto a sphere. */
+    double s = z * a;
+    double c = rho * b;
+    double r = 1.0 / sqrt(s * s + c * c);
+    s *= r;
+    c *= r;
+    /* First iteration, then the parametric latitude of its geodetic latitude. */
+    double num = z + ep2b * s * s * s;
+    double den = rho - e2a * c * c * c;
+    s = k * num;
+    c = den;
+    r = 1.0 / sqrt(s * s + c * c);
+    s *= r;
+    c *= r;
+    /* Second iteration. */
+    num = z + ep2b * s * s * s;
+    den = rho - e2a * c * c * c;
+    r = 1.0 / sqrt(num * num + den * den);
+    altsincos g;
+    g.sin_lat = num * r;
+    g.cos_lat = den * r;
+    g.alt = rho * g.cos_lat + z * g.sin_lat - a * sqrt(1.0 - e2 * g.sin_lat * g.sin_lat);
+    return g;
+}
+
+/* geodesy.geodetic_latitude_altitude and geodesy.ecef_to_geodetic (Vermeille's closed form):
+   no longer used by rhs; kept for the part loop hf_loop_geodetic (bench_batch.py's
+   _loop_geo). */
 typedef struct { double lat, alt, sin_lat, cos_lat; } latalt;
 
 INLINE latalt geodetic_latitude_altitude(double rho, double z, double a, double e2) {
@@ -275,22 +315,26 @@ INLINE pair thrust_and_mass_flow(const hf_phase *ph, const double *tables, doubl
 }
 
 /* ---- core/control.py ----------------------------------------------------------------------- */
-/* control.target_geometry: (central angle, bearing) from the sines and cosines */
-INLINE pair target_geometry(double sin_lat, double cos_lat, double sin_lon, double cos_lon,
-                            const hf_phase *ph) {
+typedef struct { double ang, east, north; } target_dir;
+
+/* control.target_geometry: central angle, and the east and north components of the
+   direction to the target (not normalised), from the sines and cosines */
+INLINE target_dir target_geometry(double sin_lat, double cos_lat, double sin_lon,
+                                  double cos_lon, const hf_phase *ph) {
     double st = ph->target_sin_lat, ct = ph->target_cos_lat;
     double sdl = ph->target_sin_lon * cos_lon - ph->target_cos_lon * sin_lon;
     double cdl = ph->target_cos_lon * cos_lon + ph->target_sin_lon * sin_lon;
     double east = ct * sdl;
     double north = cos_lat * st - sin_lat * ct * cdl;
-    pair r;
-    r.a = atan2(sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl);
-    r.b = atan2(east, north);
+    target_dir r;
+    r.ang = atan2(sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl);
+    r.east = east;
+    r.north = north;
     return r;
 }
 
 /* control._steer_bank */
-INLINE double steer_bank(const hf_phase *ph, double tp, double heading, double bearing) {
+INLINE double steer_bank(const hf_phase *ph, double tp, double bearing_error) {
     int64_t n_rev = ph->n_reversals;
     if (n_rev > 0) {
         double sign = 1.0;
@@ -299,15 +343,15 @@ INLINE double steer_bank(const hf_phase *ph, double tp, double heading, double b
         return sign * ph->bank_rad;
     }
     double bmax = ph->bank_max_rad;
-    return clamp(ph->heading_gain * wrap_pi(bearing - heading), -bmax, bmax);
+    return clamp(ph->heading_gain * bearing_error, -bmax, bmax);
 }
 
 typedef struct { double alpha, bank, th_el, th_az, throttle; } control_out;
 
 /* control.controls */
 INLINE control_out controls(const hf_phase *ph, const double *tables, double tp, double alt,
-                            double vrel, double vup, double heading, double mach, double tgt_dist,
-                            double tgt_brg) {
+                            double vrel, double vup, double mach, double tgt_dist,
+                            double bearing_error) {
     control_out c;
     int64_t law = ph->law;
     double az_off = ph->thrust_azimuth_offset_rad;
@@ -325,7 +369,7 @@ INLINE control_out controls(const hf_phase *ph, const double *tables, double tp,
         return c;
     }
     if (is_feedback(law)) {
-        double bank = steer_bank(ph, tp, heading, tgt_brg);
+        double bank = steer_bank(ph, tp, bearing_error);
         double throttle = 1.0, alpha;
         if (law == LAW_GLIDE) {
             double v = py_max(vrel, 1.0);
@@ -378,9 +422,8 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     double xe = c * x + s * yy;
     double ye = -s * x + c * yy;
     double rho_ax = sqrt(x * x + yy * yy);
-    latalt g = geodetic_latitude_altitude(rho_ax, z, a_e, e2);
-    double lat = g.lat, alt = g.alt, sphi = g.sin_lat, cphi = g.cos_lat;
-    double lon_e = atan2(ye, xe);
+    altsincos g = altitude_sin_cos(rho_ax, z, a_e, e2);
+    double alt = g.alt, sphi = g.sin_lat, cphi = g.cos_lat;
     double gx_ = vx + om * yy, gy_ = vy - om * x, gz_ = vz;
     double speed = sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_);
     double clam, slam, clon_e, slon_e;
@@ -393,7 +436,6 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     double nx = -sphi * clam, ny = -sphi * slam, nz = cphi;
     double ex = -slam, ey = clam, ez = 0.0;
     double vup = gx_ * ux + gy_ * uy + gz_ * uz;
-    double heading = atan2(gx_ * ex + gy_ * ey, gx_ * nx + gy_ * ny + gz_ * nz);
     double w_e = 0.0, w_n = 0.0; /* no wind (a wind table is rejected above) */
     double wx = gx_ - w_e * ex - w_n * nx;
     double wy = gy_ - w_e * ey - w_n * ny;
@@ -406,9 +448,17 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     double mach = sos > 0.0 ? vrel / sos : 0.0;
     double qbar = 0.5 * rho * vrel * vrel;
 
-    pair tg = target_geometry(sphi, cphi, slon_e, clon_e, ph);
-    double tgt_dist = tg.a * env->mean_radius_m;
-    control_out u = controls(ph, tables, tp, alt, vrel, vup, heading, mach, tgt_dist, tg.b);
+    target_dir tg = target_geometry(sphi, cphi, slon_e, clon_e, ph);
+    double tgt_dist = tg.ang * env->mean_radius_m;
+    double brg_err = 0.0;
+    if (steers_to_target(ph)) {
+        /* The target's bearing less the heading of the Earth-relative velocity, in
+           [-pi, pi]: one arctangent of the two directions' cross and dot products. */
+        double v_e = gx_ * ex + gy_ * ey;
+        double v_n = gx_ * nx + gy_ * ny + gz_ * nz;
+        brg_err = atan2(tg.east * v_n - tg.north * v_e, tg.north * v_n + tg.east * v_e);
+    }
+    control_out u = controls(ph, tables, tp, alt, vrel, vup, mach, tgt_dist, brg_err);
     double alpha = u.alpha, bank = u.bank;
 
     double evx, evy, evz;
@@ -424,7 +474,8 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     }
     lx = lx / ln; ly = ly / ln; lz = lz / ln;
     double rx = evy * lz - evz * ly, ry = evz * lx - evx * lz, rz = evx * ly - evy * lx;
-    double cb = cos(bank), sb = sin(bank);
+    double cb = 1.0, sb = 0.0;
+    if (bank != 0.0) { cb = cos(bank); sb = sin(bank); }
     double bx = cb * lx + sb * rx, by = cb * ly + sb * ry, bz = cb * lz + sb * rz;
 
     pair co = coefficients(ph, tables, mach, alpha);
@@ -468,8 +519,7 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     dy[6] = -mdot;
 
     aux[AUX_ALT] = alt;
-    aux[AUX_LAT] = lat;
-    aux[AUX_LON] = lon_e;
+    /* AUX_LAT and AUX_LON are not written, as in equations.rhs. */
     aux[AUX_MACH] = mach;
     aux[AUX_QBAR] = qbar;
     aux[AUX_ALPHA] = alpha;
@@ -517,10 +567,17 @@ int64_t hf_rhs_loop(int64_t reps, int64_t n, const double *t, const double *y, c
 }
 
 /* The parts alone, as benchmarks/bench_batch.py times them in numba (_loop_geo, _loop_atm,
-   _loop_grav): the same arguments, the same accumulation. */
+   _loop_grav) and benchmarks/bench_rhs_c.py (_loop_alt, the altitude rhs uses): the same
+   arguments, the same accumulation. */
 double hf_loop_geodetic(int64_t n, double a, double e2) {
     double acc = 0.0;
     for (int64_t i = 0; i < n; i++) acc += ecef_to_geodetic(6.4e6 + 1e-3 * i, 1.0e5, 2.0e5, a, e2).alt;
+    return acc;
+}
+
+double hf_loop_altitude(int64_t n, double a, double e2) {
+    double acc = 0.0;
+    for (int64_t i = 0; i < n; i++) acc += altitude_sin_cos(6.4e6 + 1e-3 * i, 2.0e5, a, e2).alt;
     return acc;
 }
 
