@@ -31,7 +31,6 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_batch import DISPERSIONS  # noqa: E402
-
 from hyperflight.analysis.batch import BatchOptions, PackedFlight  # noqa: E402
 from hyperflight.analysis.montecarlo import run_monte_carlo  # noqa: E402
 from hyperflight.core.flight import Tolerances  # noqa: E402
@@ -76,7 +75,9 @@ def main() -> None:
         u = np.array([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]).mean(axis=1)
         mlat = float(np.degrees(np.arctan2(u[2], np.hypot(u[0], u[1]))))
         mlon = float(np.degrees(np.arctan2(u[1], u[0])))
-        d_mean = geodesic.distance_m(np.full(ok.sum(), mlat), np.full(ok.sum(), mlon), lat[ok], lon[ok])
+        d_mean = geodesic.distance_m(
+            np.full(ok.sum(), mlat), np.full(ok.sum(), mlon), lat[ok], lon[ok]
+        )
         sig_impact = float(np.sqrt(np.mean(np.square(d_mean))))
         sig_time = float(np.std(t_ref[ok]))
         print(

@@ -37,6 +37,7 @@ from hyperflight.analysis.batch import (
 from hyperflight.checks import check_finite as _check_finite
 from hyperflight.checks import check_integer as _check_integer
 from hyperflight.checks import shown as _shown
+from hyperflight.core.flight import Tolerances
 from hyperflight.environment.geodesic import east_north_km
 
 __all__ = [
@@ -354,7 +355,8 @@ def run_monte_carlo(
 
     ``fixed``: parameters set to one value for every member (applied before the dispersed
     ones). Chunked over members with a rich progress bar when ``progress``. A member that
-    fails is kept with its reason (``ok`` False) and left out of the statistics.
+    fails is kept with its reason (``ok`` False) and left out of the statistics. ``options``
+    default: a summary at :meth:`Tolerances.monte_carlo` (the accuracy a Monte Carlo needs).
     """
     w = "monte carlo"
     seed = check_seed(seed, w)
@@ -379,7 +381,7 @@ def run_monte_carlo(
         all_values,
         n_members=n_members,
         member_ids=members,
-        options=options,
+        options=(options or BatchOptions()).with_default_tolerances(Tolerances.monte_carlo()),
         backend=backend,
         progress=progress,
     )

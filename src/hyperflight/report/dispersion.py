@@ -513,6 +513,11 @@ def write_monte_carlo_report(
                 "n_members": len(mc.summary),
                 "seed": mc.seed,
                 "backend": mc.batch.backend,
+                "tolerances": (
+                    f"rtol {mc.batch.options.error_control.rtol:g}, "
+                    f"atol {mc.batch.options.error_control.atol:g} "
+                    f"({mc.batch.options.error_control.method})"
+                ),
             },
         )
     pngs = write_monte_carlo_plots(mc, out, title=title)

@@ -76,7 +76,7 @@ def fly_members(
             sub,
             grid=options.series,
             output_step_s=step if options.series else max_time_s,
-            tolerances=replace(options.tolerances, max_time_s=max_time_s),
+            tolerances=replace(options.error_control, max_time_s=max_time_s),
         )
         summ[flown] = s
         if grids is not None and g is None:
@@ -100,7 +100,7 @@ def chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
 def _horizon(base: PackedFlight, options: BatchOptions, backend: Backend) -> float:
     if options.max_time_s is not None:
         return float(options.max_time_s)
-    limit = float(options.tolerances.max_time_s)
+    limit = float(options.error_control.max_time_s)
     if not options.series:
         return limit
     nominal = replace(options, series=False, max_time_s=limit)
