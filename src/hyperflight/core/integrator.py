@@ -174,6 +174,29 @@ def new_events(capacity: int):
     return np.empty(capacity), np.empty((capacity, NSTATE)), np.empty((capacity, 2), np.int64)
 
 
+@kernel(inline=True)
+def _magnitudes(y, ynew):
+    """The larger of the two states' position and velocity magnitudes (m, m/s) and masses (kg):
+    the error of each component is measured against its vector's magnitude, not its own size.
+    A component-wise scale would make the accuracy depend on where the axes point (a component
+    passing through zero would be held to ``atol`` alone)."""
+    r0 = math.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2])
+    r1 = math.sqrt(ynew[0] * ynew[0] + ynew[1] * ynew[1] + ynew[2] * ynew[2])
+    v0 = math.sqrt(y[3] * y[3] + y[4] * y[4] + y[5] * y[5])
+    v1 = math.sqrt(ynew[3] * ynew[3] + ynew[4] * ynew[4] + ynew[5] * ynew[5])
+    return max(r0, r1), max(v0, v1), max(abs(y[6]), abs(ynew[6]))
+
+
+@kernel(inline=True)
+def _scale(j, mags, rtol, atol):
+    """Error scale of state component ``j`` (see :func:`_magnitudes`)."""
+    if j < 3:
+        return atol + rtol * mags[0]
+    if j < 6:
+        return atol + rtol * mags[1]
+    return atol + rtol * mags[2]
+
+
 @kernel
 def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
     """One Dormand-Prince 5(4) step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given.
@@ -206,10 +229,11 @@ def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm,
     rhs(t + h, ynew, tp + h, phase, env, tables, atm, k[6], auxnew)
     err = 0.0
     finite = True
+    mags = _magnitudes(y, ynew)
     for j in range(NSTATE):
         if not math.isfinite(ynew[j]):
             finite = False
-        sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
+        sc = _scale(j, mags, rtol, atol)
         ej = h * (
             E1 * k[0, j] + E3 * k[2, j] + E4 * k[3, j] + E5 * k[4, j] + E6 * k[5, j] + E7 * k[6, j]
         )
@@ -238,10 +262,11 @@ def dop853_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, 
     e5 = 0.0
     e3 = 0.0
     finite = True
+    mags = _magnitudes(y, ynew)
     for j in range(NSTATE):
         if not math.isfinite(ynew[j]):
             finite = False
-        sc = atol + rtol * max(abs(y[j]), abs(ynew[j]))
+        sc = _scale(j, mags, rtol, atol)
         a5 = 0.0
         a3 = 0.0
         for m in range(S8 + 1):
@@ -541,8 +566,9 @@ def _make_loop(METHOD):
             if h <= 0.0:
                 d0 = 0.0
                 d1 = 0.0
+                mags = _magnitudes(y, y)
                 for j in range(NSTATE):
-                    sc = atol + rtol * abs(y[j])
+                    sc = _scale(j, mags, rtol, atol)
                     d0 += (y[j] / sc) ** 2
                     d1 += (k[0, j] / sc) ** 2
                 d0 = math.sqrt(d0 / NSTATE)
