@@ -33,10 +33,9 @@ DISPERSIONS = {
     "payload_mass_delta_kg": Normal(mean=0.0, std=10.0),
     "azimuth_delta_deg": Uniform(low=-0.2, high=0.2),
 }
-# The integration settings of the demo (the batch layer's defaults before Tolerances became one
-# shared default: rtol 1e-8, atol 1e-6, at most 50,000 steps), kept so its figures compare
-# across versions.
-TOLERANCES = Tolerances(rtol=1e-8, atol=1e-6, max_step_s=60.0, max_steps=50_000)
+# The integration settings of the demo: the accuracy a Monte Carlo needs (run_monte_carlo's
+# default; benchmarks/mc_accuracy.py).
+TOLERANCES = Tolerances.monte_carlo()
 
 
 def main(argv: list[str] | None = None) -> dict:
