@@ -154,10 +154,9 @@ def install() -> bool:
 install()
 
 
-# Rough cold-compile time of the flight kernel on a 2-core machine, s (measured: 14 s for a
-# scenario, 13-15 s of a first compare, in the README speed table;
-# a faster machine takes less).
-COMPILE_SECONDS = "15-20"
+# Rough cold-compile time of the flight kernel on a 2-core machine, s (measured 30 Nov 2026:
+# 12-13 s, for a scenario and for a first compare alike; a faster machine takes less).
+COMPILE_SECONDS = "10-15"
 _announced: set[str] = set()
 
 
