@@ -79,8 +79,8 @@ def atmosphere(env, tables, atm, alt):
 @public
 def latitude_longitude(t, y, env):
     """Geodetic latitude and Earth-fixed longitude (rad) of the state ``y`` at time ``t``: the
-    two angles of the ``AUX_LAT`` and ``AUX_LON`` columns, computed where a row, an event or
-    the summary keeps them rather than in every right-hand side (two arctangents saved)."""
+    two angles of the ``AUX_LAT`` and ``AUX_LON`` columns, computed where a row or the summary
+    keeps them rather than in every right-hand side (two arctangents saved)."""
     th = env.rotation_rate_rad_s * t
     c = math.cos(th)
     s = math.sin(th)
@@ -93,7 +93,8 @@ def latitude_longitude(t, y, env):
 
 @public
 def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
-    """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``.
+    """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``,
+    all but ``AUX_LAT`` and ``AUX_LON`` (see :func:`latitude_longitude`).
 
     ``t`` flight time (s), ``tp`` time since the phase began (s), ``phase`` a PHASE record,
     ``env`` an ENVIRONMENT record, ``tables`` the flight's tables, ``atm`` US 1976's table.
@@ -228,8 +229,8 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     dy[6] = -mdot
 
     aux[AUX_ALT] = alt
-    # AUX_LAT and AUX_LON are not written here: latitude_longitude() fills them where a row,
-    # an event or the summary keeps them.
+    # AUX_LAT and AUX_LON are not written here: latitude_longitude() fills them where a row
+    # or the summary keeps them.
     aux[AUX_MACH] = mach
     aux[AUX_QBAR] = qbar
     aux[AUX_ALPHA] = alpha
