@@ -25,8 +25,8 @@ from hyperflight.core.integrator import (
 )
 
 # The device flies Dormand-Prince 5(4) only, so its per-thread work arrays hold only what
-# that pair touches: 7 stages (not DOP853's 16) and the 5 state rows (not DOP853's
-# continuous extension): 112 fewer doubles of local memory per thread.
+# that pair touches: 7 stages (not DOP853's 16), and the state rows and the previous step
+# (its start and 7 stages, for the peak search) but not DOP853's continuous extension.
 _DP5_STAGES = DP5_FSAL + 1
 _DP5_VECTORS = V_DENSE
 

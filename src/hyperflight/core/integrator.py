@@ -8,7 +8,8 @@ differ only in what they keep, chosen by the observers:
 - events: each located event (time, state, phase, index) while there is room;
 - the summary (a ``schema.SUMMARY`` record): end state, and maxima over every accepted step
   (its end point, and points at most ``OBSERVE_GAP_S`` apart inside longer steps), with the
-  apogee located exactly where the altitude rate crosses zero.
+  apogee located exactly where the altitude rate crosses zero and the other maxima's peaks
+  looked for between steps (Dormand-Prince 5(4): :func:`_refine_peaks`).
 
 Integrator: the Dormand-Prince 5(4) pair (J. R. Dormand, P. J. Prince, "A family of embedded
 Runge-Kutta formulae", J. Comp. Appl. Math. 6 (1980) 19-26) with the fourth-order continuous
@@ -133,10 +134,14 @@ DENSE_P = np.array(
 
 # Work arrays of the loop, by row: states, derived quantities, event bookkeeping.
 V_Y, V_YNEW, V_YTMP, V_YEV, V_DTMP = 0, 1, 2, 3, 4
-V_DENSE = 5  # rows V_DENSE .. V_DENSE + N_DENSE8 - 1: DOP853's continuous extension
+# The previous step (Dormand-Prince 5(4)): its start state and its 7 stages, for the search
+# of a peak between two steps (see _refine_peaks).
+V_YPREV = 5
+V_KPREV = 6  # rows V_KPREV .. V_KPREV + DP5_FSAL
+V_DENSE = V_KPREV + DP5_FSAL + 1  # rows V_DENSE ..: DOP853's continuous extension
 N_VEC = V_DENSE + N_DENSE8
-A_CUR, A_NEW, A_TMP = 0, 1, 2
-N_AUXW = 3
+A_CUR, A_NEW, A_TMP, A_PREV = 0, 1, 2, 3
+N_AUXW = 4
 G_PREV, G_NEW, G_THETA, G_NT_THETA, G_VALUE = 0, 1, 2, 3, 4
 N_EVW = 5
 # Integer event bookkeeping, by row: the phase's event kinds, directions and terminal flags
@@ -469,6 +474,92 @@ def _end_summary(s, t, y, aux, status, last_phase, env):
     s.last_phase = last_phase
 
 
+# The maxima the summary refines between steps (aux index of each, by position).
+N_PEAKS = 5
+
+
+@kernel(inline=True)
+def _peak_aux(q):
+    """Aux index of the summary's q-th maximum (speed, Mach, dynamic pressure, load, heating)."""
+    if q == 0:
+        return AUX_SPEED
+    if q == 1:
+        return AUX_MACH
+    if q == 2:
+        return AUX_QBAR
+    if q == 3:
+        return AUX_NLOAD
+    return AUX_HEATING
+
+
+@kernel(inline=True)
+def _summary_max(s, q):
+    """The summary's q-th maximum so far (see :func:`_peak_aux`)."""
+    if q == 0:
+        return s.max_speed_m_s
+    if q == 1:
+        return s.max_mach
+    if q == 2:
+        return s.max_dynamic_pressure_pa
+    if q == 3:
+        return s.max_load_factor_g
+    return s.max_heating_parameter
+
+
+@kernel
+def _dense_prev(theta, h, vec, out):
+    """Dormand-Prince 5(4) continuous extension of the previous step (kept in ``vec``)."""
+    t1 = theta
+    t2 = t1 * theta
+    t3 = t2 * theta
+    t4 = t3 * theta
+    for j in range(NSTATE):
+        acc = 0.0
+        for i in range(DP5_FSAL + 1):
+            bi = DENSE_P[i, 0] * t1 + DENSE_P[i, 1] * t2 + DENSE_P[i, 2] * t3 + DENSE_P[i, 3] * t4
+            acc += bi * vec[V_KPREV + i, j]
+        out[j] = vec[V_YPREV, j] + h * acc
+
+
+@kernel
+def _refine_peaks(
+    s, t, h, h_prev, tp0, y, k, vec, auxs, dtmp, ytmp, auxtmp, phase, env, tables, atm
+):
+    """Look between the steps for the peak of each maximum the step's start has just set.
+
+    A maximum (speed, Mach, dynamic pressure, load factor, heating) found at a step's end is
+    the largest of the points the integrator stepped on; the true peak lies within a step on
+    either side, and its sampled value is short of it by about (step / 2)^2 times the
+    curvature (up to 1 % of a re-entry's peak dynamic pressure at a Monte Carlo's tolerance).
+    When the point at ``t`` (between the previous step and this one) is a local maximum of a
+    quantity and that quantity's largest so far, the flight is evaluated once more, on the
+    continuous extension, where the parabola through the three points (``t - h_prev``, ``t``,
+    ``t + h``) peaks, and the summary observes that point. Only real points of the flight are
+    observed, so a maximum can only move toward the true peak, never past it.
+    """
+    for q in range(N_PEAKS):
+        a = _peak_aux(q)
+        qp = auxs[A_PREV, a]
+        qc = auxs[A_CUR, a]
+        qn = auxs[A_NEW, a]
+        if not (qc >= qp and qc > qn) or qc < _summary_max(s, q):
+            continue
+        d1 = (qc - qp) / h_prev  # slope at the previous step's middle, -h_prev / 2
+        d2 = (qn - qc) / h  # slope at this step's middle, h / 2
+        if d2 >= d1:
+            continue
+        x = -0.5 * h_prev + d1 * 0.5 * (h_prev + h) / (d1 - d2)  # where the slope is zero
+        if x > 0.0:
+            dense_eval(METHOD_DP5, x / h, h, y, k, vec, ytmp)
+        elif x < 0.0:
+            _dense_prev((h_prev + x) / h_prev, h_prev, vec, ytmp)
+        else:
+            continue
+        tv = t + x
+        rhs(tv, ytmp, tv - tp0, phase, env, tables, atm, dtmp, auxtmp)
+        _observe(s, tv, auxtmp)
+
+
 # ---- the loop ------------------------------------------------------------------------------
 def _make_loop(METHOD):
     """The integration loop compiled for one Runge-Kutta pair (``schema.METHOD_*``): the
@@ -533,6 +624,8 @@ def _make_loop(METHOD):
         status = STATUS_OK
         next_sample = 1
         h = 0.0
+        h_prev = 0.0
+        has_prev = False
         phase_index = np.int64(0)
         while phase_index < n_phase:
             phase = phases[phase_index]
@@ -576,6 +669,7 @@ def _make_loop(METHOD):
                 h = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
                 h = min(h, max_step)
             phase_done = False
+            has_prev = False  # no previous step in this phase yet (see _refine_peaks)
             # A phase whose target distance or burnout mass is already passed ends at once.
             for e in range(nev):
                 if ev_terminal[e] != 0 and passed_at_start(ev_kind[e], g_prev[e]):
@@ -810,6 +904,36 @@ def _make_loop(METHOD):
                         # Reaching the ground ends the flight, whatever phases remain.
                         phase_index = n_phase - 1
                     break
+                if METHOD != METHOD_DOP853:
+                    # The peaks of the maxima between this step and the previous one; then keep
+                    # this step for the next.
+                    if has_prev:
+                        _refine_peaks(
+                            summary,
+                            t,
+                            h,
+                            h_prev,
+                            tp0,
+                            y,
+                            k,
+                            vec,
+                            auxs,
+                            dtmp,
+                            ytmp,
+                            auxtmp,
+                            phase,
+                            env,
+                            tables,
+                            atm,
+                        )
+                    for j in range(NSTATE):
+                        vec[V_YPREV, j] = y[j]
+                        for i in range(DP5_FSAL + 1):
+                            vec[V_KPREV + i, j] = k[i, j]
+                    for j in range(NAUX):
+                        auxs[A_PREV, j] = aux[j]
+                    h_prev = h
+                    has_prev = True
                 # Advance.
                 t = t + h
                 for j in range(NSTATE):
