@@ -41,8 +41,6 @@ from pathlib import Path
 import numba
 import numpy as np
 
-from hyperflight.environment.geodesy import altitude_sin_cos
-
 # benchmarks/c_rhs is a folder of scripts, not a package.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "c_rhs"))
 crhs_build = importlib.import_module("crhs_build")
@@ -56,16 +54,7 @@ EVALS_PER_CALL = 100_000
 
 
 # The parts, as bench_batch.py times them (same arguments, same accumulation as rhs.c's).
-from bench_batch import _loop_atm, _loop_geo, _loop_grav  # noqa: E402  (the same part loops)
-
-
-@numba.njit
-def _loop_alt(n, a, e2):
-    """The geodetic altitude ``rhs`` uses, alone (rhs.c's ``hf_loop_altitude``)."""
-    acc = 0.0
-    for i in range(n):
-        acc += altitude_sin_cos(6.4e6 + 1e-3 * i, 2.0e5, a, e2)[0]
-    return acc
+from bench_batch import _loop_alt, _loop_atm, _loop_geo, _loop_grav  # noqa: E402  (the same part loops)
 
 
 def alternate(fns: dict[str, object], repeats: int) -> dict[str, list[float]]:

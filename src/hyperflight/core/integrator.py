@@ -323,6 +323,14 @@ def dense_eval(method, theta, h, y0, k, vec, out):
                     acc *= 1.0 - theta
             out[j] = y0[j] + acc
         return
+    _dp5_dense(theta, h, y0, k, 0, out)
+
+
+@kernel
+def _dp5_dense(theta, h, y0, stages, first, out):
+    """Dormand-Prince 5(4) continuous extension from ``y0`` with the step's 7 stages in rows
+    ``first ..`` of ``stages`` (the current step's ``k``, or the previous step kept in
+    ``vec``)."""
     t1 = theta
     t2 = t1 * theta
     t3 = t2 * theta
@@ -331,7 +339,7 @@ def dense_eval(method, theta, h, y0, k, vec, out):
         acc = 0.0
         for i in range(DP5_FSAL + 1):
             bi = DENSE_P[i, 0] * t1 + DENSE_P[i, 1] * t2 + DENSE_P[i, 2] * t3 + DENSE_P[i, 3] * t4
-            acc += bi * k[i, j]
+            acc += bi * stages[first + i, j]
         out[j] = y0[j] + h * acc
 
 
@@ -507,21 +515,6 @@ def _summary_max(s, q):
 
 
 @kernel
-def _dense_prev(theta, h, vec, out):
-    """Dormand-Prince 5(4) continuous extension of the previous step (kept in ``vec``)."""
-    t1 = theta
-    t2 = t1 * theta
-    t3 = t2 * theta
-    t4 = t3 * theta
-    for j in range(NSTATE):
-        acc = 0.0
-        for i in range(DP5_FSAL + 1):
-            bi = DENSE_P[i, 0] * t1 + DENSE_P[i, 1] * t2 + DENSE_P[i, 2] * t3 + DENSE_P[i, 3] * t4
-            acc += bi * vec[V_KPREV + i, j]
-        out[j] = vec[V_YPREV, j] + h * acc
-
-
-@kernel
 def _refine_peaks(
     s, t, h, h_prev, tp0, y, k, vec, auxs, dtmp, ytmp, auxtmp, phase, env, tables, atm
 ):
@@ -552,7 +545,7 @@ def _refine_peaks(
         if x > 0.0:
             dense_eval(METHOD_DP5, x / h, h, y, k, vec, ytmp)
         elif x < 0.0:
-            _dense_prev((h_prev + x) / h_prev, h_prev, vec, ytmp)
+            _dp5_dense((h_prev + x) / h_prev, h_prev, vec[V_YPREV], vec, V_KPREV, ytmp)
         else:
             continue
         tv = t + x
