@@ -51,7 +51,7 @@ from hyperflight.core.schema import (
     atmosphere_view,
     wind_view,
 )
-from hyperflight.environment.atmosphere import us76_kernel
+from hyperflight.environment.atmosphere import US76_KINKS_M, us76_kernel
 from hyperflight.environment.atmospheres import exponential_atmosphere, tabulated_atmosphere
 from hyperflight.environment.constants import G0_M_S2
 from hyperflight.environment.geodesy import altitude_sin_cos
@@ -74,6 +74,30 @@ def atmosphere(env, tables, atm, alt):
     else:
         temp, pres, rho, sos, _mu = us76_kernel(alt, atm)
     return temp, pres, rho * env.density_scale, sos
+
+
+@kernel
+def atmosphere_kinks(env, tables):
+    """How many altitudes :func:`atmosphere_kink` gives for the flight's model: US 1976's
+    layer boundaries, a tabulated atmosphere's rows (it is log-linear between them), none for
+    an exponential atmosphere (smooth)."""
+    model = env.atmosphere_model
+    if model == ATMOSPHERE_EXPONENTIAL:
+        return 0
+    if model == ATMOSPHERE_TABLE:
+        alts, _log_rho, _temps = atmosphere_view(tables, env.atmosphere_table)
+        return alts.shape[0]
+    return len(US76_KINKS_M)
+
+
+@kernel
+def atmosphere_kink(env, tables, i):
+    """Geometric altitude (m) of the ``i``-th kink of the flight's atmosphere (see
+    :func:`atmosphere_kinks`): where its temperature or density profile changes slope."""
+    if env.atmosphere_model == ATMOSPHERE_TABLE:
+        alts, _log_rho, _temps = atmosphere_view(tables, env.atmosphere_table)
+        return alts[i]
+    return US76_KINKS_M[i]
 
 
 @public

@@ -7,7 +7,7 @@ differ only in what they keep, chosen by the observers:
   event, the end), only the samples at their grid index, or none;
 - events: each located event (time, state, phase, index) while there is room;
 - the summary (a ``schema.SUMMARY`` record): end state, and maxima over every accepted step
-  (its end point, and points at most ``OBSERVE_GAP_S`` apart inside longer steps), with the
+  (its end point, and where the flight crosses a kink of the atmosphere's profile), with the
   apogee located exactly where the altitude rate crosses zero and the other maxima's peaks
   looked for between steps (Dormand-Prince 5(4): :func:`_refine_peaks`).
 
@@ -29,7 +29,7 @@ from scipy.integrate._ivp import dop853_coefficients as _dop853
 
 from hyperflight._jit import kernel, public
 from hyperflight.core.control import next_kink
-from hyperflight.core.equations import latitude_longitude, rhs
+from hyperflight.core.equations import atmosphere_kink, atmosphere_kinks, latitude_longitude, rhs
 from hyperflight.core.events import crossed, event_value, passed_at_start
 from hyperflight.core.schema import (
     AUX_ALT,
@@ -58,6 +58,7 @@ from hyperflight.core.schema import (
     STATUS_OUTPUT_FULL,
     STATUS_STEP_TOO_SMALL,
 )
+from hyperflight.environment.geodesy import altitude_sin_cos
 
 # Dormand-Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
 C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -148,12 +149,6 @@ N_EVW = 5
 # (copied from its record once per phase) and the order of non-terminal events in a step.
 I_KIND, I_DIRECTION, I_TERMINAL, I_ORDER = 0, 1, 2, 3
 N_EVI = 4
-
-# Longest interval of flight time between the points where the summary looks for its maxima,
-# s: every accepted step's end, and points inside longer steps. Steps are shorter than this
-# wherever the flight changes quickly; in the coast (steps up to 60 s) it costs about one
-# right-hand side per 5 s of flight, 2-3 % of a boost-glide flight's work.
-OBSERVE_GAP_S = 5.0
 
 
 @public(nrt=True)
@@ -389,6 +384,45 @@ def locate(
     return b_th
 
 
+@kernel
+def altitude_crossing(level, alt0, alt1, b_max, h, y, k, vec, method, env, out):
+    """Fraction of the step in (0, b_max] where the geodetic altitude crosses ``level`` (m),
+    from the altitudes ``alt0`` at its start and ``alt1`` at ``b_max`` on either side of it
+    (Illinois regula falsi on the continuous extension, to 1e-9 of the step). The altitude
+    needs the position only (it does not depend on the Earth's rotation), so no right-hand
+    side is evaluated; ``out`` holds the state at the returned fraction."""
+    a_e = env.equatorial_radius_m
+    e2 = env.eccentricity_squared
+    a_th, b_th = 0.0, b_max
+    ga, gb = alt0 - level, alt1 - level
+    side = 0
+    r = b_max
+    for _it in range(100):
+        if b_th - a_th < 1e-9:
+            break
+        r = (a_th * gb - b_th * ga) / (gb - ga) if gb != ga else 0.5 * (a_th + b_th)
+        w = b_th - a_th
+        r = min(max(r, a_th + 1e-3 * w), b_th - 1e-3 * w)
+        dense_eval(method, r, h, y, k, vec, out)
+        alt, _s, _c = altitude_sin_cos(
+            math.sqrt(out[0] * out[0] + out[1] * out[1]), out[2], a_e, e2
+        )
+        gr = alt - level
+        if gr == 0.0:
+            return r
+        if (gr > 0.0) == (gb > 0.0):
+            b_th, gb = r, gr
+            if side == -1:
+                ga *= 0.5
+            side = -1
+        else:
+            a_th, ga = r, gr
+            if side == 1:
+                gb *= 0.5
+            side = 1
+    return r
+
+
 # ---- observers ---------------------------------------------------------------------------
 @kernel
 def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index, env):
@@ -484,6 +518,8 @@ def _end_summary(s, t, y, aux, status, last_phase, env):
 
 # The maxima the summary refines between steps (aux index of each, by position).
 N_PEAKS = 5
+# Points the peak search evaluates per peak at most (successive parabolic interpolation).
+PEAK_ITERATIONS = 3
 
 
 @kernel(inline=True)
@@ -527,30 +563,52 @@ def _refine_peaks(
     When the point at ``t`` (between the previous step and this one) is a local maximum of a
     quantity and that quantity's largest so far, the flight is evaluated once more, on the
     continuous extension, where the parabola through the three points (``t - h_prev``, ``t``,
-    ``t + h``) peaks, and the summary observes that point. Only real points of the flight are
-    observed, so a maximum can only move toward the true peak, never past it.
+    ``t + h``) peaks, and again where the parabola through the best three points so far peaks
+    (successive parabolic interpolation, up to ``PEAK_ITERATIONS`` points: a sharp peak, such
+    as a re-entry's dynamic pressure between steps of 10-20 s, is not a parabola over two
+    steps). The summary observes each point. Only real points of the flight are observed, so
+    a maximum can only move toward the true peak, never past it.
     """
     for q in range(N_PEAKS):
         a = _peak_aux(q)
-        qp = auxs[A_PREV, a]
-        qc = auxs[A_CUR, a]
-        qn = auxs[A_NEW, a]
-        if not (qc >= qp and qc > qn) or qc < _summary_max(s, q):
+        fa = auxs[A_PREV, a]
+        fb = auxs[A_CUR, a]
+        fc = auxs[A_NEW, a]
+        if not (fb >= fa and fb > fc) or fb < _summary_max(s, q):
             continue
-        d1 = (qc - qp) / h_prev  # slope at the previous step's middle, -h_prev / 2
-        d2 = (qn - qc) / h  # slope at this step's middle, h / 2
-        if d2 >= d1:
-            continue
-        x = -0.5 * h_prev + d1 * 0.5 * (h_prev + h) / (d1 - d2)  # where the slope is zero
-        if x > 0.0:
-            dense_eval(METHOD_DP5, x / h, h, y, k, vec, ytmp)
-        elif x < 0.0:
-            _dp5_dense((h_prev + x) / h_prev, h_prev, vec[V_YPREV], vec, V_KPREV, ytmp)
-        else:
-            continue
-        tv = t + x
-        rhs(tv, ytmp, tv - tp0, phase, env, tables, atm, dtmp, auxtmp)
-        _observe(s, tv, auxtmp)
+        xa = -h_prev
+        xb = 0.0
+        xc = h
+        for _it in range(PEAK_ITERATIONS):
+            # Vertex of the parabola through the three points (xb is the largest).
+            da = (xb - xa) * (fb - fc)
+            dc = (xb - xc) * (fb - fa)
+            if da == dc:
+                break
+            x = xb - 0.5 * ((xb - xa) * da - (xb - xc) * dc) / (da - dc)
+            if not (xa < x < xc) or abs(x - xb) <= 1e-6 * (xc - xa):
+                break
+            if x > 0.0:
+                dense_eval(METHOD_DP5, x / h, h, y, k, vec, ytmp)
+            elif x < 0.0:
+                _dp5_dense((h_prev + x) / h_prev, h_prev, vec[V_YPREV], vec, V_KPREV, ytmp)
+            else:
+                break
+            tv = t + x
+            rhs(tv, ytmp, tv - tp0, phase, env, tables, atm, dtmp, auxtmp)
+            _observe(s, tv, auxtmp)
+            fx = auxtmp[a]
+            # Keep the three points that bracket the largest value.
+            if fx >= fb:
+                if x > xb:
+                    xa, fa = xb, fb
+                else:
+                    xc, fc = xb, fb
+                xb, fb = x, fx
+            elif x > xb:
+                xc, fc = x, fx
+            else:
+                xa, fa = x, fx
 
 
 # ---- the loop ------------------------------------------------------------------------------
@@ -836,16 +894,24 @@ def _make_loop(METHOD):
                 else:
                     vup_end = auxnew[AUX_VUP]
                     th_end = 1.0
-                # A long step (coasting high up) is also observed inside, every OBSERVE_GAP_S or
-                # less, so a peak between its ends (Mach at the cold mesopause) is not missed.
-                n_inside = int(th_end * h / OBSERVE_GAP_S)
-                if METHOD == METHOD_DOP853:
-                    if n_inside > 0 and not dense_ready:
-                        dop853_dense(*dense)
-                        dense_ready = True
-                for i in range(1, n_inside + 1):
-                    th_i = th_end * i / (n_inside + 1)
-                    dense_eval(method, th_i, h, y, k, vec, ytmp)
+                # Where the step crosses a kink of the atmosphere's profile (US 1976's layer
+                # boundaries), Mach number, dynamic pressure and heating change slope: a maximum
+                # can sit on the kink (Mach at the cold mesopause, 86 km), where neither the step
+                # ends nor a parabola through them finds it. Observe the flight there.
+                alt_end = auxnew[AUX_ALT]
+                lo = min(aux[AUX_ALT], alt_end)
+                hi = max(aux[AUX_ALT], alt_end)
+                for i in range(atmosphere_kinks(env, tables)):
+                    level = atmosphere_kink(env, tables, i)
+                    if not (lo < level < hi):
+                        continue
+                    if METHOD == METHOD_DOP853:
+                        if not dense_ready:
+                            dop853_dense(*dense)
+                            dense_ready = True
+                    th_i = altitude_crossing(
+                        level, aux[AUX_ALT], alt_end, th_end, h, y, k, vec, method, env, ytmp
+                    )
                     t_i = t + th_i * h
                     rhs(t_i, ytmp, t_i - tp0, phase, env, tables, atm, dtmp, auxtmp)
                     _observe(summary, t_i, auxtmp)

@@ -99,6 +99,14 @@ M_H = 0.5 * 2.01594
 # (US76 Table 4). The last base is the geopotential altitude of z = 86 km.
 _H_B_M = (0.0, 11000.0, 20000.0, 32000.0, 47000.0, 51000.0, 71000.0, 84852.0)
 _L_B_K_M = (-0.0065, 0.0, 0.0010, 0.0028, 0.0, -0.0028, -0.0020, 0.0)
+#: Geometric altitudes (m) of the bases of the layers above the first (11 to 84.852 km
+#: geopotential, ``z = r0 h / (r0 - h)``): the temperature's gradient jumps at each, so the
+#: temperature, the speed of sound and the density's slope have a kink there. (Above 86 km the
+#: standard's temperature is smooth to the first derivative: 91 km, 110 km and 120 km join
+#: with equal slopes.) A maximum of Mach number, dynamic pressure or heating along a flight
+#: can sit exactly on one of these kinks; the integrator observes the flight where it crosses
+#: them.
+US76_KINKS_M = tuple(R0_M * h / (R0_M - h) for h in _H_B_M[1:])
 # M/M0 at z = 80.0, 80.5, ..., 86.0 km (US76 Table 8), linear in geometric altitude.
 _M_RATIO_Z0_M = 80000.0
 _M_RATIO_DZ_M = 500.0
