@@ -186,6 +186,36 @@ def test_maxima_inside_long_coasting_steps_are_not_missed() -> None:
         assert s[key] >= tr[col].max() * (1 - 1e-3), key
 
 
+def test_events_read_the_same_state_quantities_without_the_right_hand_side() -> None:
+    """Event location evaluates only what follows from the state (``kinematics``) for every
+    event but a Mach crossing: along a whole boost-glide flight (every phase, every 0.5 s)
+    its altitude, speed, altitude rate and target distance are bit for bit the right-hand
+    side's, so the events are located at the same times as before."""
+    from hyperflight.analysis.batch import PackedFlight
+    from hyperflight.core.equations import kinematics, rhs
+    from hyperflight.environment.atmosphere import us76_table
+    from hyperflight.mission.run import run_scenario
+    from hyperflight.mission.scenario import load_scenario
+
+    result = run_scenario(load_scenario("tw-glide-8000"))
+    base = PackedFlight.from_result(result)
+    df = result.trajectory.to_dataframe()
+    cols = ["eci_x_m", "eci_y_m", "eci_z_m", "eci_vx_m_s", "eci_vy_m_s", "eci_vz_m_s", "mass_kg"]
+    env = base.env[()]
+    dy = np.empty(S.NSTATE)
+    full = np.empty(S.NAUX)
+    part = np.full(S.NAUX, np.nan)
+    fields = (S.AUX_ALT, S.AUX_SPEED, S.AUX_VUP, S.AUX_TGT_DIST)
+    phases_seen = set()
+    for t, phase, y in zip(df["time_s"], df["phase"], df[cols].to_numpy(), strict=True):
+        rec = base.records[int(phase)]
+        rhs(t, y, 0.0, rec, env, base.tables, us76_table(), dy, full)
+        kinematics(t, y, rec, env, part)
+        assert [part[f] for f in fields] == [full[f] for f in fields], t
+        phases_seen.add(int(phase))
+    assert len(phases_seen) == len(base.records)
+
+
 def test_mach_peak_sits_on_the_mesopause_kink_at_monte_carlo_accuracy() -> None:
     """Above the stratosphere a coasting missile's Mach number peaks where it crosses US
     1976's mesopause (84.852 km geopotential, 86.0 km geometric): the speed of sound is

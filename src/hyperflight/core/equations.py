@@ -115,6 +115,53 @@ def latitude_longitude(t, y, env):
     return math.atan2(sphi, cphi), math.atan2(-s * x + c * yy, c * x + s * yy)
 
 
+@kernel
+def local_frame(t, y, env):
+    """Where the state ``y`` is over the Earth at time ``t``, from its position and velocity
+    alone: (geodetic altitude m, sine and cosine of the geodetic latitude, cosine and sine of
+    the longitude in inertial axes, cosine and sine of the Earth-fixed longitude, the
+    Earth-relative velocity in ECI (m/s, three components), its magnitude and its component
+    along the geodetic up)."""
+    om = env.rotation_rate_rad_s
+    x, yy, z = y[0], y[1], y[2]
+    th = om * t
+    c = math.cos(th)
+    s = math.sin(th)
+    rho = math.sqrt(x * x + yy * yy)
+    alt, sphi, cphi = altitude_sin_cos(rho, z, env.equatorial_radius_m, env.eccentricity_squared)
+    # Earth-relative velocity in ECI: v - omega x r.
+    gx_, gy_, gz_ = y[3] + om * yy, y[4] - om * x, y[5]
+    speed = math.sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_)
+    # The longitude in inertial axes is that of (x, y); the Earth-fixed one is turned by the
+    # rotation (on the axis: the Earth-fixed longitude 0).
+    if rho > 0.0:
+        clam = x / rho
+        slam = yy / rho
+        clon_e = (c * x + s * yy) / rho
+        slon_e = (-s * x + c * yy) / rho
+    else:
+        clam = c
+        slam = s
+        clon_e = 1.0
+        slon_e = 0.0
+    vup = gx_ * (cphi * clam) + gy_ * (cphi * slam) + gz_ * sphi
+    return alt, sphi, cphi, clam, slam, clon_e, slon_e, gx_, gy_, gz_, speed, vup
+
+
+@public
+def kinematics(t, y, phase, env, aux):
+    """Writes the derived quantities that follow from the state alone (``AUX_ALT``,
+    ``AUX_SPEED``, ``AUX_VUP``, ``AUX_TGT_DIST``) into ``aux``, about a quarter of the cost
+    of :func:`rhs`: enough for every event but a Mach number crossing (see
+    :func:`hyperflight.core.events.needs_air_data`)."""
+    alt, sphi, cphi, _cl, _sl, clon_e, slon_e, _gx, _gy, _gz, speed, vup = local_frame(t, y, env)
+    tgt_ang, _east, _north = target_geometry(sphi, cphi, slon_e, clon_e, phase)
+    aux[AUX_ALT] = alt
+    aux[AUX_SPEED] = speed
+    aux[AUX_VUP] = vup
+    aux[AUX_TGT_DIST] = tgt_ang * env.mean_radius_m
+
+
 @public
 def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``,
@@ -124,38 +171,13 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     ``env`` an ENVIRONMENT record, ``tables`` the flight's tables, ``atm`` US 1976's table.
     """
     a_e = env.equatorial_radius_m
-    e2 = env.eccentricity_squared
-    om = env.rotation_rate_rad_s
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
     m = y[6]
-    th = om * t
-    c = math.cos(th)
-    s = math.sin(th)
-    # Earth-fixed position.
-    xe = c * x + s * yy
-    ye = -s * x + c * yy
-    rho = math.sqrt(x * x + yy * yy)
-    alt, sphi, cphi = altitude_sin_cos(rho, z, a_e, e2)
-    # Earth-relative velocity in ECI: v - omega x r.
-    gx_, gy_, gz_ = vx + om * yy, vy - om * x, vz
-    speed = math.sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_)
-    # Geodetic up, north and east in ECI: the longitude in inertial axes is that of (x, y)
-    # (on the axis: the Earth-fixed longitude 0, turned by the rotation).
-    if rho > 0.0:
-        clam = x / rho
-        slam = yy / rho
-        clon_e = xe / rho
-        slon_e = ye / rho
-    else:
-        clam = c
-        slam = s
-        clon_e = 1.0
-        slon_e = 0.0
+    alt, sphi, cphi, clam, slam, clon_e, slon_e, gx_, gy_, gz_, speed, vup = local_frame(t, y, env)
     ux, uy, uz = cphi * clam, cphi * slam, sphi
     nx, ny, nz = -sphi * clam, -sphi * slam, cphi
     ex, ey, ez = -slam, clam, 0.0
-    vup = gx_ * ux + gy_ * uy + gz_ * uz
     # Air-relative velocity: minus the wind.
     w_e = 0.0
     w_n = 0.0
