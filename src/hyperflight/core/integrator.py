@@ -536,7 +536,7 @@ def _end_summary(s, t, y, aux, status, last_phase, env):
 # The maxima the summary refines between steps (aux index of each, by position).
 N_PEAKS = 5
 # Points the peak search evaluates per peak at most (successive parabolic interpolation).
-PEAK_ITERATIONS = 3
+PEAK_ITERATIONS = 6
 
 
 @kernel(inline=True)
@@ -567,6 +567,30 @@ def _summary_max(s, q):
     return s.max_heating_parameter
 
 
+@kernel(inline=True)
+def _summary_max_time(s, q):
+    """Time (s) of the summary's q-th maximum so far (see :func:`_peak_aux`)."""
+    if q == 0:
+        return s.max_speed_time_s
+    if q == 1:
+        return s.max_mach_time_s
+    if q == 2:
+        return s.max_dynamic_pressure_time_s
+    if q == 3:
+        return s.max_load_factor_time_s
+    return s.max_heating_parameter_time_s
+
+
+@kernel(inline=True)
+def _parabola(x, xa, fa, xb, fb, xc, fc):
+    """Value at ``x`` of the parabola through three points (Lagrange's form)."""
+    return (
+        fa * (x - xb) * (x - xc) / ((xa - xb) * (xa - xc))
+        + fb * (x - xa) * (x - xc) / ((xb - xa) * (xb - xc))
+        + fc * (x - xa) * (x - xb) / ((xc - xa) * (xc - xb))
+    )
+
+
 @kernel
 def _refine_peaks(
     s, t, h, h_prev, tp0, y, k, vec, auxs, dtmp, ytmp, auxtmp, phase, env, tables, atm
@@ -578,25 +602,26 @@ def _refine_peaks(
     either side, and its sampled value is short of it by about (step / 2)^2 times the
     curvature (up to 1 % of a re-entry's peak dynamic pressure at a Monte Carlo's tolerance).
     When the point at ``t`` (between the previous step and this one) is a local maximum of a
-    quantity and that quantity's largest so far, the flight is evaluated once more, on the
-    continuous extension, where the parabola through the three points (``t - h_prev``, ``t``,
-    ``t + h``) peaks, and again where the parabola through the best three points so far peaks
-    (successive parabolic interpolation, up to ``PEAK_ITERATIONS`` points: a sharp peak, such
-    as a re-entry's dynamic pressure between steps of 10-20 s, is not a parabola over two
-    steps). The summary observes each point. Only real points of the flight are observed, so
-    a maximum can only move toward the true peak, never past it.
+    quantity and the parabola through the three points (``t - h_prev``, ``t``, ``t + h``)
+    peaks above that quantity's largest so far, the flight is evaluated once more, on the
+    continuous extension, where that parabola peaks, and again where the parabola through the
+    best three points so far peaks (successive parabolic interpolation, up to
+    ``PEAK_ITERATIONS`` points: a sharp peak, such as a re-entry's dynamic pressure between
+    steps of 10-20 s, is not a parabola over two steps). The summary observes each point.
+    Only real points of the flight are observed, so a maximum can only move toward the true
+    peak, never past it.
     """
     for q in range(N_PEAKS):
         a = _peak_aux(q)
         fa = auxs[A_PREV, a]
         fb = auxs[A_CUR, a]
         fc = auxs[A_NEW, a]
-        if not (fb >= fa and fb > fc) or fb < _summary_max(s, q):
+        if not (fb >= fa and fb > fc):
             continue
         xa = -h_prev
         xb = 0.0
         xc = h
-        for _it in range(PEAK_ITERATIONS):
+        for it in range(PEAK_ITERATIONS):
             # Vertex of the parabola through the three points (xb is the largest).
             da = (xb - xa) * (fb - fc)
             dc = (xb - xc) * (fb - fa)
@@ -605,6 +630,13 @@ def _refine_peaks(
             x = xb - 0.5 * ((xb - xa) * da - (xb - xc) * dc) / (da - dc)
             if not (xa < x < xc) or abs(x - xb) <= 1e-6 * (xc - xa):
                 break
+            if it == 0 and _parabola(x, xa, fa, xb, fb, xc, fc) <= _summary_max(s, q):
+                # A lower local peak cannot raise the maximum; but where the maximum so far lies
+                # inside these two steps (a point observed at a kink of the atmosphere), the
+                # parabola through their ends may fall short of it and of the peak.
+                t_max = _summary_max_time(s, q)
+                if not (t + xa < t_max < t + xc):
+                    break
             if x > 0.0:
                 dense_eval(METHOD_DP5, x / h, h, y, k, vec, ytmp)
             elif x < 0.0:
