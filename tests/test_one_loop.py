@@ -216,6 +216,42 @@ def test_events_read_the_same_state_quantities_without_the_right_hand_side() -> 
     assert len(phases_seen) == len(base.records)
 
 
+# A Monte Carlo's dispersions (bench_batch.py's): aerodynamics, density, Isp, payload, azimuth.
+MC_SPREAD = {
+    "aero_scale": {"normal": {"mean": 1.0, "std": 0.03}},
+    "density_scale": {"truncated_normal": {"mean": 1.0, "std": 0.05, "low": 0.8, "high": 1.2}},
+    "isp_scale": {"normal": {"mean": 1.0, "std": 0.005}},
+    "payload_mass_delta_kg": {"normal": {"mean": 0.0, "std": 10.0}},
+    "azimuth_delta_deg": {"dist": "uniform", "low": -0.2, "high": 0.2},
+}
+
+
+def _monte_carlo_errors(base, tol, keys, *, n_members, seed) -> dict[str, float]:
+    """Largest error of each summary ``key`` over a Monte Carlo's members at ``tol``,
+    against the same members at rtol 1e-12, as a share of the members' sigma there."""
+    from hyperflight.analysis.batch import BatchOptions
+    from hyperflight.analysis.montecarlo import run_monte_carlo
+
+    ref_tol = Tolerances(rtol=1e-12, atol=1e-14, max_steps=2_000_000)
+    fast, ref = (
+        run_monte_carlo(
+            base,
+            MC_SPREAD,
+            n_members=n_members,
+            seed=seed,
+            options=BatchOptions(tolerances=t),
+            progress=False,
+        ).batch.summary
+        for t in (tol, ref_tol)
+    )
+    out = {}
+    for key in keys:
+        sigma = ref[key].std()
+        assert sigma > 0.0, key
+        out[key] = (fast[key] - ref[key]).abs().max() / sigma
+    return out
+
+
 def test_mach_peak_sits_on_the_mesopause_kink_at_monte_carlo_accuracy() -> None:
     """Above the stratosphere a coasting missile's Mach number peaks where it crosses US
     1976's mesopause (84.852 km geopotential, 86.0 km geometric): the speed of sound is
@@ -224,35 +260,17 @@ def test_mach_peak_sits_on_the_mesopause_kink_at_monte_carlo_accuracy() -> None:
     default) the largest max-Mach error of a ballistic Monte Carlo was 137 % of the members'
     sigma (5 s samples inside long steps). Now the loop observes the flight where it crosses
     each kink: every member's max Mach is at the kink, within 1 % of sigma of rtol 1e-12."""
-    from hyperflight.analysis.batch import BatchOptions, PackedFlight
-    from hyperflight.analysis.montecarlo import Normal, TruncatedNormal, run_monte_carlo
+    from hyperflight.analysis.batch import PackedFlight
     from hyperflight.environment.atmosphere import US76_KINKS_M
     from hyperflight.mission.run import run_scenario
     from hyperflight.mission.scenario import load_scenario
 
     base = PackedFlight.from_result(run_scenario(load_scenario("tw-ballistic-8000")))
-    spread = {
-        "density_scale": TruncatedNormal(mean=1.0, std=0.05, low=0.8, high=1.2),
-        "isp_scale": Normal(mean=1.0, std=0.005),
-    }
-    out = {}
-    for tol in (Tolerances.monte_carlo(), Tolerances(rtol=1e-12, atol=1e-14, max_steps=10**6)):
-        mc = run_monte_carlo(
-            base,
-            spread,
-            n_members=30,
-            seed=4,
-            options=BatchOptions(tolerances=tol),
-            progress=False,
-        )
-        out[tol.rtol] = mc.batch.summary
-    fast, ref = out[1e-7], out[1e-12]
     args = (base.y0[None], base.records[None], base.env.reshape(1), base.tables)
     _, nominal = run_packed(*args, tolerances=Tolerances.monte_carlo(), parallel=False)
     assert nominal["max_mach_altitude_m"][0] == pytest.approx(US76_KINKS_M[-1], abs=1.0)
-    sigma = ref["max_mach"].std()
-    assert sigma > 0.0
-    assert (fast["max_mach"] - ref["max_mach"]).abs().max() < 0.01 * sigma
+    err = _monte_carlo_errors(base, Tolerances.monte_carlo(), ("max_mach",), n_members=30, seed=4)
+    assert err["max_mach"] < 0.01
 
 
 def test_monte_carlo_peaks_of_a_reentry_are_found_by_every_member() -> None:
@@ -261,34 +279,16 @@ def test_monte_carlo_peaks_of_a_reentry_are_found_by_every_member() -> None:
     rtol 1e-12 is under 2 % of the members' sigma. (When a point observed at a kink of the
     atmosphere was the largest so far, the peak search skipped the steps around it, and 4
     members' max q fell 0.43 % short: 15 % of sigma, and 79 % for the load factor.)"""
-    from hyperflight.analysis.batch import BatchOptions, PackedFlight
-    from hyperflight.analysis.montecarlo import Normal, TruncatedNormal, Uniform, run_monte_carlo
+    from hyperflight.analysis.batch import PackedFlight
     from hyperflight.mission.run import run_scenario
     from hyperflight.mission.scenario import load_scenario
 
     base = PackedFlight.from_result(run_scenario(load_scenario("nk-2025-rok-japan")))
-    spread = {
-        "aero_scale": Normal(mean=1.0, std=0.03),
-        "density_scale": TruncatedNormal(mean=1.0, std=0.05, low=0.8, high=1.2),
-        "isp_scale": Normal(mean=1.0, std=0.005),
-        "payload_mass_delta_kg": Normal(mean=0.0, std=10.0),
-        "azimuth_delta_deg": Uniform(low=-0.2, high=0.2),
-    }
-    out = {}
-    for rtol in (1e-8, 1e-12):
-        tol = Tolerances(rtol=rtol, atol=rtol / 100, max_steps=2_000_000)
-        mc = run_monte_carlo(
-            base,
-            spread,
-            n_members=200,
-            seed=3,
-            options=BatchOptions(tolerances=tol),
-            progress=False,
-        )
-        out[rtol] = mc.batch.summary
-    for key in ("max_dynamic_pressure_pa", "max_load_factor_g"):
-        sigma = out[1e-12][key].std()
-        assert (out[1e-8][key] - out[1e-12][key]).abs().max() < 0.02 * sigma, key
+    keys = ("max_dynamic_pressure_pa", "max_load_factor_g")
+    tol = Tolerances(rtol=1e-8, atol=1e-10, max_steps=2_000_000)
+    err = _monte_carlo_errors(base, tol, keys, n_members=200, seed=3)
+    for key in keys:
+        assert err[key] < 0.02, key
 
 
 @pytest.mark.parametrize(

@@ -555,30 +555,16 @@ def _peak_aux(q):
 
 @kernel(inline=True)
 def _summary_max(s, q):
-    """The summary's q-th maximum so far (see :func:`_peak_aux`)."""
+    """The summary's q-th maximum so far and its time (s) (see :func:`_peak_aux`)."""
     if q == 0:
-        return s.max_speed_m_s
+        return s.max_speed_m_s, s.max_speed_time_s
     if q == 1:
-        return s.max_mach
+        return s.max_mach, s.max_mach_time_s
     if q == 2:
-        return s.max_dynamic_pressure_pa
+        return s.max_dynamic_pressure_pa, s.max_dynamic_pressure_time_s
     if q == 3:
-        return s.max_load_factor_g
-    return s.max_heating_parameter
-
-
-@kernel(inline=True)
-def _summary_max_time(s, q):
-    """Time (s) of the summary's q-th maximum so far (see :func:`_peak_aux`)."""
-    if q == 0:
-        return s.max_speed_time_s
-    if q == 1:
-        return s.max_mach_time_s
-    if q == 2:
-        return s.max_dynamic_pressure_time_s
-    if q == 3:
-        return s.max_load_factor_time_s
-    return s.max_heating_parameter_time_s
+        return s.max_load_factor_g, s.max_load_factor_time_s
+    return s.max_heating_parameter, s.max_heating_parameter_time_s
 
 
 @kernel(inline=True)
@@ -630,12 +616,12 @@ def _refine_peaks(
             x = xb - 0.5 * ((xb - xa) * da - (xb - xc) * dc) / (da - dc)
             if not (xa < x < xc) or abs(x - xb) <= 1e-6 * (xc - xa):
                 break
-            if it == 0 and _parabola(x, xa, fa, xb, fb, xc, fc) <= _summary_max(s, q):
+            if it == 0:
                 # A lower local peak cannot raise the maximum; but where the maximum so far lies
                 # inside these two steps (a point observed at a kink of the atmosphere), the
                 # parabola through their ends may fall short of it and of the peak.
-                t_max = _summary_max_time(s, q)
-                if not (t + xa < t_max < t + xc):
+                f_max, t_max = _summary_max(s, q)
+                if _parabola(x, xa, fa, xb, fb, xc, fc) <= f_max and not (t + xa < t_max < t + xc):
                     break
             if x > 0.0:
                 dense_eval(METHOD_DP5, x / h, h, y, k, vec, ytmp)
