@@ -21,18 +21,18 @@ from hyperflight.core.schema import (
 )
 
 
-@kernel(inline=True)
+@kernel
 def clamp(x, lo, hi):
     return lo if x < lo else (hi if x > hi else x)
 
 
-@kernel(inline=True)
+@kernel
 def is_feedback(law):
     """True for the laws that steer with feedback (glide, cruise, dive)."""
     return law == LAW_GLIDE or law == LAW_CRUISE or law == LAW_DIVE
 
 
-@kernel(inline=True)
+@kernel
 def steers_to_target(phase):
     """True when the phase's bank steers toward its target (a feedback law without scheduled
     bank reversals): only then does the right-hand side need the bearing error."""
@@ -146,7 +146,7 @@ def next_kink(phase, tables, tp):
     return best
 
 
-@kernel(inline=True)
+@kernel
 def lift_limit(phase, qbar, mass, g0):
     """Largest |CL| the phase's load-factor limit allows (inf: no limit)."""
     nmax = phase.max_load_factor_g
@@ -155,7 +155,7 @@ def lift_limit(phase, qbar, mass, g0):
     return nmax * g0 * mass / (qbar * phase.reference_area_m2)
 
 
-@kernel(inline=True)
+@kernel
 def constant_coefficients(phase):
     """True when the phase's lift does not depend on the angle of attack."""
     return phase.aero_model == AERO_CONSTANT

@@ -59,7 +59,7 @@ def event_value(kind, value, t, tp, y, aux):
     return 1.0
 
 
-@kernel(inline=True)
+@kernel
 def needs_air_data(kind):
     """True for the events whose function needs the air data of the full right-hand side (a
     Mach number); the others read only what follows from the state
@@ -67,7 +67,7 @@ def needs_air_data(kind):
     return kind == EV_MACH
 
 
-@kernel(inline=True)
+@kernel
 def crossed(g0, g1, direction):
     """True when g went from g0 to g1 across zero in the event's direction (``DIR_*``)."""
     if direction == DIR_FALLING:

@@ -180,7 +180,7 @@ def new_events(capacity: int):
     return np.empty(capacity), np.empty((capacity, NSTATE)), np.empty((capacity, 2), np.int64)
 
 
-@kernel(inline=True)
+@kernel
 def _magnitudes(y, ynew):
     """The larger of the two states' position and velocity magnitudes (m, m/s) and masses (kg):
     the error of each component is measured against its vector's magnitude, not its own size.
@@ -193,7 +193,7 @@ def _magnitudes(y, ynew):
     return max(r0, r1), max(v0, v1), max(abs(y[6]), abs(ynew[6]))
 
 
-@kernel(inline=True)
+@kernel
 def _scale(j, mags, rtol, atol):
     """Error scale of state component ``j`` (see :func:`_magnitudes`)."""
     if j < 3:
@@ -344,7 +344,7 @@ def _dp5_dense(theta, h, y0, stages, first, out):
         out[j] = y0[j] + h * acc
 
 
-@kernel(inline=True)
+@kernel
 def _event_point(kind, t, y, tp, phase, env, tables, atm, dtmp, aux):
     """The derived quantities an event of ``kind`` reads at a trial point: the full
     right-hand side for a Mach number, else only what follows from the state (4x cheaper)."""
@@ -485,7 +485,7 @@ def _emit_event(events, n_ev, t, y, phase_index, event_index):
     return n_ev + 1
 
 
-@kernel(inline=True)
+@kernel
 def _start_summary(s):
     s.apogee_m = -1e300
     s.max_speed_m_s = -1.0
@@ -522,7 +522,7 @@ def _observe(s, t, aux):
         s.max_heating_parameter_time_s = t
 
 
-@kernel(inline=True)
+@kernel
 def _end_summary(s, t, y, aux, status, last_phase, env):
     s.flight_time_s = t
     s.final_latitude_rad, s.final_longitude_rad = latitude_longitude(t, y, env)
@@ -539,7 +539,7 @@ N_PEAKS = 5
 PEAK_ITERATIONS = 6
 
 
-@kernel(inline=True)
+@kernel
 def _peak_aux(q):
     """Aux index of the summary's q-th maximum (speed, Mach, dynamic pressure, load, heating)."""
     if q == 0:
@@ -553,7 +553,7 @@ def _peak_aux(q):
     return AUX_HEATING
 
 
-@kernel(inline=True)
+@kernel
 def _summary_max(s, q):
     """The summary's q-th maximum so far and its time (s) (see :func:`_peak_aux`)."""
     if q == 0:
@@ -567,7 +567,7 @@ def _summary_max(s, q):
     return s.max_heating_parameter, s.max_heating_parameter_time_s
 
 
-@kernel(inline=True)
+@kernel
 def _parabola(x, xa, fa, xb, fb, xc, fc):
     """Value at ``x`` of the parabola through three points (Lagrange's form)."""
     return (

@@ -478,7 +478,7 @@ class TableWriter:
 # The layouts below return where each part of a table starts in ``tables`` (plain integers:
 # compiled code reads the numbers in place, with no array views, which would cost reference
 # counting in the innermost loop).
-@kernel(inline=True)
+@kernel
 def aero_table_layout(tables, off):
     """(n_mach, n_alpha, mach, alpha_rad, cl, cd, mirror): the sizes, where the Mach and alpha
     axes and the CL and CD values (n_alpha rows of n_mach) start, and the mirror flag."""
@@ -490,7 +490,7 @@ def aero_table_layout(tables, off):
     return nm, na, m0, a0, c0, c0 + na * nm, tables[off + 2] != 0.0
 
 
-@kernel(inline=True)
+@kernel
 def aero_polynomial_layout(tables, off):
     """(n_alpha_terms, n_mach_terms, alpha_lo, alpha_hi, mach_lo, mach_hi, cl, cd): the term
     counts, the ranges and where the CL and CD coefficients (alpha^i Mach^j at i * n_mach_terms
@@ -510,7 +510,7 @@ def aero_polynomial_layout(tables, off):
     )
 
 
-@kernel(inline=True)
+@kernel
 def schedule_layout(tables, off):
     """(n, time_s, alpha, bank, elevation, azimuth, throttle): the row count and where each
     column of a control schedule starts (angles in rad, throttle 0..1)."""
@@ -519,7 +519,7 @@ def schedule_layout(tables, off):
     return n, t0, t0 + n, t0 + 2 * n, t0 + 3 * n, t0 + 4 * n, t0 + 5 * n
 
 
-@kernel(inline=True)
+@kernel
 def thrust_table_layout(tables, off):
     """(n_mach, n_alt, mach, altitude_m, max_thrust_n, isp_s, mach_min, mach_max): sizes, where
     the axes, the thrust values (n_alt rows of n_mach) and the Isp start, and the Mach band."""
