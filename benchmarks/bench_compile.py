@@ -69,7 +69,8 @@ def main(argv: list[str] | None = None) -> dict:
                     imp, fly = cold_run(src, args.scenario)
                     times[name].append(fly)
                     if not args.json:
-                        print(f"{name:>14}: import {imp:5.1f} s, first {args.scenario} {fly:5.1f} s")
+                        what = f"first {args.scenario}"
+                        print(f"{name:>14}: import {imp:5.1f} s, {what} {fly:5.1f} s")
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(ref)])
     new = statistics.median(times["working tree"])
