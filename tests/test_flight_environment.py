@@ -382,3 +382,37 @@ def test_constant_and_scheduled_throttle_set_an_air_breathers_thrust() -> None:
         Controls(throttle=1.5)
     with pytest.raises(ValueError, match="throttle_schedule has 1 values"):
         Controls(schedule_time_s=(0.0, 1.0), throttle_schedule=(0.5,))
+
+
+def test_mach_peak_on_a_row_of_a_tabulated_atmosphere() -> None:
+    """A tabulated atmosphere's temperature is linear between rows, so a coasting missile's
+    Mach number can peak on a row (a kink), where neither a step end nor a parabola finds it.
+    A re-entry at 6.5 km/s through a table from US 1976 whose coldest row is at 85 km: at the
+    Monte Carlo tolerance max Mach sits on that row, within 1e-6 of the rtol 1e-12 flight
+    (without the observation on a table's rows it was 6.3e-4 short, at 85.48 km)."""
+    rows = np.array([0.0, 11e3, 20e3, 32e3, 47e3, 51e3, 71e3, 85e3, 100e3, 150e3, 200e3])
+    table = TabulatedAtmosphere.from_us76(rows)
+    assert int(np.argmin(table.temperature)) == 7  # the 85 km row is the coldest
+    start = InitialState(
+        latitude_deg=0.0,
+        longitude_deg=0.0,
+        altitude_m=180e3,
+        mass_kg=500.0,
+        speed_m_s=6_500.0,
+        flight_path_angle_deg=-15.0,
+        heading_deg=90.0,
+    )
+    coast = (
+        Phase(
+            name="coast",
+            aerodynamics=Aerodynamics(reference_area_m2=0.3, cd=0.2),
+            events=(Event(kind="impact"),),
+        ),
+    )
+    fast, ref = (
+        fly(start, coast, atmosphere=table, tolerances=tol).summary()
+        for tol in (Tolerances.monte_carlo(), Tolerances(rtol=1e-12, atol=1e-14, max_steps=10**6))
+    )
+    assert ref["max_mach_altitude_m"] == pytest.approx(85e3, abs=1.0)
+    assert fast["max_mach_altitude_m"] == pytest.approx(85e3, abs=1.0)
+    assert fast["max_mach"] == pytest.approx(ref["max_mach"], rel=1e-6)
