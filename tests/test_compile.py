@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import pytest
 
 from hyperflight import _jit
 from hyperflight.environment.atmosphere import us76_kernel, us76_table
@@ -74,3 +75,26 @@ def test_compiled_callers_link_the_twin_and_build_no_machine_code_for_it() -> No
     (cres,) = _through_twins.overloads.values()
     assert not isinstance(cres.library, _jit._LinkOnlyLibrary)
     assert cres.library.get_pointer_to_function(cres.fndesc.llvm_func_name) != 0
+
+
+def test_a_public_function_rebuilt_elsewhere_still_links_its_twin(tmp_path) -> None:
+    """A Dask worker rebuilds a pickled dispatcher from its Python function and options: it
+    must still hand compiled callers a kernel twin (made when first needed)."""
+    import pickle
+    import subprocess
+    import sys
+
+    blob = tmp_path / "fn.pkl"
+    blob.write_bytes(pickle.dumps(altitude_sin_cos))
+    probe = f"""
+import pickle, numba
+fn = pickle.loads(open({str(blob)!r}, "rb").read())
+@numba.njit
+def caller(r, z):
+    return fn(r, z, 6378137.0, 0.0066943799901413165)[0]
+print(caller(6378137.0, 0.0), fn._kernel_twin.signatures != [])
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300
+    ).stdout.split()
+    assert float(out[0]) == pytest.approx(0.0, abs=1e-6) and out[1] == "True"

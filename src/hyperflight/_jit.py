@@ -104,9 +104,18 @@ class _LinkOnlyCompiler(_Compiler):
 
 class _PublicDispatcher(_CPUDispatcher):
     """A public function: Python calls compile and cache this dispatcher; compiled callers
-    see its kernel twin (``_numba_type_`` is how numba types a function used as a value)."""
+    see its kernel twin (``_numba_type_`` is how numba types a function used as a value).
+    The twin is made when first needed, so a dispatcher rebuilt by unpickling (a Dask
+    worker) has one too."""
 
-    _kernel_twin = None
+    _twin = None
+
+    @property
+    def _kernel_twin(self):
+        if self._twin is None:
+            nrt = self.targetoptions.get("_nrt", True) is not False
+            self._twin = _compile_as_kernel(self.py_func, nrt)
+        return self._twin
 
     @property
     def _numba_type_(self):
@@ -145,7 +154,6 @@ def public(fn=None, *, nrt: bool = False, nogil: bool = False):
             return numba.njit(cache=True, **options)(f)
         dispatcher = _PublicDispatcher(f, locals={}, targetoptions=options)
         dispatcher.enable_caching()
-        dispatcher._kernel_twin = _compile_as_kernel(f, nrt)
         return dispatcher
 
     return deco(fn) if fn is not None else deco
