@@ -62,16 +62,20 @@ def compile_ptx(layout: str, cc: tuple[int, int]) -> str:
     return ptx
 
 
-def ptxas_report(ptx: str, cc: tuple[int, int]) -> dict | None:
-    """Registers, stack frame and spills of the kernel entry (``ptxas -v``), or None."""
+def ptxas_report(ptx: str, cc: tuple[int, int], max_registers: int | None = None) -> dict | None:
+    """Registers, stack frame and spills of the kernel entry (``ptxas -v``; with
+    ``-maxrregcount`` when ``max_registers`` is given), or None without ``ptxas``."""
     ptxas = shutil.which("ptxas")
     if ptxas is None:
         return None
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "k.ptx"
         src.write_text(ptx)
+        cmd = [ptxas, "-v", f"-arch=sm_{cc[0]}{cc[1]}", str(src), "-o", str(Path(tmp) / "k.cubin")]
+        if max_registers is not None:
+            cmd.append(f"-maxrregcount={max_registers}")
         out = subprocess.run(
-            [ptxas, "-v", f"-arch=sm_{cc[0]}{cc[1]}", str(src), "-o", str(Path(tmp) / "k.cubin")],
+            cmd,
             capture_output=True,
             text=True,
             check=True,
@@ -112,6 +116,13 @@ def main(argv: list[str] | None = None) -> dict:
         if not args.json:
             mb = len(ptx) / 1e6
             print(f"{layout:>5}: PTX {mb:.2f} MB in {row['compile_s']:.1f} s; {row['ptxas']}")
+        if layout == "local" and row["ptxas"] is not None:
+            # Fewer registers a thread let more threads run at once (occupancy), at the cost
+            # of spills: the trade a device has to time (cuda.jit(max_registers=...)).
+            row["register_limits"] = {n: ptxas_report(ptx, cc, n) for n in (64, 96, 128, 168)}
+            if not args.json:
+                for n, r in row["register_limits"].items():
+                    print(f"       at most {n} registers: {r}")
     if args.json:
         print(json.dumps(res, indent=2))
     return res

@@ -25,9 +25,10 @@ unoptimised, with no machine code; the public function at the top (the batch dri
 LLVM's O3 pipeline and the code generator once over everything. Results are bit-identical
 (no fast-math: LLVM may not reassociate). No function is inlined at the numba IR level
 (``inline="always"``): that types the callee again at every call site, and LLVM inlines
-small functions anyway. This uses numba's documented ``pipeline_class`` option and two
-methods of its CPU code library (``numba.core.codegen.JITCodeLibrary``); if numba ever
-lacks them, :data:`LINK_ONLY` is False and kernels compile the ordinary way.
+small functions anyway. This uses numba's documented ``pipeline_class`` option, a subclass
+of its CPU dispatcher, and overrides four methods of its CPU code library
+(``numba.core.codegen.JITCodeLibrary``); if numba ever lacks them, :data:`LINK_ONLY` is
+False and every function compiles the ordinary way (``tests/test_compile.py`` then fails).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ for the device:
   memory with the member axis last (``stages[s, j, thread]``), which the loop sees as strided
   views. Compiled for an H200 (sm_90, ``benchmarks/gpu_ptx.py``), both use 255 registers a
   thread; "local" has a 2,536-byte stack frame (its arrays) and 20/24 bytes of spill
-  stores/loads, "soa" a 1,360-byte frame but 1,576/5,752 bytes of spills (the views' shapes,
+  stores/loads, "soa" a 1,368-byte frame but 1,588/5,776 bytes of spills (the views' shapes,
   strides and pointers): so "local" is the default until a device measures otherwise
   (``benchmarks/bench_gpu.py`` times both).
 - ``group=True`` (default): members are flown in the order of the fields that vary between
