@@ -142,6 +142,16 @@ def main() -> None:
             key = f"{layout}{'' if group else '_ungrouped'}"
             row[f"gpu_flights_per_s_{key}"] = n / dt
             row[f"ok_{key}"] = int(np.sum(out["status"] == S.STATUS_OK))
+        if n == 100_000:
+            # Occupancy against spills (benchmarks/gpu_ptx.py): the default under a limit.
+            for regs in (128, 168):
+                kw = {"tolerances": TOLERANCES, "max_registers": regs}
+                run_packed_gpu(y0s[:64], records[:64], envs[:64], tables, **kw)  # compile
+                t0 = time.perf_counter()
+                run_packed_gpu(y0s, records, envs, tables, **kw)
+                row[f"gpu_flights_per_s_local_max_registers_{regs}"] = n / (
+                    time.perf_counter() - t0
+                )
         dt = n / row["gpu_flights_per_s_local"]
         row["gpu_s"] = dt
         row["gpu_flights_per_s"] = row["gpu_flights_per_s_local"]

@@ -57,8 +57,7 @@ def compile_ptx(layout: str, cc: tuple[int, int]) -> str:
         compute_capability = cc
 
     dispatcher.get_current_device = lambda: _Device()
-    kernel = {"soa": gpu._kernel_soa, "local": gpu._kernel_local}[layout]
-    ptx, _ = cuda.compile_ptx(kernel.py_func, kernel_signatures()[layout], cc=cc)
+    ptx, _ = cuda.compile_ptx(gpu._BODIES[layout], kernel_signatures()[layout], cc=cc)
     return ptx
 
 
@@ -118,7 +117,7 @@ def main(argv: list[str] | None = None) -> dict:
             print(f"{layout:>5}: PTX {mb:.2f} MB in {row['compile_s']:.1f} s; {row['ptxas']}")
         if layout == "local" and row["ptxas"] is not None:
             # Fewer registers a thread let more threads run at once (occupancy), at the cost
-            # of spills: the trade a device has to time (cuda.jit(max_registers=...)).
+            # of spills: the trade a device has to time (run_packed_gpu(max_registers=...)).
             row["register_limits"] = {n: ptxas_report(ptx, cc, n) for n in (64, 96, 128, 168)}
             if not args.json:
                 for n, r in row["register_limits"].items():

@@ -30,6 +30,8 @@ reports its registers and spills without one.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from numba import cuda, float64, int64
 
@@ -103,7 +105,6 @@ def _fly(i, y0s, phases, envs, tables, atm, tol, summaries, work):
     )
 
 
-@cuda.jit
 def _kernel_local(order, y0s, phases, envs, tables, atm, tol, summaries):
     g = cuda.grid(1)
     if g >= order.shape[0]:
@@ -118,7 +119,6 @@ def _kernel_local(order, y0s, phases, envs, tables, atm, tol, summaries):
     _fly(order[g], y0s, phases, envs, tables, atm, tol, summaries, work)
 
 
-@cuda.jit
 def _kernel_soa(order, y0s, phases, envs, tables, atm, tol, summaries, k, vec, aux, evw, evi):
     g = cuda.grid(1)
     if g >= order.shape[0]:
@@ -126,6 +126,18 @@ def _kernel_soa(order, y0s, phases, envs, tables, atm, tol, summaries, k, vec, a
     # Thread g's slice of each structure of arrays (member axis last: coalesced).
     work = (k[:, :, g], vec[:, :, g], aux[:, :, g], evw[:, :, g], evi[:, :, g])
     _fly(order[g], y0s, phases, envs, tables, atm, tol, summaries, work)
+
+
+_BODIES = {"local": _kernel_local, "soa": _kernel_soa}
+
+
+@functools.cache
+def kernel(layout: str = "local", max_registers: int | None = None):
+    """The compiled kernel for a work-array ``layout``, with at most ``max_registers``
+    registers a thread (None: as many as the compiler wants, 255 for this loop). Fewer
+    registers let more threads run at once but spill more (``benchmarks/gpu_ptx.py``)."""
+    options = {} if max_registers is None else {"max_registers": max_registers}
+    return cuda.jit(**options)(_BODIES[layout])
 
 
 def group_order(y0s, phases, envs) -> np.ndarray:
@@ -157,11 +169,12 @@ def run_packed_gpu(
     layout: str = "local",
     group: bool = True,
     chunk: int = 1 << 20,
+    max_registers: int | None = None,
 ) -> np.ndarray:
     """GPU twin of :func:`hyperflight.core.batch.run_packed`: SUMMARY records (N,), in the
     order of the members given. ``layout``, ``group``: see the module docstring. ``chunk``:
     members per launch (the structure of arrays holds :data:`WORK_BYTES` per member of a
-    launch, 2.8 GB for the default 2^20)."""
+    launch, 2.8 GB for the default 2^20). ``max_registers``: see :func:`kernel`."""
     from hyperflight.environment.atmosphere import us76_table
 
     tol = tolerances or Tolerances()
@@ -174,6 +187,8 @@ def run_packed_gpu(
         raise ValueError(f"GPU: layout must be one of {LAYOUTS}, not {layout!r}")
     if threads_per_block < 1 or chunk < 1:
         raise ValueError("GPU: threads_per_block and chunk must be at least 1")
+    if max_registers is not None and not 16 <= max_registers <= 255:
+        raise ValueError(f"GPU: max_registers must be in [16, 255] or None, not {max_registers}")
     tol_record = tol.record(output_step_s=tol.max_time_s)
     n = y0s.shape[0]
     order = group_order(y0s, phases, envs) if group else np.arange(n)
@@ -192,9 +207,7 @@ def run_packed_gpu(
         members = cuda.to_device(np.ascontiguousarray(order[a : a + width], dtype=np.int64))
         size = members.shape[0]
         blocks = (size + threads_per_block - 1) // threads_per_block
-        if layout == "soa":
-            _kernel_soa[blocks, threads_per_block](members, *d, tol_d, out, *soa)
-        else:
-            _kernel_local[blocks, threads_per_block](members, *d, tol_d, out)
+        launch = kernel(layout, max_registers)[blocks, threads_per_block]
+        launch(members, *d, tol_d, out, *soa)
     cuda.synchronize()
     return out.copy_to_host()
