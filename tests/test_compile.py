@@ -10,11 +10,15 @@ roots, powers, exponentials and logarithms, over thousands of inputs.
 
 from __future__ import annotations
 
+import math
+import re
+
 import numba
 import numpy as np
 import pytest
 
 from hyperflight import _jit
+from hyperflight.core.equations import rhs
 from hyperflight.environment.atmosphere import us76_kernel, us76_table
 from hyperflight.environment.earth import EarthModel
 from hyperflight.environment.geodesy import altitude_sin_cos
@@ -98,3 +102,45 @@ print(caller(6378137.0, 0.0), fn._kernel_twin.signatures != [])
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=300
     ).stdout.split()
     assert float(out[0]) == pytest.approx(0.0, abs=1e-6) and out[1] == "True"
+
+
+# A kernel is marked for LLVM to inline into every caller unless it says inline=False (then
+# LLVM's own cost model decides, and keeps large functions called from several places as one
+# copy). Made here, so compiled fresh by every run (never from the on-disk cache).
+@_jit.kernel
+def _small_helper(x):
+    return x * 2.0 + 1.0
+
+
+@_jit.kernel(inline=False)
+def _left_to_llvm(x):
+    return math.sqrt(_small_helper(x)) * 3.0
+
+
+@numba.njit(error_model="numpy")
+def _top(x):
+    return _left_to_llvm(x) + _left_to_llvm(x + 1.0) + _small_helper(x)
+
+
+def _attributes(kernel_dispatcher) -> str:
+    """The LLVM function attributes of a kernel's definition (its attribute groups resolved)."""
+    (cres,) = kernel_dispatcher.overloads.values()
+    name = cres.fndesc.llvm_func_name
+    ir = cres.library.get_llvm_str()
+    (line,) = [ln for ln in ir.splitlines() if ln.startswith("define") and f"@{name}(" in ln]
+    groups = dict(re.findall(r"^attributes (#\d+) = \{(.*)\}", ir, re.M))
+    return line + " " + " ".join(groups.get(g, "") for g in re.findall(r"#\d+", line))
+
+
+def test_kernels_are_inlined_unless_they_say_inline_false() -> None:
+    assert _top(1.0) == pytest.approx(3.0 * math.sqrt(3.0) + 3.0 * math.sqrt(5.0) + 3.0)
+    assert "alwaysinline" in _attributes(_small_helper)
+    assert "alwaysinline" not in _attributes(_left_to_llvm)
+    (sig,) = _top.signatures
+    defined = set(re.findall(r"^(_ZN\S+):", _top.inspect_asm(sig), re.M))
+    assert not any("_small_helper" in name for name in defined)
+    # The package's choices: the right-hand side stays one function (called from every stage
+    # and every event and peak search); the helpers it calls are inlined.
+    assert rhs._kernel_twin.targetoptions.get("forceinline", False) is False
+    assert us76_kernel._kernel_twin.targetoptions.get("forceinline") is True
+    assert altitude_sin_cos._kernel_twin.targetoptions.get("forceinline") is True

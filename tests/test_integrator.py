@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
+import sys
+from pathlib import Path
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
 
 from hyperflight import Aerodynamics, Controls, EarthModel, Event, InitialState, Phase, fly
 from hyperflight.analysis.batch import PackedFlight
+from hyperflight.core import equations
 from hyperflight.core import integrator as K
 from hyperflight.core import schema as S
 from hyperflight.core.batch import run_packed
 from hyperflight.core.control import controls
 from hyperflight.core.flight import Tolerances
+
+# benchmarks/c_rhs is a folder of scripts, not a package: its flight states serve here too.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks" / "c_rhs"))
+crhs_states = importlib.import_module("crhs_states")
 
 
 def test_tableau_consistency() -> None:
@@ -257,3 +266,41 @@ def test_load_factor_limit_reduces_the_angle_of_attack() -> None:
     lift_g = limited["dynamic_pressure_pa"] * 0.5 * limited["cl"] / (limited["mass_kg"] * 9.80665)
     assert lift_g.max() == pytest.approx(5.0, rel=1e-6)
     assert limited["alpha_deg"].min() < 15.0
+
+
+# ---- inner stages ------------------------------------------------------------------------------
+@numba.njit(error_model="numpy")
+def _both_rhs(t, y, tp, phase_index, phases, envs, tables, atm, dy, aux, dy_stage, aux_stage):
+    env = envs[0]
+    for i in range(t.size):
+        ph = phases[phase_index[i]]
+        equations.rhs(t[i], y[i], tp[i], ph, env, tables, atm, dy[i], aux[i])
+        equations.stage_rhs(t[i], y[i], tp[i], ph, env, tables, atm, dy_stage[i], aux_stage[i])
+
+
+@pytest.mark.parametrize("scenario", ["tw-glide-8000", "zircon-1000"])
+@pytest.mark.parametrize("reversals", [False, True])
+def test_inner_stages_give_the_right_hand_sides_derivatives(scenario, reversals) -> None:
+    """``stage_rhs`` (a Runge-Kutta step's inner stages) skips what only the derived
+    quantities need; its derivatives must be those of ``rhs``, bit for bit, in every phase of
+    a boost-glide (schedule, coast, pull-up, glide steering to the target, dive aiming at it)
+    and of a cruise flight, and with scheduled bank reversals (the glide then steers by none
+    of the target's geometry; the dive still aims by its distance)."""
+    s = crhs_states.flight_states(output_step_s=5.0, packed=PackedFlight.from_scenario(scenario))
+    phases = s.phases.copy()
+    if reversals:
+        for p in range(phases.shape[0]):
+            if phases[p]["law"] in (S.LAW_GLIDE, S.LAW_DIVE, S.LAW_CRUISE):
+                phases[p]["n_reversals"] = 2
+                phases[p]["reversal_times_s"][:2] = (20.0, 60.0)
+                phases[p]["bank_rad"] = 0.2
+    n = len(s)
+    dy, aux = crhs_states.outputs(n)
+    dy_stage, aux_stage = crhs_states.outputs(n)
+    _both_rhs(
+        s.t, s.y, s.tp, s.phase_index, phases, s.env, s.tables, s.atm, dy, aux, dy_stage, aux_stage
+    )
+    assert np.isfinite(dy).all()
+    np.testing.assert_array_equal(dy_stage, dy)
+    # The stage writes none of the derived quantities (nothing reads an inner stage's).
+    assert np.isnan(aux_stage).all()

@@ -88,13 +88,13 @@ INLINE double bilinear(const double *data, int64_t start, int64_t ny, int64_t nx
 /* ---- environment/geodesy.py -------------------------------------------------------------- */
 typedef struct { double alt, sin_lat, cos_lat; } altsincos;
 
-/* geodesy.altitude_sin_cos: two Bowring iterations, no trigonometric call (used by rhs) */
-INLINE altsincos altitude_sin_cos(double rho, double z, double a, double e2) {
-    double one_e2 = 1.0 - e2;
-    double b = a * sqrt(one_e2);
-    double ep2b = e2 / one_e2 * b;
+/* geodesy.bowring_altitude_sin_cos: two Bowring iterations, no trigonometric call, with the
+   ellipsoid's constants k = sqrt(1 - e2) and ep2b = e2 / (1 - e2) b precomputed (rhs reads
+   them from the environment record) */
+INLINE altsincos bowring_altitude_sin_cos(double rho, double z, double a, double e2, double k,
+                                          double ep2b) {
+    double b = a * k;
     double e2a = e2 * a;
-    double k = sqrt(one_e2);
     /* Bowring's start: the parametric latitude of the point scaled onto a sphere. */
     double s = z * a;
     double c = rho * b;
@@ -118,6 +118,13 @@ INLINE altsincos altitude_sin_cos(double rho, double z, double a, double e2) {
     g.cos_lat = den * r;
     g.alt = rho * g.cos_lat + z * g.sin_lat - a * sqrt(1.0 - e2 * g.sin_lat * g.sin_lat);
     return g;
+}
+
+/* geodesy.altitude_sin_cos: the same, computing the constants (geodesy.bowring_constants) */
+INLINE altsincos altitude_sin_cos(double rho, double z, double a, double e2) {
+    double one_e2 = 1.0 - e2;
+    double b = a * sqrt(one_e2);
+    return bowring_altitude_sin_cos(rho, z, a, e2, sqrt(one_e2), e2 / one_e2 * b);
 }
 
 /* geodesy.geodetic_latitude_altitude and geodesy.ecef_to_geodetic (Vermeille's closed form):
@@ -317,8 +324,9 @@ INLINE pair thrust_and_mass_flow(const hf_phase *ph, const double *tables, doubl
 /* ---- core/control.py ----------------------------------------------------------------------- */
 typedef struct { double ang, east, north; } target_dir;
 
-/* control.target_geometry: central angle, and the east and north components of the
-   direction to the target (not normalised), from the sines and cosines */
+/* control.target_geometry and control.central_angle: the central angle, and the east and
+   north components of the direction to the target (not normalised), from the sines and
+   cosines */
 INLINE target_dir target_geometry(double sin_lat, double cos_lat, double sin_lon,
                                   double cos_lon, const hf_phase *ph) {
     double st = ph->target_sin_lat, ct = ph->target_cos_lat;
@@ -422,7 +430,7 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     double xe = c * x + s * yy;
     double ye = -s * x + c * yy;
     double rho_ax = sqrt(x * x + yy * yy);
-    altsincos g = altitude_sin_cos(rho_ax, z, a_e, e2);
+    altsincos g = bowring_altitude_sin_cos(rho_ax, z, a_e, e2, env->axis_ratio, env->bowring_ep2b_m);
     double alt = g.alt, sphi = g.sin_lat, cphi = g.cos_lat;
     double gx_ = vx + om * yy, gy_ = vy - om * x, gz_ = vz;
     double speed = sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_);

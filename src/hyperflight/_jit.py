@@ -24,8 +24,17 @@ is only ever called from compiled code, so its module is built *link-only*
 unoptimised, with no machine code; the public function at the top (the batch driver) runs
 LLVM's O3 pipeline and the code generator once over everything. Results are bit-identical
 (no fast-math: LLVM may not reassociate). No function is inlined at the numba IR level
-(``inline="always"``): that types the callee again at every call site, and LLVM inlines
-small functions anyway. This uses numba's documented ``pipeline_class`` option, a subclass
+(``inline="always"``): that types the callee again at every call site.
+
+**Inlined by LLVM, unless said otherwise.** LLVM's own inliner left the right-hand side's
+helpers (local frame, geodesy, atmosphere, control laws, aerodynamic tables) as separate
+functions, each call passing every array as seven scalars and checking a status; a
+right-hand side is one long chain of dependent square roots, divisions and look-ups, and
+those calls sat on it. So a kernel is compiled with LLVM's ``alwaysinline`` (numba's
+``forceinline`` option), and the few large functions called from several places in the loop
+(the right-hand side itself, a Runge-Kutta step, the event and peak searches) say
+``inline=False``: LLVM's cost model keeps them one copy each (``benchmarks/bench_batch.py``: about 7 % of a
+Monte Carlo flight). This uses numba's documented ``pipeline_class`` option, a subclass
 of its CPU dispatcher, and overrides four methods of its CPU code library
 (``numba.core.codegen.JITCodeLibrary``); if numba ever lacks them, :data:`LINK_ONLY` is
 False and every function compiles the ordinary way (``tests/test_compile.py`` then fails).
@@ -115,7 +124,8 @@ class _PublicDispatcher(_CPUDispatcher):
     def _kernel_twin(self):
         if self._twin is None:
             nrt = self.targetoptions.get("_nrt", True) is not False
-            self._twin = _compile_as_kernel(self.py_func, nrt)
+            inline = bool(self.targetoptions.get("forceinline", False))
+            self._twin = _compile_as_kernel(self.py_func, nrt, inline)
         return self._twin
 
     @property
@@ -130,25 +140,39 @@ def _kernel_options(nrt: bool) -> dict:
     return options
 
 
-def _compile_as_kernel(fn, nrt: bool = False):
+def _compile_as_kernel(fn, nrt: bool = False, inline: bool = True):
     options = _kernel_options(nrt)
+    if inline:
+        options["forceinline"] = True
     if LINK_ONLY:
         return numba.njit(pipeline_class=_LinkOnlyCompiler, **options)(fn)
     return numba.njit(**options)(fn)
 
 
-def kernel(fn=None):
-    """Decorator: compiled, for compiled callers only (``@kernel``)."""
-    return _compile_as_kernel(fn) if fn is not None else _compile_as_kernel
+def kernel(fn=None, *, inline: bool = True):
+    """Decorator: compiled, for compiled callers only (``@kernel`` or ``@kernel(inline=False)``).
+
+    ``inline``: LLVM inlines the function into every caller (``alwaysinline``; the default,
+    for small and single-use functions); False leaves it to LLVM's own cost model, which keeps
+    a large function called from several places as one copy.
+    """
+
+    def deco(f):
+        return _compile_as_kernel(f, inline=inline)
+
+    return deco(fn) if fn is not None else deco
 
 
-def public(fn=None, *, nrt: bool = False, nogil: bool = False):
-    """Decorator: compiled, callable from Python, cached (``@public`` or ``@public(...)``)."""
+def public(fn=None, *, nrt: bool = False, nogil: bool = False, inline: bool = True):
+    """Decorator: compiled, callable from Python, cached (``@public`` or ``@public(...)``).
+    ``inline`` is how compiled callers get it (see :func:`kernel`)."""
     options = dict(_COMMON)
     if not nrt:
         options["_nrt"] = False
     if nogil:
         options["nogil"] = True
+    if inline:
+        options["forceinline"] = True
 
     def deco(f):
         if not LINK_ONLY or numba.config.DISABLE_JIT:

@@ -40,11 +40,18 @@ def steers_to_target(phase):
 
 
 @kernel
+def uses_target_distance(phase):
+    """True when the phase's law reads the distance to its target (the dive aims its flight
+    path at the target point)."""
+    return phase.law == LAW_DIVE
+
+
+@kernel
 def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
-    """Central angle (rad) to the phase's target point on the sphere, and the east and north
-    components of the direction to it (not normalised; the initial bearing is their atan2),
-    from the sines and cosines of the latitude and Earth-fixed longitude (and the target's, in
-    its record): no trigonometric call but one atan2."""
+    """The direction to the phase's target point on the sphere: its east and north components
+    (not normalised; the initial bearing is their atan2) and the cosine of the central angle
+    to it (see :func:`central_angle`), from the sines and cosines of the latitude and
+    Earth-fixed longitude (and the target's, in its record): no trigonometric call."""
     st = phase.target_sin_lat
     ct = phase.target_cos_lat
     # sin and cos of (target longitude - longitude).
@@ -52,8 +59,14 @@ def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
     cdl = phase.target_cos_lon * cos_lon + phase.target_sin_lon * sin_lon
     east = ct * sdl
     north = cos_lat * st - sin_lat * ct * cdl
-    ang = math.atan2(math.sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl)
-    return ang, east, north
+    return east, north, sin_lat * st + cos_lat * ct * cdl
+
+
+@kernel
+def central_angle(east, north, cos_angle):
+    """Central angle (rad) to the target from :func:`target_geometry`'s three numbers (one
+    arctangent: the sine of the angle is the direction's length)."""
+    return math.atan2(math.sqrt(east * east + north * north), cos_angle)
 
 
 @kernel

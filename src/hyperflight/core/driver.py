@@ -24,7 +24,7 @@ from hyperflight.core.schema import METHOD_DOP853
 def _make_driver(METHOD):
     """The driver compiled for one Runge-Kutta pair (``schema.METHOD_*``)."""
 
-    @public(nrt=True, nogil=True)
+    @public(nrt=True, nogil=True, inline=False)
     def fly_members(y0s, flight, tol, row_mode, rows, events, summaries, counts, start, stop):
         """Fly members ``start`` to ``stop - 1`` one after the other: the one CPU driver of the
         integration loop, for one flight (``fly``) and for batches.

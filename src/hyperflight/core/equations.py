@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from hyperflight._jit import kernel, public
 from hyperflight.core.aerodynamics import coefficients
 from hyperflight.core.control import (
+    central_angle,
     constant_coefficients,
     controls,
     lift_limit,
     steers_to_target,
     target_geometry,
+    uses_target_distance,
 )
 from hyperflight.core.propulsion import thrust_and_mass_flow
 from hyperflight.core.schema import (
@@ -54,7 +58,7 @@ from hyperflight.core.schema import (
 from hyperflight.environment.atmosphere import US76_KINKS_M, us76_kernel
 from hyperflight.environment.atmospheres import exponential_atmosphere, tabulated_atmosphere
 from hyperflight.environment.constants import G0_M_S2
-from hyperflight.environment.geodesy import altitude_sin_cos
+from hyperflight.environment.geodesy import bowring_altitude_sin_cos
 from hyperflight.environment.gravity import gravity_j2
 from hyperflight.environment.wind import wind_at
 
@@ -100,6 +104,33 @@ def atmosphere_kink(env, tables, i):
     return US76_KINKS_M[i]
 
 
+@kernel
+def geodetic(rho, z, env):
+    """Geodetic altitude (m) and the sine and cosine of the geodetic latitude of a point
+    ``rho`` from the axis and ``z`` from the equatorial plane (m), on the environment's
+    ellipsoid (its constants precomputed in the record)."""
+    return bowring_altitude_sin_cos(
+        rho,
+        z,
+        env.equatorial_radius_m,
+        env.eccentricity_squared,
+        env.axis_ratio,
+        env.bowring_ep2b_m,
+    )
+
+
+@kernel
+def earth_fixed_longitude(t, x, yy, rho, env):
+    """Cosine and sine of the Earth-fixed longitude of the point (x, yy, z) (ECI, m; ``rho``
+    its distance from the axis) at time ``t`` (on the axis: longitude 0)."""
+    th = env.rotation_rate_rad_s * t
+    c = math.cos(th)
+    s = math.sin(th)
+    if rho > 0.0:
+        return (c * x + s * yy) / rho, (-s * x + c * yy) / rho
+    return 1.0, 0.0
+
+
 @public
 def latitude_longitude(t, y, env):
     """Geodetic latitude and Earth-fixed longitude (rad) of the state ``y`` at time ``t``: the
@@ -109,9 +140,7 @@ def latitude_longitude(t, y, env):
     c = math.cos(th)
     s = math.sin(th)
     x, yy, z = y[0], y[1], y[2]
-    _alt, sphi, cphi = altitude_sin_cos(
-        math.sqrt(x * x + yy * yy), z, env.equatorial_radius_m, env.eccentricity_squared
-    )
+    _alt, sphi, cphi = geodetic(math.sqrt(x * x + yy * yy), z, env)
     return math.atan2(sphi, cphi), math.atan2(-s * x + c * yy, c * x + s * yy)
 
 
@@ -119,50 +148,52 @@ def latitude_longitude(t, y, env):
 def local_frame(t, y, env):
     """Where the state ``y`` is over the Earth at time ``t``, from its position and velocity
     alone: (geodetic altitude m, sine and cosine of the geodetic latitude, cosine and sine of
-    the longitude in inertial axes, cosine and sine of the Earth-fixed longitude, the
-    Earth-relative velocity in ECI (m/s, three components), its magnitude and its component
-    along the geodetic up)."""
+    the longitude in inertial axes, distance from the axis m, the Earth-relative velocity in
+    ECI (m/s, three components), its magnitude and its component along the geodetic up). The
+    Earth-fixed longitude is :func:`earth_fixed_longitude`, computed only where needed (it
+    costs the sine and cosine of the Earth's rotation angle)."""
     om = env.rotation_rate_rad_s
     x, yy, z = y[0], y[1], y[2]
-    th = om * t
-    c = math.cos(th)
-    s = math.sin(th)
     rho = math.sqrt(x * x + yy * yy)
-    alt, sphi, cphi = altitude_sin_cos(rho, z, env.equatorial_radius_m, env.eccentricity_squared)
+    alt, sphi, cphi = geodetic(rho, z, env)
     # Earth-relative velocity in ECI: v - omega x r.
     gx_, gy_, gz_ = y[3] + om * yy, y[4] - om * x, y[5]
     speed = math.sqrt(gx_ * gx_ + gy_ * gy_ + gz_ * gz_)
-    # The longitude in inertial axes is that of (x, y); the Earth-fixed one is turned by the
-    # rotation (on the axis: the Earth-fixed longitude 0).
+    # The longitude in inertial axes is that of (x, y); on the axis, that of the Earth-fixed
+    # longitude 0 (turned by the rotation).
     if rho > 0.0:
         clam = x / rho
         slam = yy / rho
-        clon_e = (c * x + s * yy) / rho
-        slon_e = (-s * x + c * yy) / rho
     else:
-        clam = c
-        slam = s
-        clon_e = 1.0
-        slon_e = 0.0
+        th = om * t
+        clam = math.cos(th)
+        slam = math.sin(th)
     vup = gx_ * (cphi * clam) + gy_ * (cphi * slam) + gz_ * sphi
-    return alt, sphi, cphi, clam, slam, clon_e, slon_e, gx_, gy_, gz_, speed, vup
+    return alt, sphi, cphi, clam, slam, rho, gx_, gy_, gz_, speed, vup
 
 
-@public
+@public(inline=False)
 def kinematics(t, y, phase, env, aux):
     """Writes the derived quantities that follow from the state alone (``AUX_ALT``,
     ``AUX_SPEED``, ``AUX_VUP``, ``AUX_TGT_DIST``) into ``aux``, about a quarter of the cost
     of :func:`rhs`: enough for every event but a Mach number crossing (see
     :func:`hyperflight.core.events.needs_air_data`)."""
-    alt, sphi, cphi, _cl, _sl, clon_e, slon_e, _gx, _gy, _gz, speed, vup = local_frame(t, y, env)
-    tgt_ang, _east, _north = target_geometry(sphi, cphi, slon_e, clon_e, phase)
+    alt, sphi, cphi, _cl, _sl, rho, _gx, _gy, _gz, speed, vup = local_frame(t, y, env)
+    clon_e, slon_e = earth_fixed_longitude(t, y[0], y[1], rho, env)
+    east, north, cos_ang = target_geometry(sphi, cphi, slon_e, clon_e, phase)
     aux[AUX_ALT] = alt
     aux[AUX_SPEED] = speed
     aux[AUX_VUP] = vup
-    aux[AUX_TGT_DIST] = tgt_ang * env.mean_radius_m
+    aux[AUX_TGT_DIST] = central_angle(east, north, cos_ang) * env.mean_radius_m
 
 
-@public
+# ``full`` of :func:`_rhs`: typed booleans, not literals (numba would compile ``_rhs`` once
+# for each literal value).
+_FULL = np.bool_(True)
+_STAGE = np.bool_(False)
+
+
+@public(inline=False)
 def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     """Writes dy/dt into ``dy`` and the derived quantities (``schema.AUX_*``) into ``aux``,
     all but ``AUX_LAT`` and ``AUX_LON`` (see :func:`latitude_longitude`).
@@ -170,11 +201,28 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     ``t`` flight time (s), ``tp`` time since the phase began (s), ``phase`` a PHASE record,
     ``env`` an ENVIRONMENT record, ``tables`` the flight's tables, ``atm`` US 1976's table.
     """
+    _rhs(t, y, tp, phase, env, tables, atm, dy, aux, _FULL)
+
+
+@kernel(inline=False)
+def stage_rhs(t, y, tp, phase, env, tables, atm, dy, aux):
+    """:func:`rhs` for a Runge-Kutta step's inner stages: the same ``dy``, but ``aux`` is not
+    written (nothing reads an inner stage's derived quantities), so what only they need is
+    not computed: the target's distance unless the law aims by it (an arctangent), its
+    direction unless the law steers by it (the sine and cosine of the Earth's rotation
+    angle), the load factor and the heating parameter."""
+    _rhs(t, y, tp, phase, env, tables, atm, dy, aux, _STAGE)
+
+
+@kernel
+def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
+    """:func:`rhs` (``full``) or :func:`stage_rhs`; inlined into each, so LLVM drops the
+    branches the other takes."""
     a_e = env.equatorial_radius_m
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
     m = y[6]
-    alt, sphi, cphi, clam, slam, clon_e, slon_e, gx_, gy_, gz_, speed, vup = local_frame(t, y, env)
+    alt, sphi, cphi, clam, slam, rho_ax, gx_, gy_, gz_, speed, vup = local_frame(t, y, env)
     ux, uy, uz = cphi * clam, cphi * slam, sphi
     nx, ny, nz = -sphi * clam, -sphi * slam, cphi
     ex, ey, ez = -slam, clam, 0.0
@@ -195,15 +243,20 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     mach = vrel / sos if sos > 0.0 else 0.0
     qbar = 0.5 * rho * vrel * vrel
 
-    tgt_ang, tgt_east, tgt_north = target_geometry(sphi, cphi, slon_e, clon_e, phase)
-    tgt_dist = tgt_ang * env.mean_radius_m
+    tgt_dist = 0.0
     brg_err = 0.0
-    if steers_to_target(phase):
-        # The target's bearing less the heading of the Earth-relative velocity, in [-pi, pi]:
-        # one arctangent of the two directions' cross and dot products.
-        v_e = gx_ * ex + gy_ * ey
-        v_n = gx_ * nx + gy_ * ny + gz_ * nz
-        brg_err = math.atan2(tgt_east * v_n - tgt_north * v_e, tgt_north * v_n + tgt_east * v_e)
+    steer = steers_to_target(phase)
+    if full or steer or uses_target_distance(phase):
+        clon_e, slon_e = earth_fixed_longitude(t, x, yy, rho_ax, env)
+        tgt_east, tgt_north, cos_ang = target_geometry(sphi, cphi, slon_e, clon_e, phase)
+        if full or uses_target_distance(phase):
+            tgt_dist = central_angle(tgt_east, tgt_north, cos_ang) * env.mean_radius_m
+        if steer:
+            # The target's bearing less the heading of the Earth-relative velocity, in
+            # [-pi, pi]: one arctangent of the two directions' cross and dot products.
+            v_e = gx_ * ex + gy_ * ey
+            v_n = gx_ * nx + gy_ * ny + gz_ * nz
+            brg_err = math.atan2(tgt_east * v_n - tgt_north * v_e, tgt_north * v_n + tgt_east * v_e)
     alpha, bank, th_el, th_az, throttle = controls(
         phase, tables, tp, alt, vrel, vup, mach, tgt_dist, brg_err
     )
@@ -274,6 +327,8 @@ def rhs(t, y, tp, phase, env, tables, atm, dy, aux):
     dy[5] = gz + fz
     dy[6] = -mdot
 
+    if not full:
+        return
     aux[AUX_ALT] = alt
     # AUX_LAT and AUX_LON are not written here: latitude_longitude() fills them where a row
     # or the summary keeps them.

@@ -32,9 +32,11 @@ from hyperflight.core.control import next_kink
 from hyperflight.core.equations import (
     atmosphere_kink,
     atmosphere_kinks,
+    geodetic,
     kinematics,
     latitude_longitude,
     rhs,
+    stage_rhs,
 )
 from hyperflight.core.events import crossed, event_value, needs_air_data, passed_at_start
 from hyperflight.core.schema import (
@@ -64,7 +66,6 @@ from hyperflight.core.schema import (
     STATUS_OUTPUT_FULL,
     STATUS_STEP_TOO_SMALL,
 )
-from hyperflight.environment.geodesy import altitude_sin_cos
 
 # Dormand-Prince 5(4) tableau (Dormand & Prince 1980, Table 2).
 C2, C3, C4, C5 = 1.0 / 5.0, 3.0 / 10.0, 4.0 / 5.0, 8.0 / 9.0
@@ -157,7 +158,7 @@ I_KIND, I_DIRECTION, I_TERMINAL, I_ORDER = 0, 1, 2, 3
 N_EVI = 4
 
 
-@public(nrt=True)
+@public(nrt=True, inline=False)
 def new_work():
     """CPU work arrays of :func:`integrate`: (stages, states, aux, event values, event
     integers)."""
@@ -203,7 +204,7 @@ def _scale(j, mags, rtol, atol):
     return atol + rtol * mags[2]
 
 
-@kernel
+@kernel(inline=False)
 def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
     """One Dormand-Prince 5(4) step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given.
 
@@ -213,21 +214,21 @@ def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm,
     """
     for j in range(NSTATE):
         ytmp[j] = y[j] + h * A21 * k[0, j]
-    rhs(t + C2 * h, ytmp, tp + C2 * h, phase, env, tables, atm, k[1], auxtmp)
+    stage_rhs(t + C2 * h, ytmp, tp + C2 * h, phase, env, tables, atm, k[1], auxtmp)
     for j in range(NSTATE):
         ytmp[j] = y[j] + h * (A31 * k[0, j] + A32 * k[1, j])
-    rhs(t + C3 * h, ytmp, tp + C3 * h, phase, env, tables, atm, k[2], auxtmp)
+    stage_rhs(t + C3 * h, ytmp, tp + C3 * h, phase, env, tables, atm, k[2], auxtmp)
     for j in range(NSTATE):
         ytmp[j] = y[j] + h * (A41 * k[0, j] + A42 * k[1, j] + A43 * k[2, j])
-    rhs(t + C4 * h, ytmp, tp + C4 * h, phase, env, tables, atm, k[3], auxtmp)
+    stage_rhs(t + C4 * h, ytmp, tp + C4 * h, phase, env, tables, atm, k[3], auxtmp)
     for j in range(NSTATE):
         ytmp[j] = y[j] + h * (A51 * k[0, j] + A52 * k[1, j] + A53 * k[2, j] + A54 * k[3, j])
-    rhs(t + C5 * h, ytmp, tp + C5 * h, phase, env, tables, atm, k[4], auxtmp)
+    stage_rhs(t + C5 * h, ytmp, tp + C5 * h, phase, env, tables, atm, k[4], auxtmp)
     for j in range(NSTATE):
         ytmp[j] = y[j] + h * (
             A61 * k[0, j] + A62 * k[1, j] + A63 * k[2, j] + A64 * k[3, j] + A65 * k[4, j]
         )
-    rhs(t + h, ytmp, tp + h, phase, env, tables, atm, k[5], auxtmp)
+    stage_rhs(t + h, ytmp, tp + h, phase, env, tables, atm, k[5], auxtmp)
     for j in range(NSTATE):
         ynew[j] = y[j] + h * (
             B1 * k[0, j] + B3 * k[2, j] + B4 * k[3, j] + B5 * k[4, j] + B6 * k[5, j]
@@ -247,7 +248,7 @@ def dp_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm,
     return math.sqrt(err / NSTATE), finite
 
 
-@kernel
+@kernel(inline=False)
 def dop853_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, atm, rtol, atol):
     """One DOP853 step of size ``h`` from (t, y) with ``k[0]`` = f(t, y) given: the stages
     ``k[1..12]`` (``k[12]`` = f(t + h, ynew)), ``ynew``, ``auxnew``; returns (error norm,
@@ -258,7 +259,7 @@ def dop853_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, 
             for m in range(s):
                 acc += A8[s, m] * k[m, j]
             ytmp[j] = y[j] + h * acc
-        rhs(t + C8[s] * h, ytmp, tp + C8[s] * h, phase, env, tables, atm, k[s], auxtmp)
+        stage_rhs(t + C8[s] * h, ytmp, tp + C8[s] * h, phase, env, tables, atm, k[s], auxtmp)
     for j in range(NSTATE):
         acc = 0.0
         for m in range(S8):
@@ -285,7 +286,7 @@ def dop853_step(t, tp, h, y, k, ynew, ytmp, auxtmp, auxnew, phase, env, tables, 
     return abs(h) * e5 / math.sqrt((e5 + 0.01 * e3) * NSTATE), finite
 
 
-@kernel
+@kernel(inline=False)
 def dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm):
     """DOP853's continuous extension of the accepted step: three more stages ``k[13..15]``
     and the seven rows ``vec[V_DENSE..]`` that :func:`dense_eval` reads."""
@@ -296,7 +297,7 @@ def dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm):
             for m in range(s):
                 acc += A8[s, m] * k[m, j]
             ytmp[j] = y[j] + h * acc
-        rhs(t + C8[s] * h, ytmp, tp + C8[s] * h, phase, env, tables, atm, k[s], auxtmp)
+        stage_rhs(t + C8[s] * h, ytmp, tp + C8[s] * h, phase, env, tables, atm, k[s], auxtmp)
     for j in range(NSTATE):
         dy = ynew[j] - y[j]
         vec[V_DENSE, j] = dy
@@ -309,7 +310,7 @@ def dop853_dense(t, tp, h, y, ynew, k, vec, auxtmp, phase, env, tables, atm):
             vec[V_DENSE + 3 + i, j] = h * acc
 
 
-@kernel
+@kernel(inline=False)
 def dense_eval(method, theta, h, y0, k, vec, out):
     """Continuous extension at fraction ``theta`` of the step of size ``h`` from ``y0``
     (DOP853: after :func:`dop853_dense`)."""
@@ -327,7 +328,7 @@ def dense_eval(method, theta, h, y0, k, vec, out):
     _dp5_dense(theta, h, y0, k, 0, out)
 
 
-@kernel
+@kernel(inline=False)
 def _dp5_dense(theta, h, y0, stages, first, out):
     """Dormand-Prince 5(4) continuous extension from ``y0`` with the step's 7 stages in rows
     ``first ..`` of ``stages`` (the current step's ``k``, or the previous step kept in
@@ -344,7 +345,7 @@ def _dp5_dense(theta, h, y0, stages, first, out):
         out[j] = y0[j] + h * acc
 
 
-@kernel
+@kernel(inline=False)
 def _event_point(kind, t, y, tp, phase, env, tables, atm, dtmp, aux):
     """The derived quantities an event of ``kind`` reads at a trial point: the full
     right-hand side for a Mach number, else only what follows from the state (4x cheaper)."""
@@ -354,7 +355,7 @@ def _event_point(kind, t, y, tp, phase, env, tables, atm, dtmp, aux):
         kinematics(t, y, phase, env, aux)
 
 
-@kernel
+@kernel(inline=False)
 def locate(
     kind, value, g0, g1, b_max, t, tp, h, y, k, vec, method, phase, env, tables, atm, dtmp, aux
 ):
@@ -401,15 +402,13 @@ def locate(
     return b_th
 
 
-@kernel
+@kernel(inline=False)
 def altitude_crossing(level, alt0, alt1, b_max, h, y, k, vec, method, env, out):
     """Fraction of the step in (0, b_max] where the geodetic altitude crosses ``level`` (m),
     from the altitudes ``alt0`` at its start and ``alt1`` at ``b_max`` on either side of it
     (Illinois regula falsi on the continuous extension, to 1e-9 of the step). The altitude
     needs the position only (it does not depend on the Earth's rotation), so no right-hand
     side is evaluated; ``out`` holds the state at the returned fraction."""
-    a_e = env.equatorial_radius_m
-    e2 = env.eccentricity_squared
     a_th, b_th = 0.0, b_max
     ga, gb = alt0 - level, alt1 - level
     side = 0
@@ -421,9 +420,7 @@ def altitude_crossing(level, alt0, alt1, b_max, h, y, k, vec, method, env, out):
         w = b_th - a_th
         r = min(max(r, a_th + 1e-3 * w), b_th - 1e-3 * w)
         dense_eval(method, r, h, y, k, vec, out)
-        alt, _s, _c = altitude_sin_cos(
-            math.sqrt(out[0] * out[0] + out[1] * out[1]), out[2], a_e, e2
-        )
+        alt, _s, _c = geodetic(math.sqrt(out[0] * out[0] + out[1] * out[1]), out[2], env)
         gr = alt - level
         if gr == 0.0:
             return r
@@ -441,7 +438,7 @@ def altitude_crossing(level, alt0, alt1, b_max, h, y, k, vec, method, env, out):
 
 
 # ---- observers ---------------------------------------------------------------------------
-@kernel
+@kernel(inline=False)
 def _emit_row(rows, mode, n_rows, output_step, t, y, aux, phase_index, env):
     """Keep a row as the row observer says; returns (new row count, False if full). The row's
     latitude and longitude (``AUX_LAT``, ``AUX_LON``) are computed here, for the rows kept."""
@@ -577,7 +574,7 @@ def _parabola(x, xa, fa, xb, fb, xc, fc):
     )
 
 
-@kernel
+@kernel(inline=False)
 def _refine_peaks(
     s, t, h, h_prev, tp0, y, k, vec, auxs, dtmp, ytmp, auxtmp, phase, env, tables, atm
 ):
@@ -652,7 +649,7 @@ def _make_loop(METHOD):
     other pair's code is pruned at compile time, so flying with the default pair compiles
     only its own code (DOP853 costs its compile only when first used)."""
 
-    @public
+    @public(inline=False)
     def integrate(y_init, t_init, flight, tol, row_mode, rows, events, summary, work):
         """Fly through the phases from (t_init, y_init); the observers keep what they keep.
 

@@ -30,6 +30,7 @@ import numba
 import numpy as np
 
 from hyperflight._jit import kernel
+from hyperflight.environment.geodesy import bowring_constants
 
 # ---- codes --------------------------------------------------------------------------------
 # Control laws (how alpha, bank, thrust direction and throttle are set).
@@ -190,6 +191,8 @@ ENVIRONMENT = np.dtype(
         ("equatorial_radius_m", _F),
         ("eccentricity_squared", _F),  # first eccentricity squared (0: sphere)
         ("mean_radius_m", _F),  # a (1 - f / 3): ground distances to a target point
+        ("axis_ratio", _F),  # sqrt(1 - e2) = b / a (geodesy.bowring_constants)
+        ("bowring_ep2b_m", _F),  # e2 / (1 - e2) b (geodesy.bowring_constants)
         ("mu_m3_s2", _F),  # gravitational parameter
         ("j2", _F),  # zonal J2 of the gravity model (0: inverse square)
         ("rotation_rate_rad_s", _F),  # Earth (and atmosphere) rotation rate
@@ -383,6 +386,9 @@ def new_environment(
     # Mean radius R1 = a (1 - f / 3) (IUGG; 6,371,008.8 m for WGS-84).
     e["mean_radius_m"] = equatorial_radius_m * (
         1.0 - (1.0 - (1.0 - eccentricity_squared) ** 0.5) / 3.0
+    )
+    e["axis_ratio"], e["bowring_ep2b_m"] = bowring_constants(
+        float(equatorial_radius_m), float(eccentricity_squared)
     )
     e["mu_m3_s2"] = mu_m3_s2
     e["j2"] = j2

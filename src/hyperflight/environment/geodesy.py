@@ -76,11 +76,32 @@ def altitude_sin_cos(rho: float, z: float, a: float, e2: float):
     """Geodetic altitude (m) and the sine and cosine of the geodetic latitude of a point at
     distance ``rho`` from the axis and ``z`` from the equatorial plane (m): two Bowring
     iterations, no trigonometric call (see the module's note for the error bound)."""
+    k, ep2b = bowring_constants_kernel(a, e2)
+    return bowring_altitude_sin_cos(rho, z, a, e2, k, ep2b)
+
+
+def bowring_constants(a: float, e2: float) -> tuple[float, float]:
+    """The ellipsoid's constants :func:`bowring_altitude_sin_cos` takes: ``k = sqrt(1 - e2)``
+    (the polar over the equatorial radius) and ``ep2b = e2 / (1 - e2) b`` (m), with ``b = a k``
+    the polar radius. Plain Python (for the environment record) and compiled
+    (:data:`bowring_constants_kernel`) give the same numbers: the same IEEE operations."""
     one_e2 = 1.0 - e2
     b = a * math.sqrt(one_e2)
-    ep2b = e2 / one_e2 * b
+    return math.sqrt(one_e2), e2 / one_e2 * b
+
+
+#: :func:`bowring_constants` for compiled callers.
+bowring_constants_kernel = public(bowring_constants)
+
+
+@public
+def bowring_altitude_sin_cos(rho: float, z: float, a: float, e2: float, k: float, ep2b: float):
+    """:func:`altitude_sin_cos` with the ellipsoid's constants precomputed
+    (:func:`bowring_constants`): the flight kernel keeps them in its environment record, so
+    a right-hand side computes no square root or division that does not depend on the
+    position."""
+    b = a * k
     e2a = e2 * a
-    k = math.sqrt(one_e2)
     # Bowring's start: the parametric latitude of the point scaled onto a sphere.
     s = z * a
     c = rho * b
