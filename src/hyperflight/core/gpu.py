@@ -13,8 +13,8 @@ for the device:
   addresses are compile-time offsets. ``layout="soa"``: a structure of arrays in global
   memory with the member axis last (``stages[s, j, thread]``), which the loop sees as strided
   views. Compiled for an H200 (sm_90, ``benchmarks/gpu_ptx.py``), both use 255 registers a
-  thread; "local" has a 2,536-byte stack frame (its arrays) and 20/24 bytes of spill
-  stores/loads, "soa" a 1,368-byte frame but 1,588/5,776 bytes of spills (the views' shapes,
+  thread; "local" has a 2,512-byte stack frame (its arrays) and 8/8 bytes of spill
+  stores/loads, "soa" a 1,344-byte frame but 1,484/5,488 bytes of spills (the views' shapes,
   strides and pointers): so "local" is the default until a device measures otherwise
   (``benchmarks/bench_gpu.py`` times both).
 - ``group=True`` (default): members are flown in the order of the fields that vary between
