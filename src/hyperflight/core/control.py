@@ -89,9 +89,11 @@ def controls(phase, tables, tp, alt, vrel, vup, mach, tgt_dist, bearing_error):
     """(alpha, bank, thrust elevation, thrust azimuth, throttle) of the phase's law.
 
     ``tp`` time in phase (s), ``alt`` geodetic altitude (m), ``vrel`` air-relative speed,
-    ``vup`` altitude rate (m/s), ``tgt_dist`` ground distance to the target point (m),
-    ``bearing_error`` the target's bearing less the heading of the Earth-relative velocity
-    (rad, in [-pi, pi]; read only when :func:`steers_to_target`).
+    ``vup`` altitude rate (m/s), ``tgt_dist`` ground distance to the target point (m; read
+    only when :func:`uses_target_distance`), ``bearing_error`` the target's bearing less the
+    heading of the Earth-relative velocity (rad, in [-pi, pi]; read only when
+    :func:`steers_to_target`). A Runge-Kutta step's inner stages compute each only when
+    those say so (``equations.stage_rhs``): a law that reads either must say so there.
     """
     law = phase.law
     az_off = phase.thrust_azimuth_offset_rad
