@@ -579,10 +579,12 @@ def main(argv: list[str] | None = None) -> dict:
         res["rhs_numba_over_c"] = crhs.get("rhs_numba_over_c")
     except Exception as exc:  # noqa: BLE001 - a benchmark part that cannot run is reported
         res["rhs_numba_over_c_error"] = f"{type(exc).__name__}: {exc}"
+    ratio_c = res["rhs_numba_over_c"]
     say(
         f"Monte Carlo at its default rtol {default.rtol:g}: {res['mc_flights_per_s']:,.0f} "
         f"flights/s; one flight {res['single_flight_vs_solve_ivp']:.0f}x solve_ivp; one "
-        f"right-hand side {t_rhs:.0f} ns, numba/C {res['rhs_numba_over_c']}"
+        f"right-hand side {t_rhs:.0f} ns, numba/C "
+        + (f"{ratio_c:.2f}" if ratio_c is not None else "not measured (no C compiler)")
     )
     say("=" * 78)
     if args.json:
