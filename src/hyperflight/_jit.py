@@ -33,9 +33,11 @@ right-hand side is one long chain of dependent square roots, divisions and look-
 those calls sat on it. So a kernel is compiled with LLVM's ``alwaysinline`` (numba's
 ``forceinline`` option), and the few large functions called from several places in the loop
 (the right-hand side itself, a Runge-Kutta step, the event and peak searches) say
-``inline=False``: LLVM's cost model keeps them one copy each (``benchmarks/bench_batch.py``: about 7 % of a
-Monte Carlo flight). This uses numba's documented ``pipeline_class`` option, a subclass
-of its CPU dispatcher, and overrides four methods of its CPU code library
+``inline=False``: LLVM's cost model keeps them one copy each (``benchmarks/bench_batch.py``:
+about 7 % of a Monte Carlo flight).
+
+The link-only build uses numba's documented ``pipeline_class`` option, a subclass of its CPU
+dispatcher, and overrides four methods of its CPU code library
 (``numba.core.codegen.JITCodeLibrary``); if numba ever lacks them, :data:`LINK_ONLY` is
 False and every function compiles the ordinary way (``tests/test_compile.py`` then fails).
 """

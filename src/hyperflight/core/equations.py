@@ -120,14 +120,22 @@ def geodetic(rho, z, env):
 
 
 @kernel
-def earth_fixed_longitude(t, x, yy, rho, env):
-    """Cosine and sine of the Earth-fixed longitude of the point (x, yy, z) (ECI, m; ``rho``
-    its distance from the axis) at time ``t`` (on the axis: longitude 0)."""
+def earth_fixed_xy(t, x, yy, env):
+    """The equatorial components (m) of the ECI point (x, yy, z) in Earth-fixed axes at time
+    ``t`` (turned back by the Earth's rotation angle)."""
     th = env.rotation_rate_rad_s * t
     c = math.cos(th)
     s = math.sin(th)
+    return c * x + s * yy, -s * x + c * yy
+
+
+@kernel
+def earth_fixed_longitude(t, x, yy, rho, env):
+    """Cosine and sine of the Earth-fixed longitude of the point (x, yy, z) (ECI, m; ``rho``
+    its distance from the axis) at time ``t`` (on the axis: longitude 0)."""
     if rho > 0.0:
-        return (c * x + s * yy) / rho, (-s * x + c * yy) / rho
+        xe, ye = earth_fixed_xy(t, x, yy, env)
+        return xe / rho, ye / rho
     return 1.0, 0.0
 
 
@@ -136,12 +144,10 @@ def latitude_longitude(t, y, env):
     """Geodetic latitude and Earth-fixed longitude (rad) of the state ``y`` at time ``t``: the
     two angles of the ``AUX_LAT`` and ``AUX_LON`` columns, computed where a row or the summary
     keeps them rather than in every right-hand side (two arctangents saved)."""
-    th = env.rotation_rate_rad_s * t
-    c = math.cos(th)
-    s = math.sin(th)
     x, yy, z = y[0], y[1], y[2]
     _alt, sphi, cphi = geodetic(math.sqrt(x * x + yy * yy), z, env)
-    return math.atan2(sphi, cphi), math.atan2(-s * x + c * yy, c * x + s * yy)
+    xe, ye = earth_fixed_xy(t, x, yy, env)
+    return math.atan2(sphi, cphi), math.atan2(ye, xe)
 
 
 @kernel
