@@ -34,6 +34,7 @@ from hyperflight.analysis.batch import (
     run_batch,
 )
 from hyperflight.core import schema as L
+from hyperflight.core.driver import spans
 from hyperflight.core.flight import Tolerances
 
 TOL = dict(tolerances=Tolerances(rtol=1e-10, atol=1e-8))
@@ -239,6 +240,21 @@ def test_serial_parallel_and_chunking_give_identical_members() -> None:
     ser = run_batch(base, values, backend="cpu-serial")
     pd.testing.assert_frame_equal(par.summary, ser.summary)
     assert par.backend == "cpu" and ser.backend == "cpu-serial"
+
+
+@pytest.mark.parametrize("n", [1, 2, 15, 16, 17, 100, 2_000, 100_003])
+@pytest.mark.parametrize("workers", [2, 3, 16])
+def test_threads_take_every_member_once_in_ranges_that_shrink_to_the_end(n, workers) -> None:
+    ranges = spans(n, workers)
+    assert ranges[0][0] == 0 and ranges[-1][1] == n
+    assert all(a < b for a, b in ranges)
+    assert all(ranges[i][1] == ranges[i + 1][0] for i in range(len(ranges) - 1))
+    sizes = [b - a for a, b in ranges]
+    assert max(sizes) <= 64 and sizes == sorted(sizes, reverse=True)
+    # The last ranges are single members: no thread waits for a long one at the end.
+    assert sizes[-1] == 1
+    # A given chunk size is kept (the last range holds what is left).
+    assert [b - a for a, b in spans(n, workers, 7)][:-1] == [7] * ((n - 1) // 7)
 
 
 def _poison_lift(arrays, values, mask) -> None:

@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from conftest import lifting_glider
@@ -26,6 +28,7 @@ from hyperflight.analysis.montecarlo import (
     draw,
     run_monte_carlo,
 )
+from hyperflight.analysis.streams import member_uniforms
 from hyperflight.report.dispersion import write_monte_carlo_plots
 
 MU = 3.986004418e14
@@ -71,6 +74,35 @@ def test_draws_depend_only_on_seed_and_member() -> None:
     for k in DISPERSIONS:
         np.testing.assert_array_equal(a[k], rev[k])
     assert list(a) == list(DISPERSIONS)
+
+
+@pytest.mark.parametrize(
+    "seed",
+    [0, 1, 11, 2**31 + 5, 2**32 - 1, 2**32, 2**45 + 99, 2**64 + 1, 2**96 + 7, 2**128 - 1],
+)
+def test_member_streams_are_numpys_default_rng_bit_for_bit(seed) -> None:
+    # The reference is numpy itself: member i's uniforms are default_rng([seed, i]).random(k),
+    # for seeds of one to four 32-bit words, labels of one word (computed all at once) and of
+    # two (which go through numpy), in any order and with repeats.
+    members = np.array([5, 0, 1, 2**16, 2**31, 2**32 - 1, 2**32, 2**40 + 3, 2**62, 77, 5])
+    for k in (1, 5, 9):
+        got = member_uniforms(seed, members, k)
+        want = np.array([np.random.default_rng([seed, int(m)]).random(k) for m in members])
+        np.testing.assert_array_equal(got, want)
+    assert member_uniforms(seed, np.arange(0), 3).shape == (0, 3)
+    assert member_uniforms(seed, np.arange(4), 0).shape == (4, 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=2**128 - 1),
+    members=st.lists(st.integers(min_value=0, max_value=2**33), min_size=1, max_size=20),
+    k=st.integers(min_value=1, max_value=7),
+)
+def test_member_streams_match_numpy_for_any_seed_and_labels(seed, members, k) -> None:
+    got = member_uniforms(seed, np.array(members), k)
+    want = np.array([np.random.default_rng([seed, m]).random(k) for m in members])
+    np.testing.assert_array_equal(got, want)
 
 
 def test_distributions() -> None:

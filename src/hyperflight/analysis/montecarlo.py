@@ -34,6 +34,7 @@ from hyperflight.analysis.batch import (
     resolve_parameter,
     run_batch,
 )
+from hyperflight.analysis.streams import member_uniforms
 from hyperflight.checks import check_finite as _check_finite
 from hyperflight.checks import check_integer as _check_integer
 from hyperflight.checks import shown as _shown
@@ -178,11 +179,9 @@ def distribution(spec: Distribution | Mapping[str, Any]) -> Distribution:
 
 
 def uniforms(seed: int, members: Sequence[int] | np.ndarray, k: int) -> np.ndarray:
-    """(len(members), k) uniform numbers in (0, 1): row i from default_rng([seed, member_i])."""
-    members = np.asarray(members, dtype=np.int64)
-    out = np.empty((members.size, k))
-    for j, m in enumerate(members):
-        out[j] = np.random.default_rng([int(seed), int(m)]).random(k)
+    """(len(members), k) uniform numbers in (0, 1): row i from default_rng([seed, member_i])
+    (computed for all members at once: :func:`~hyperflight.analysis.streams.member_uniforms`)."""
+    out = member_uniforms(int(seed), np.asarray(members, dtype=np.int64), k)
     return np.clip(out, _U_EPS, 1.0 - _U_EPS)
 
 

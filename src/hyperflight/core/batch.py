@@ -56,7 +56,8 @@ def run_packed(
 
     ``grids`` (N, n_grid, ROW_SIZE): row k at k * output_step_s, NaN after a member's end.
     ``parallel``: on :func:`threads` threads, each flying chunks of ``chunk`` members (default:
-    about 16 chunks per thread, at most 64 members each, so short and long flights balance);
+    chunks that shrink toward the end, at most 64 members each, so short and long flights
+    balance and the threads finish together: ``driver.spans``);
     when False, on the calling thread only (what a Dask worker task uses). The compiled
     driver is the same either way.
     """

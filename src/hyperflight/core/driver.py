@@ -87,12 +87,31 @@ def run_members(y0s, flight, tol, row_mode, rows, events, *, parallel: bool, chu
     if workers <= 1:
         driver(*args, 0, n)
     else:
-        size = chunk or max(1, min(64, n // (16 * workers)))
-        spans = [(a, min(n, a + size)) for a in range(0, n, size)]
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for _ in pool.map(lambda ab: driver(*args, *ab), spans):
+            for _ in pool.map(lambda ab: driver(*args, *ab), spans(n, workers, chunk)):
                 pass
     return summaries, counts
+
+
+def spans(n: int, workers: int, chunk: int | None = None) -> list[tuple[int, int]]:
+    """The (start, stop) ranges of members the threads take one after the other.
+
+    ``chunk``: ranges of that many members. None: guided, like OpenMP's ``schedule(guided)``:
+    each range an eighth of what is left per thread (at most 64 members, at least one), so the
+    ranges shrink toward the end and the threads finish together (with equal ranges of about
+    1/16 of a thread's share, the last one left a thread idle for half a range: 3 % of a
+    2,000-member Monte Carlo on 2 threads). Each range costs one call of the compiled driver
+    (tens of microseconds); a member's result does not depend on its range.
+    """
+    if chunk:
+        return [(a, min(n, a + chunk)) for a in range(0, n, chunk)]
+    out = []
+    a = 0
+    while a < n:
+        size = max(1, min(64, (n - a) // (8 * workers)))
+        out.append((a, a + size))
+        a += size
+    return out
 
 
 def threads() -> int:

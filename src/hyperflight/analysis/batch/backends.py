@@ -50,8 +50,9 @@ class Backend(Protocol):
 @dataclass(frozen=True)
 class CpuBackend:
     """The compiled loop on the CPU: ``parallel`` flies chunks of ``parallel_chunk`` members
-    on every core (``NUMBA_NUM_THREADS`` threads; None: about 16 chunks per thread, so short
-    and long flights balance); otherwise one thread (what a Dask worker task uses)."""
+    on every core (``NUMBA_NUM_THREADS`` threads; None: chunks that shrink toward the end, so
+    short and long flights balance: ``core.driver.spans``); otherwise one thread (what a Dask
+    worker task uses)."""
 
     parallel: bool = True
     parallel_chunk: int | None = None
