@@ -66,10 +66,12 @@ def fly_members(
             grids = out
             grids[np.flatnonzero(reasons != "")] = np.nan
     if flown.size:
+        # Every member valid (the usual case): no copy of the phase records (kilobytes each).
+        pick = slice(None) if flown.size == n else flown
         sub = PackedMembers(
-            y0=arrays.y0[flown],
-            phases=arrays.phases[flown],
-            env=arrays.env[flown],
+            y0=arrays.y0[pick],
+            phases=arrays.phases[pick],
+            env=arrays.env[pick],
             tables=base.tables,
         )
         g, s = backend.run(
