@@ -223,7 +223,19 @@ INLINE us76_state us76_kernel(double z_m, const double *table) {
         double h_b = ATM(row, 0), l_b = ATM(row, 1), tm_b = ATM(row, 2), p_b = ATM(row, 3);
         double tm = tm_b + l_b * (h - h_b);
         double p;
-        if (l_b == 0.0)
+        if (h >= 0.0) {
+            /* The layer's piece of Taylor polynomial, Estrin's scheme (same operation order). */
+            int64_t first = (int64_t)ATM(row, 4);
+            int64_t j = (int64_t)((h - h_b) * (1.0 / US76_POLY_DH_M));
+            int64_t last = (int64_t)ATM(row + 1, 4) - first - 1;
+            int64_t r = US76_ROW_POLY + 2 * (first + (j < last ? j : last));
+            double u = (h - ATM(r + 1, 4)) * (2.0 / US76_POLY_DH_M);
+            double u2 = u * u;
+            double u4 = u2 * u2;
+            p = ((ATM(r, 0) + ATM(r, 1) * u) + (ATM(r, 2) + ATM(r, 3) * u) * u2)
+                + (((ATM(r, 4) + ATM(r + 1, 0) * u) + (ATM(r + 1, 1) + ATM(r + 1, 2) * u) * u2)
+                   + ATM(r + 1, 3) * u4) * u4;
+        } else if (l_b == 0.0)
             p = p_b * exp(-G0_M_S2 * US76_M0_KG_KMOL * (h - h_b) / (US76_R_STAR_J_KMOL_K * tm_b));
         else
             p = p_b * pow(tm_b / tm, G0_M_S2 * US76_M0_KG_KMOL / (US76_R_STAR_J_KMOL_K * l_b));

@@ -9,7 +9,10 @@ Below 86 km (seven layers, linear in geopotential altitude):
     hydrostatic equation (computed here, not typed in) and
     ``p = p_b (T_Mb / T_M) ** (g0 M0 / (R* L_b))`` or ``p_b exp(-g0 M0 (h - h_b) / (R* T_Mb))``;
     ``rho = p M0 / (R* T_M)``. The kinetic temperature is ``T = T_M M / M0`` with ``M / M0`` from
-    Table 8 (80 to 86 km, linear in ``z``), else 1.
+    Table 8 (80 to 86 km, linear in ``z``), else 1. The compiled kernel evaluates that pressure
+    (from 0 km up) by the Taylor polynomial of degree 8 of the layer's formula on 500-m pieces
+    of geopotential altitude, which is the formula to rounding (truncation below 3e-17) and
+    spares the flight's right-hand side a ``pow`` (see ``_pressure_pieces``).
 
 86 to 1000 km:
     ``T(z)`` from the four segments of Table 5 (isothermal 86-91 km, elliptical 91-110 km,
@@ -178,9 +181,18 @@ _BREAKS_M = (86e3, 91e3, 95e3, 97e3, 100e3, 110e3, 115e3, 120e3, 150e3, 500e3, 1
 
 # --- Table layout (see us76_table) ----------------------------------------------------------
 _GRID_DZ_M = 50.0  # uniform upper-atmosphere grid step
-_ROW_LAYERS = 1  # rows 1..8: lower layers (h_b, L_b, T_Mb, p_b, 0)
-_ROW_NODES = 9  # rows 9..: upper nodes (z, ln p, ln rho, T, M)
 _N_COLS = 5
+_ROW_LAYERS = 1  # rows 1..8: lower layers (h_b, L_b, T_Mb, p_b, first pressure piece)
+# Below 86 km the pressure of each layer is evaluated piece by piece: pieces _POLY_DH_M of
+# geopotential altitude wide from the layer's base, each its Taylor polynomial of degree 8
+# about its middle (see _pressure_pieces), two rows each: (a0 .. a4), (a5 .. a8, h_mid).
+_POLY_DH_M = 500.0
+_POLY_DEGREE = 8
+_POLY_PIECES = tuple(
+    math.ceil((top - base) / _POLY_DH_M) for base, top in zip(_H_B_M[:-1], _H_B_M[1:], strict=True)
+)
+_ROW_POLY = _ROW_LAYERS + len(_H_B_M)
+_ROW_NODES = _ROW_POLY + 2 * sum(_POLY_PIECES)  # then upper nodes (z, ln p, ln rho, T, M)
 
 Z_MIN_M = -5000.0  # lower end of the published tables
 Z_MAX_M = Z12_M
@@ -264,7 +276,21 @@ def us76_kernel(z_m: float, table: np.ndarray) -> tuple[float, float, float, flo
         tm_b = table[row, 2]
         p_b = table[row, 3]
         tm = tm_b + l_b * (h - h_b)
-        if l_b == 0.0:
+        if h >= 0.0:
+            # The layer's piece: its Taylor polynomial (Estrin's scheme: short dependent chains).
+            first = int(table[row, 4])
+            piece = first + min(
+                int((h - h_b) * (1.0 / _POLY_DH_M)), int(table[row + 1, 4]) - first - 1
+            )
+            r = _ROW_POLY + 2 * piece
+            u = (h - table[r + 1, 4]) * (2.0 / _POLY_DH_M)
+            u2 = u * u
+            u4 = u2 * u2
+            p = ((table[r, 0] + table[r, 1] * u) + (table[r, 2] + table[r, 3] * u) * u2) + (
+                ((table[r, 4] + table[r + 1, 0] * u) + (table[r + 1, 1] + table[r + 1, 2] * u) * u2)
+                + table[r + 1, 3] * u4
+            ) * u4
+        elif l_b == 0.0:
             p = p_b * math.exp(-G0_M_S2 * M0_KG_KMOL * (h - h_b) / (R_STAR_J_KMOL_K * tm_b))
         else:
             p = p_b * (tm_b / tm) ** (G0_M_S2 * M0_KG_KMOL / (R_STAR_J_KMOL_K * l_b))
@@ -322,6 +348,53 @@ def _lower_layers() -> np.ndarray:
         else:
             p_b *= (tm_b / tm_top) ** (G0_M_S2 * M0_KG_KMOL / (R_STAR_J_KMOL_K * l_b))
         tm_b = tm_top
+    return rows
+
+
+def _pressure_pieces(layers: np.ndarray) -> np.ndarray:
+    """Rows (a0 .. a4), (a5 .. a8, h_mid) of every piece of every layer below 86 km: the
+    Taylor polynomial of degree 8 of the layer's pressure about the piece's middle ``h_mid``,
+    in ``u = (h - h_mid) / (dh / 2)`` (``dh`` = ``_POLY_DH_M``, so ``u`` in [-1, 1]).
+
+    With ``p_m`` the pressure at ``h_mid`` (the layer's exact formula) and ``T_m`` its
+    temperature, a layer with gradient ``L`` has ``p = p_m (1 + e u) ** -c`` with
+    ``c = g0 M0 / (R* L)`` and ``e = L dh / (2 T_m)``, so ``a_k = p_m binom(-c, k) e**k``; an
+    isothermal one ``p = p_m exp(-b u)`` with ``b = g0 M0 dh / (2 R* T_Mb)``, so
+    ``a_k = p_m (-b)**k / k!``. The first omitted term bounds the truncation: below 3e-17 of
+    the pressure in every layer (at most 2.7e-17, layer 0 at 0 km), so the polynomial is the
+    standard's formula to rounding (``tests/test_atmosphere.py`` compares them at every metre).
+    One piece costs a few multiply-adds where the formula costs a ``pow`` (about 38 ns of
+    latency on the right-hand side's longest chain) or an ``exp``.
+    """
+    rows = np.zeros((2 * sum(_POLY_PIECES), _N_COLS))
+    piece = 0
+    gm_r = G0_M_S2 * M0_KG_KMOL / R_STAR_J_KMOL_K
+    half = 0.5 * _POLY_DH_M
+    for b, n_pieces in enumerate(_POLY_PIECES):
+        h_b, l_b, tm_b, p_b = layers[b, :4]
+        for j in range(n_pieces):
+            h_mid = h_b + (j + 0.5) * _POLY_DH_M
+            tm = tm_b + l_b * (h_mid - h_b)
+            coef = np.empty(_POLY_DEGREE + 1)
+            if l_b == 0.0:
+                p_m = p_b * math.exp(-gm_r * (h_mid - h_b) / tm_b)
+                beta = gm_r * half / tm_b
+                term = p_m
+                for k in range(_POLY_DEGREE + 1):
+                    coef[k] = term
+                    term *= -beta / (k + 1)
+            else:
+                c = gm_r / l_b
+                p_m = p_b * (tm_b / tm) ** c
+                eps = l_b * half / tm
+                term = p_m
+                for k in range(_POLY_DEGREE + 1):
+                    coef[k] = term
+                    term *= (-c - k) / (k + 1) * eps
+            rows[2 * piece, :5] = coef[:5]
+            rows[2 * piece + 1, :4] = coef[5:]
+            rows[2 * piece + 1, 4] = h_mid
+            piece += 1
     return rows
 
 
@@ -431,7 +504,10 @@ def _build_table(dz_m: float) -> np.ndarray:
     t, _ = _upper_temperature_array(z)
     table = np.zeros((_ROW_NODES + n_nodes, _N_COLS))
     table[0, :3] = Z7_M, dz_m, n_nodes
-    table[_ROW_LAYERS:_ROW_NODES] = _lower_layers()
+    layers = _lower_layers()
+    layers[:, 4] = np.cumsum((0, *_POLY_PIECES))  # each layer's first piece (and the total)
+    table[_ROW_LAYERS:_ROW_POLY] = layers
+    table[_ROW_POLY:_ROW_NODES] = _pressure_pieces(layers)
     nodes = table[_ROW_NODES:]
     nodes[:, 0] = z
     nodes[:, 1] = np.log(n_total * K_BOLTZMANN_J_K * t)
@@ -448,7 +524,10 @@ def us76_table() -> np.ndarray:
     2-D float64, C-contiguous, 5 columns. Row 0: (first upper node z in m, grid step in m,
     number of nodes, 0, 0). Rows 1-8: the seven layers below 86 km plus the 86-km base as
     (geopotential base h_b in m, gradient L_b in K/m, T_M at the base in K, base pressure in
-    Pa, 0). Rows 9 onwards: one uniform grid node from 86 km to 1000 km every 50 m as
+    Pa, index of the layer's first pressure piece; for the 86-km base, the number of pieces).
+    Rows 9 to 348: the 170 pressure pieces
+    below 86 km, two rows each (``_pressure_pieces``). Rows 349 onwards: one uniform grid node
+    from 86 km to 1000 km every 50 m as
     (z in m, ln p with p in Pa, ln rho with rho in kg/m^3, T in K, mean molecular weight in
     kg/kmol). Linear interpolation of ln p and ln rho on this grid errs below 1e-5.
     """
