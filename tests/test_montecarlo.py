@@ -91,6 +91,12 @@ def test_member_streams_are_numpys_default_rng_bit_for_bit(seed) -> None:
         np.testing.assert_array_equal(got, want)
     assert member_uniforms(seed, np.arange(0), 3).shape == (0, 3)
     assert member_uniforms(seed, np.arange(4), 0).shape == (4, 0)
+    # Labels beyond 64 bits (Python integers) and unsigned ones above 2^63 are numpy's too.
+    for huge in (np.array([2**63 + 1, 3], dtype=np.uint64), [2**70 + 9, 4, 2**64]):
+        want = np.array([np.random.default_rng([seed, int(m)]).random(2) for m in huge])
+        np.testing.assert_array_equal(member_uniforms(seed, np.asarray(huge), 2), want)
+    with pytest.raises(ValueError):
+        member_uniforms(seed, np.array([3, -1]), 2)
 
 
 @settings(max_examples=200, deadline=None)

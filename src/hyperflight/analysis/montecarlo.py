@@ -181,7 +181,7 @@ def distribution(spec: Distribution | Mapping[str, Any]) -> Distribution:
 def uniforms(seed: int, members: Sequence[int] | np.ndarray, k: int) -> np.ndarray:
     """(len(members), k) uniform numbers in (0, 1): row i from default_rng([seed, member_i])
     (computed for all members at once: :func:`~hyperflight.analysis.streams.member_uniforms`)."""
-    out = member_uniforms(int(seed), np.asarray(members, dtype=np.int64), k)
+    out = member_uniforms(int(seed), np.asarray(members), k)
     return np.clip(out, _U_EPS, 1.0 - _U_EPS)
 
 

@@ -129,15 +129,22 @@ class _PCG64:
 def member_uniforms(seed: int, members: np.ndarray, k: int) -> np.ndarray:
     """(len(members), k): row i is ``numpy.random.default_rng([seed, members[i]]).random(k)``.
 
-    ``seed`` a whole number >= 0; ``members`` whole numbers >= 0. Labels below 2^32 are
-    computed together; any larger one by numpy itself.
+    ``seed`` a whole number >= 0; ``members`` whole numbers >= 0 (any integer array, or
+    Python integers of any size). Labels below 2^32 are computed together; any other by numpy
+    itself (which refuses a negative one).
     """
-    members = np.asarray(members, dtype=np.int64).reshape(-1)
+    members = np.asarray(members).reshape(-1)
+    if members.dtype.kind in "iu":
+        small = (members >= 0) & (members < 2**32)
+    else:
+        small = np.array([0 <= int(m) < 2**32 for m in members], dtype=bool)
     out = np.empty((members.size, k))
-    small = members < 2**32
     if small.any():
-        seed_words = [np.full(int(small.sum()), w, np.uint32) for w in _words(int(seed))]
-        gen = _PCG64(_seed_state([*seed_words, members[small].astype(np.uint32)]))
+        labels = np.array(
+            [int(m) for m in members[small]] if members.dtype.kind == "O" else members[small]
+        ).astype(np.uint32)
+        seed_words = [np.full(labels.size, w, np.uint32) for w in _words(int(seed))]
+        gen = _PCG64(_seed_state([*seed_words, labels]))
         cols = [gen.next_double() for _ in range(k)]
         out[small] = np.stack(cols, axis=1) if k else out[small]
     for j in np.flatnonzero(~small):
