@@ -566,7 +566,10 @@ def main(argv: list[str] | None = None) -> dict:
     res["mc_rtol"] = default.rtol
     res["mc_flights_per_s"] = mc_default["monte_carlo_flights_per_s"]
     res["mc_parallel_over_serial"] = res["batch"]["parallel_over_serial"]
+    # Through fly() (packing and the Trajectory included), and the compiled loop alone on the
+    # same right-hand side (the goal's ">= 50x" is the latter's).
     res["single_flight_vs_solve_ivp"] = res["single"][0]["ratio_solve_ivp_over"]["fly"]
+    res["single_flight_kernel_vs_solve_ivp"] = res["single"][0]["ratio_solve_ivp_over"]["kernel"]
     res["rhs_ns"]["per_call"] = t_rhs
     res["rhs_numba_over_c"] = None
     try:  # the C right-hand side of benchmarks/c_rhs (skipped without a C compiler)
@@ -582,7 +585,8 @@ def main(argv: list[str] | None = None) -> dict:
     ratio_c = res["rhs_numba_over_c"]
     say(
         f"Monte Carlo at its default rtol {default.rtol:g}: {res['mc_flights_per_s']:,.0f} "
-        f"flights/s; one flight {res['single_flight_vs_solve_ivp']:.0f}x solve_ivp; one "
+        f"flights/s; one flight {res['single_flight_kernel_vs_solve_ivp']:.0f}x solve_ivp "
+        f"(fly() {res['single_flight_vs_solve_ivp']:.0f}x); one "
         f"right-hand side {t_rhs:.0f} ns, numba/C "
         + (f"{ratio_c:.2f}" if ratio_c is not None else "not measured (no C compiler)")
     )
