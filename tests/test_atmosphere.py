@@ -302,8 +302,8 @@ def _layer_pressure_40_digits():
 def test_pressure_pieces_are_the_standards_formula_to_rounding() -> None:
     # Below 86 km the kernel evaluates each layer's pressure by the Taylor polynomial of its
     # 500-m piece (no pow). Against the formula in 40 digits, at 3,000 random altitudes and
-    # on every piece's ends: within 6e-15, no worse than the formula itself in double
-    # precision (its base pressures and power amplify rounding: up to about 5e-15).
+    # on every piece's ends: within 6e-15, as close as the formula itself evaluated in double
+    # precision (up to about 5e-15: its base pressures and power amplify rounding).
     exact = _layer_pressure_40_digits()
     r0 = atm.R0_M
     rng = np.random.default_rng(1976)

@@ -11,7 +11,7 @@ Below 86 km (seven layers, linear in geopotential altitude):
     ``rho = p M0 / (R* T_M)``. The kinetic temperature is ``T = T_M M / M0`` with ``M / M0`` from
     Table 8 (80 to 86 km, linear in ``z``), else 1. The compiled kernel evaluates that pressure
     (from 0 km up) by the Taylor polynomial of degree 8 of the layer's formula on 500-m pieces
-    of geopotential altitude, which is the formula to rounding (truncation below 3e-17) and
+    of geopotential altitude, which is the formula to rounding (truncation below 5e-18) and
     spares the flight's right-hand side a ``pow`` (see ``_pressure_pieces``).
 
 86 to 1000 km:
@@ -360,9 +360,10 @@ def _pressure_pieces(layers: np.ndarray) -> np.ndarray:
     temperature, a layer with gradient ``L`` has ``p = p_m (1 + e u) ** -c`` with
     ``c = g0 M0 / (R* L)`` and ``e = L dh / (2 T_m)``, so ``a_k = p_m binom(-c, k) e**k``; an
     isothermal one ``p = p_m exp(-b u)`` with ``b = g0 M0 dh / (2 R* T_Mb)``, so
-    ``a_k = p_m (-b)**k / k!``. The first omitted term bounds the truncation: below 3e-17 of
-    the pressure in every layer (at most 2.7e-17, layer 0 at 0 km), so the polynomial is the
-    standard's formula to rounding (``tests/test_atmosphere.py`` compares them at every metre).
+    ``a_k = p_m (-b)**k / k!``. The terms fall by a factor above 100 from one to the next, so
+    the first omitted one bounds the truncation: at most 4.3e-18 of the pressure (at the ends
+    of the 32-47 km layer's first piece), far below rounding; ``tests/test_atmosphere.py``
+    compares the pieces with the formula in 40 digits and at every metre.
     One piece costs a few multiply-adds where the formula costs a ``pow`` (about 38 ns of
     latency on the right-hand side's longest chain) or an ``exp``.
     """
@@ -525,11 +526,10 @@ def us76_table() -> np.ndarray:
     number of nodes, 0, 0). Rows 1-8: the seven layers below 86 km plus the 86-km base as
     (geopotential base h_b in m, gradient L_b in K/m, T_M at the base in K, base pressure in
     Pa, index of the layer's first pressure piece; for the 86-km base, the number of pieces).
-    Rows 9 to 348: the 170 pressure pieces
-    below 86 km, two rows each (``_pressure_pieces``). Rows 349 onwards: one uniform grid node
-    from 86 km to 1000 km every 50 m as
-    (z in m, ln p with p in Pa, ln rho with rho in kg/m^3, T in K, mean molecular weight in
-    kg/kmol). Linear interpolation of ln p and ln rho on this grid errs below 1e-5.
+    Rows 9 to 348: the 170 pressure pieces below 86 km, two rows each (``_pressure_pieces``).
+    Rows 349 onwards: one uniform grid node from 86 km to 1000 km every 50 m as (z in m, ln p
+    with p in Pa, ln rho with rho in kg/m^3, T in K, mean molecular weight in kg/kmol). Linear
+    interpolation of ln p and ln rho on this grid errs below 1e-5.
     """
     table = _build_table(_GRID_DZ_M)
     table.flags.writeable = False
