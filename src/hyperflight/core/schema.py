@@ -383,13 +383,10 @@ def new_environment(
     e = np.zeros((), dtype=ENVIRONMENT)
     e["equatorial_radius_m"] = equatorial_radius_m
     e["eccentricity_squared"] = eccentricity_squared
-    # Mean radius R1 = a (1 - f / 3) (IUGG; 6,371,008.8 m for WGS-84).
-    e["mean_radius_m"] = equatorial_radius_m * (
-        1.0 - (1.0 - (1.0 - eccentricity_squared) ** 0.5) / 3.0
-    )
-    e["axis_ratio"], e["bowring_ep2b_m"] = bowring_constants(
-        float(equatorial_radius_m), float(eccentricity_squared)
-    )
+    axis_ratio, ep2b = bowring_constants(float(equatorial_radius_m), float(eccentricity_squared))
+    e["axis_ratio"], e["bowring_ep2b_m"] = axis_ratio, ep2b
+    # Mean radius R1 = a (1 - f / 3), f = 1 - b / a (IUGG; 6,371,008.8 m for WGS-84).
+    e["mean_radius_m"] = equatorial_radius_m * (1.0 - (1.0 - axis_ratio) / 3.0)
     e["mu_m3_s2"] = mu_m3_s2
     e["j2"] = j2
     e["rotation_rate_rad_s"] = rotation_rate_rad_s
