@@ -9,13 +9,15 @@ both outputs the issue names: the impact point and the flight time.
 For each built-in flight (boost-glide ``tw-glide-8000``, ballistic ``tw-ballistic-8000``,
 scramjet cruise ``zircon-1000``) the benchmark flies a Monte Carlo of ``--members`` members
 (``bench_batch.DISPERSIONS``: aerodynamics 3 %, density 5 %, Isp 0.5 %, payload 10 kg, launch
-azimuth +-0.2 deg) at the reference tolerance (DOP853, rtol 1e-12) and at DP5 rtol 1e-5 ..
-1e-10 (atol = rtol / 100 in SI units), member for member with the same draws. It reports the
-largest error over the members of the impact point (geodesic, m) and of the flight time (s),
-each as a share of the reference's sigma (impact: the root mean square geodesic distance of the
-members from their mean impact point), and the throughput on all threads.
+azimuth +-0.2 deg) at the reference tolerance (DOP853, rtol 1e-12) and at DP5 rtol 1e-6 ..
+1e-8 (atol = rtol / 100 in SI units; ``--rtols``), member for member with the same draws. It
+reports the largest error over the members of the impact point (geodesic, m) and of the
+flight time (s), each as a share of the reference's sigma (impact: the root mean square
+geodesic distance of the members from their mean impact point), and the throughput on all
+threads. It names the loosest tolerance that meets the goal on every flight, and the loosest
+that meets it twice over (every error within 0.5 % of sigma): ``Tolerances.monte_carlo()``.
 
-    python benchmarks/mc_accuracy.py [--members 300] [--json]
+    python benchmarks/mc_accuracy.py [--members 400] [--rtols 1e-6,2e-7] [--scenarios A,B] [--json]
 """
 
 from __future__ import annotations
@@ -39,10 +41,13 @@ from hyperflight.mission.run import run_scenario  # noqa: E402
 from hyperflight.mission.scenario import load_scenario  # noqa: E402
 
 SCENARIOS = ("tw-glide-8000", "tw-ballistic-8000", "zircon-1000")
-RTOLS = (1e-5, 1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
+RTOLS = (1e-6, 5e-7, 3e-7, 2e-7, 1e-7, 1e-8)
 REFERENCE = Tolerances(rtol=1e-12, atol=1e-14, max_steps=2_000_000, method="dop853")
 # A Monte Carlo's numerical error must stay below this share of the members' sigma.
 GOAL_SHARE = 0.01
+# The default is chosen with this margin: every error at most GOAL_SHARE / MARGIN (the largest
+# error over 400 members grows with more members, and with the dispersions).
+MARGIN = 2.0
 SEED = 15
 
 
@@ -56,13 +61,25 @@ def fly(base: PackedFlight, tol: Tolerances, n: int):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--members", type=int, default=300)
+    ap.add_argument("--members", type=int, default=400)
     ap.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    ap.add_argument(
+        "--rtols",
+        type=lambda text: tuple(float(v) for v in text.split(",")),
+        default=RTOLS,
+        help="comma-separated relative tolerances (default: %(default)s)",
+    )
+    ap.add_argument(
+        "--scenarios",
+        type=lambda text: tuple(text.split(",")),
+        default=SCENARIOS,
+        help="comma-separated built-in scenarios (default: the three kinds of flight)",
+    )
     args = ap.parse_args()
     out = sys.stderr if args.json else sys.stdout
     n = args.members
     res: dict = {"goal_share_of_sigma": GOAL_SHARE, "members": n, "flights": {}}
-    for name in SCENARIOS:
+    for name in args.scenarios:
         base = PackedFlight.from_result(run_scenario(load_scenario(name)))
         fly(base, Tolerances(rtol=1e-6, atol=1e-8), 20)  # warm
         ref, _ = fly(base, REFERENCE, n)
@@ -87,7 +104,7 @@ def main() -> None:
         )
         print("  rtol   impact err m (% sigma)   time err ms (% sigma)   flights/s  goal", file=out)
         rows = []
-        for rtol in RTOLS:
+        for rtol in args.rtols:
             s, sec = fly(base, Tolerances(rtol=rtol, atol=rtol / 100.0, max_steps=2_000_000), n)
             both = ok & s["ok"].to_numpy()
             d = geodesic.distance_m(
@@ -126,23 +143,36 @@ def main() -> None:
             "rows": rows,
             "loosest_rtol_meeting_goal": loosest,
         }
-    # The loosest decade that meets the goal on every flight (and at every tighter one).
-    common = None
-    for rtol in RTOLS:
-        if all(
-            all(r["meets_goal"] for r in f["rows"] if r["rtol"] <= rtol)
-            for f in res["flights"].values()
-        ):
-            common = rtol
-            break
+
+    # The loosest tolerance that meets the goal on every flight (and at every tighter one), and
+    # the loosest that meets it with the margin.
+    def loosest(share: float):
+        for rtol in sorted(args.rtols, reverse=True):
+            if all(
+                all(
+                    r["impact_share_of_sigma"] <= share
+                    and r["time_share_of_sigma"] <= share
+                    and r["failed"] == 0
+                    for r in f["rows"]
+                    if r["rtol"] <= rtol
+                )
+                for f in res["flights"].values()
+            ):
+                return rtol
+        return None
+
+    common = loosest(GOAL_SHARE)
+    with_margin = loosest(GOAL_SHARE / MARGIN)
     res["loosest_rtol_for_all"] = common
-    print(
-        f"\nnumerical error <= {100 * GOAL_SHARE:g} % of sigma (impact point and flight time) on "
-        f"all three flights from rtol {common:g} (DP5, atol = rtol / 100)"
-        if common
-        else "\nno tolerance meets the goal on all three flights",
-        file=out,
-    )
+    res["loosest_rtol_with_margin"] = with_margin
+    for share, rtol in ((GOAL_SHARE, common), (GOAL_SHARE / MARGIN, with_margin)):
+        print(
+            f"numerical error <= {100 * share:g} % of sigma (impact point and flight time) on "
+            f"every flight from rtol {rtol:g} (DP5, atol = rtol / 100)"
+            if rtol
+            else f"no tolerance keeps the error within {100 * share:g} % of sigma on every flight",
+            file=out,
+        )
     if args.json:
         print(json.dumps(res, indent=1))
 

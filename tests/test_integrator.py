@@ -304,3 +304,126 @@ def test_inner_stages_give_the_right_hand_sides_derivatives(scenario, reversals)
     np.testing.assert_array_equal(dy_stage, dy)
     # The stage writes none of the derived quantities (nothing reads an inner stage's).
     assert np.isnan(aux_stage).all()
+
+
+# ---- kinks of the state ------------------------------------------------------------------------
+def _crossing(x0: float, x1: float, level: float) -> float:
+    return (level - x0) / (x1 - x0) if min(x0, x1) < level < max(x0, x1) else 2.0
+
+
+def _rows(x0: float, x1: float, rows) -> float:
+    """The crossing of a table axis: counted only when the way crosses exactly one row."""
+    hits = [_crossing(x0, x1, r) for r in rows if _crossing(x0, x1, r) < 2.0]
+    return hits[0] if len(hits) == 1 else 2.0
+
+
+def _expected_kink(ph, tables, a0, a1, cmd) -> dict:
+    """What equations.state_kink's docstring says, computed here in plain Python."""
+    from hyperflight.environment.atmosphere import US76_KINKS_M
+
+    found = {"altitude": 2.0, "table row": 2.0, "limit": 2.0, "engine": 2.0}
+    for level in US76_KINKS_M:
+        found["altitude"] = min(found["altitude"], _crossing(a0[S.AUX_ALT], a1[S.AUX_ALT], level))
+    if ph["aero_model"] == S.AERO_TABLE:
+        nm, na, m0, al0, *_rest, mirror = S.aero_table_layout.py_func(tables, ph["aero_table"])
+        rows = list(tables[al0 : al0 + na])
+        rows += [-r for r in rows if r != 0.0] if mirror else []
+        found["table row"] = min(
+            _rows(a0[S.AUX_ALPHA], a1[S.AUX_ALPHA], rows),
+            _rows(a0[S.AUX_MACH], a1[S.AUX_MACH], tables[m0 : m0 + nm]),
+        )
+    if ph["thrust_model"] == S.THRUST_TABLE:
+        nm, na, m0, h0, _f, _i, lo, hi = S.thrust_table_layout.py_func(tables, ph["thrust_table"])
+        found["engine"] = min(
+            _crossing(a0[S.AUX_MACH], a1[S.AUX_MACH], lo),
+            _crossing(a0[S.AUX_MACH], a1[S.AUX_MACH], hi),
+            _rows(a0[S.AUX_MACH], a1[S.AUX_MACH], tables[m0 : m0 + nm]),
+            _rows(a0[S.AUX_ALT], a1[S.AUX_ALT], tables[h0 : h0 + na]),
+        )
+    if cmd is not None:
+        for lim in (ph["alpha_min_rad"], ph["alpha_max_rad"]):
+            found["limit"] = min(found["limit"], _crossing(cmd[0], cmd[1], lim))
+    if ph["law"] == S.LAW_CRUISE:
+        # The Mach hold's throttle command reaching or leaving 0 or 1.
+        q0, q1 = (
+            ph["throttle"] + ph["mach_gain"] * (ph["mach_cmd"] - a[S.AUX_MACH]) for a in (a0, a1)
+        )
+        found["limit"] = min(found["limit"], _crossing(q0, q1, 0.0), _crossing(q0, q1, 1.0))
+    return found
+
+
+@pytest.mark.parametrize("scenario", ["tw-glide-8000", "zircon-1000"])
+def test_state_kink_is_the_first_crossing_of_a_kink_between_two_states(scenario) -> None:
+    """``equations.state_kink`` between consecutive rows (2 s apart) of a boost-glide and a
+    cruise flight, against the crossings computed here: US 1976's layer boundaries in altitude,
+    the aerodynamic table's Mach and angle-of-attack rows (mirrored: both signs) and the thrust
+    table's Mach and altitude rows (each axis only where exactly one row is crossed), the
+    engine's Mach band, and in the feedback phases the law's unlimited command (``controls``
+    with its limits opened) crossing the limits, and the cruise law's throttle command 0 or
+    1."""
+    s = crhs_states.flight_states(output_step_s=2.0, packed=PackedFlight.from_scenario(scenario))
+    n = len(s)
+    dy, aux = crhs_states.outputs(n)
+    dy_s, aux_s = crhs_states.outputs(n)
+    _both_rhs(s.t, s.y, s.tp, s.phase_index, s.phases, s.env, s.tables, s.atm, dy, aux, dy_s, aux_s)
+    env = s.env[0]
+    open_limits = s.phases.copy()
+    open_limits["alpha_min_rad"] = -math.pi
+    open_limits["alpha_max_rad"] = math.pi
+    seen = {"altitude": 0, "table row": 0, "limit": 0, "engine": 0}
+    for i in range(n - 1):
+        p = s.phase_index[i]
+        if s.phase_index[i + 1] != p or s.t[i + 1] == s.t[i]:
+            continue
+        ph = s.phases[p]
+        cmd = None
+        if ph["law"] in (S.LAW_GLIDE, S.LAW_DIVE, S.LAW_CRUISE):
+            cmd = [
+                controls(
+                    open_limits[p],
+                    s.tables,
+                    s.tp[j],
+                    aux[j, S.AUX_ALT],
+                    aux[j, S.AUX_VREL],
+                    aux[j, S.AUX_VUP],
+                    aux[j, S.AUX_MACH],
+                    aux[j, S.AUX_TGT_DIST],
+                    0.0,
+                )[0]
+                for j in (i, i + 1)
+            ]
+        found = _expected_kink(ph, s.tables, aux[i], aux[i + 1], cmd)
+        for kind, x in found.items():
+            seen[kind] += x < 1.0
+        got = equations.state_kink(ph, env, s.tables, aux[i], aux[i + 1])
+        assert got == pytest.approx(min(found.values()), rel=1e-12), (i, s.t[i], found, got)
+    # Each flight crosses the atmosphere's layers and the limits of its law (the pull-up, the
+    # dive, the cruise's push-over); the glide its table's angle-of-attack rows.
+    assert seen["altitude"] >= 4 and seen["limit"] >= 2 and seen["table row"] >= 2, seen
+    if scenario == "zircon-1000":
+        assert seen["engine"] >= 2, seen
+
+
+def test_state_kink_lands_on_one_table_row_but_not_on_several() -> None:
+    """A way across exactly one of the cruise vehicle's angle-of-attack rows (0.5 deg apart)
+    gives where it crosses; a way across two gives none (weak kinks of smooth data); the edge
+    of its engine's Mach band is a jump, found wherever it is."""
+    s = crhs_states.flight_states(
+        output_step_s=2.0, packed=PackedFlight.from_scenario("zircon-1000")
+    )
+    env = s.env[0]
+    p = next(i for i, ph in enumerate(s.phases) if ph["thrust_model"] == S.THRUST_TABLE)
+    ph = s.phases[p]
+    *_rest, mach_lo, _mach_hi = S.thrust_table_layout.py_func(s.tables, ph["thrust_table"])
+    a0 = np.zeros(S.NAUX)
+    a0[[S.AUX_ALT, S.AUX_MACH, S.AUX_VREL, S.AUX_VUP]] = (27_500.0, 7.0, 2_100.0, 0.0)
+    a0[S.AUX_TGT_DIST] = 5e5
+    a1 = a0.copy()
+    a0[S.AUX_ALPHA], a1[S.AUX_ALPHA] = np.radians(3.2), np.radians(3.7)
+    got = equations.state_kink(ph, env, s.tables, a0, a1)
+    assert got == pytest.approx((np.radians(3.5) - a0[S.AUX_ALPHA]) / np.radians(0.5), rel=1e-9)
+    a1[S.AUX_ALPHA] = np.radians(4.2)
+    assert equations.state_kink(ph, env, s.tables, a0, a1) == 2.0
+    a1[S.AUX_ALPHA] = a0[S.AUX_ALPHA]
+    a0[S.AUX_MACH], a1[S.AUX_MACH] = mach_lo - 0.3, mach_lo + 0.1
+    assert equations.state_kink(ph, env, s.tables, a0, a1) == pytest.approx(0.75, rel=1e-9)

@@ -39,6 +39,35 @@ INLINE double py_min(double a, double b) { return b < a ? b : a; }
 /* control.clamp */
 INLINE double clamp(double x, double lo, double hi) { return x < lo ? lo : (x > hi ? hi : x); }
 
+/* core/trig.sin_cos: (sin x, cos x), Taylor series within pi/4 in the same order. */
+INLINE pair sin_cos(double x) {
+    pair r;
+    if (fabs(x) <= 3.141592653589793 / 4.0) {
+        double u = x * x;
+        double s = -1.0 / 1307674368000.0 + u * (1.0 / 355687428096000.0);
+        s = 1.0 / 6227020800.0 + u * s;
+        s = -1.0 / 39916800.0 + u * s;
+        s = 1.0 / 362880.0 + u * s;
+        s = -1.0 / 5040.0 + u * s;
+        s = 1.0 / 120.0 + u * s;
+        s = -1.0 / 6.0 + u * s;
+        double c = 1.0 / 20922789888000.0 + u * (-1.0 / 6402373705728000.0);
+        c = -1.0 / 87178291200.0 + u * c;
+        c = 1.0 / 479001600.0 + u * c;
+        c = -1.0 / 3628800.0 + u * c;
+        c = 1.0 / 40320.0 + u * c;
+        c = -1.0 / 720.0 + u * c;
+        c = 1.0 / 24.0 + u * c;
+        c = -0.5 + u * c;
+        r.a = x + x * u * s;
+        r.b = 1.0 + u * c;
+    } else {
+        r.a = sin(x);
+        r.b = cos(x);
+    }
+    return r;
+}
+
 /* control.is_feedback */
 INLINE int is_feedback(int64_t law) {
     return law == LAW_GLIDE || law == LAW_CRUISE || law == LAW_DIVE;
@@ -437,8 +466,8 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     double a_e = env->equatorial_radius_m, e2 = env->eccentricity_squared;
     double om = env->rotation_rate_rad_s;
     double x = y[0], yy = y[1], z = y[2], vx = y[3], vy = y[4], vz = y[5], m = y[6];
-    double th = om * t;
-    double c = cos(th), s = sin(th);
+    pair sc = sin_cos(om * t);
+    double c = sc.b, s = sc.a;
     double xe = c * x + s * yy;
     double ye = -s * x + c * yy;
     double rho_ax = sqrt(x * x + yy * yy);
@@ -495,7 +524,7 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     lx = lx / ln; ly = ly / ln; lz = lz / ln;
     double rx = evy * lz - evz * ly, ry = evz * lx - evx * lz, rz = evx * ly - evy * lx;
     double cb = 1.0, sb = 0.0;
-    if (bank != 0.0) { cb = cos(bank); sb = sin(bank); }
+    if (bank != 0.0) { pair b = sin_cos(bank); sb = b.a; cb = b.b; }
     double bx = cb * lx + sb * rx, by = cb * ly + sb * ry, bz = cb * lz + sb * rz;
 
     pair co = coefficients(ph, tables, mach, alpha);
@@ -520,13 +549,15 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
     if (thrust != 0.0) {
         double tx, ty, tz;
         if (ph->thrust_direction == THRUST_ATTITUDE) {
-            double ce = cos(u.th_el);
-            double tn = ce * cos(u.th_az), te = ce * sin(u.th_az), td = -sin(u.th_el);
+            pair el = sin_cos(u.th_el), az = sin_cos(u.th_az);
+            double ce = el.b;
+            double tn = ce * az.b, te = ce * az.a, td = -el.a;
             tx = tn * nx + te * ex - td * ux;
             ty = tn * ny + te * ey - td * uy;
             tz = tn * nz + te * ez - td * uz;
         } else {
-            double ca = cos(alpha), sa = sin(alpha);
+            pair al = sin_cos(alpha);
+            double ca = al.b, sa = al.a;
             tx = ca * evx + sa * bx; ty = ca * evy + sa * by; tz = ca * evz + sa * bz;
         }
         double ft = thrust / m;

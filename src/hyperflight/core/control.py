@@ -84,6 +84,27 @@ def _steer_bank(phase, tp, bearing_error):
     return clamp(phase.heading_gain * bearing_error, -bmax, bmax)
 
 
+@kernel
+def alpha_command(phase, alt, vrel, vup, tgt_dist):
+    """The angle of attack (rad) a feedback law (glide, cruise, dive) asks for, before its
+    limits (``alpha_min_rad``, ``alpha_max_rad``) are applied; the arguments as in
+    :func:`controls`."""
+    law = phase.law
+    if law == LAW_GLIDE:
+        return phase.alpha_rad - phase.damping * vup / max(vrel, 1.0)
+    if law == LAW_CRUISE:
+        return (
+            phase.alpha_rad
+            + phase.altitude_gain_rad_m * (phase.altitude_cmd_m - alt)
+            - phase.altitude_rate_gain_rad_m_s * vup
+        )
+    # Aim the flight path at the target point: gamma_cmd = -atan(alt / distance).
+    dist = max(tgt_dist, 1.0)
+    gamma_cmd = -math.atan2(max(alt, 0.0), dist)
+    gamma = math.asin(clamp(vup / max(vrel, 1e-9), -1.0, 1.0))
+    return phase.alpha_rad + phase.gamma_gain * (gamma_cmd - gamma)
+
+
 @public
 def controls(phase, tables, tp, alt, vrel, vup, mach, tgt_dist, bearing_error):
     """(alpha, bank, thrust elevation, thrust azimuth, throttle) of the phase's law.
@@ -110,23 +131,11 @@ def controls(phase, tables, tp, alt, vrel, vup, mach, tgt_dist, bearing_error):
     if is_feedback(law):
         bank = _steer_bank(phase, tp, bearing_error)
         throttle = 1.0
-        if law == LAW_GLIDE:
-            v = max(vrel, 1.0)
-            alpha = phase.alpha_rad - phase.damping * vup / v
-        elif law == LAW_CRUISE:
-            alpha = (
-                phase.alpha_rad
-                + phase.altitude_gain_rad_m * (phase.altitude_cmd_m - alt)
-                - phase.altitude_rate_gain_rad_m_s * vup
-            )
+        if law == LAW_CRUISE:
             throttle = clamp(phase.throttle + phase.mach_gain * (phase.mach_cmd - mach), 0.0, 1.0)
-        else:
-            # Aim the flight path at the target point: gamma_cmd = -atan(alt / distance).
-            dist = max(tgt_dist, 1.0)
-            gamma_cmd = -math.atan2(max(alt, 0.0), dist)
-            gamma = math.asin(clamp(vup / max(vrel, 1e-9), -1.0, 1.0))
-            alpha = phase.alpha_rad + phase.gamma_gain * (gamma_cmd - gamma)
-        alpha = clamp(alpha, phase.alpha_min_rad, phase.alpha_max_rad)
+        alpha = clamp(
+            alpha_command(phase, alt, vrel, vup, tgt_dist), phase.alpha_min_rad, phase.alpha_max_rad
+        )
         if alpha < 0.0 and phase.n_reversals == 0:
             # Negative lift turns the other way: bank the other way to steer toward the target.
             bank = -bank

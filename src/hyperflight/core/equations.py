@@ -18,9 +18,11 @@ import numpy as np
 from hyperflight._jit import kernel, public
 from hyperflight.core.aerodynamics import coefficients
 from hyperflight.core.control import (
+    alpha_command,
     central_angle,
     constant_coefficients,
     controls,
+    is_feedback,
     lift_limit,
     steers_to_target,
     target_geometry,
@@ -28,6 +30,7 @@ from hyperflight.core.control import (
 )
 from hyperflight.core.propulsion import thrust_and_mass_flow
 from hyperflight.core.schema import (
+    AERO_TABLE,
     ATMOSPHERE_EXPONENTIAL,
     ATMOSPHERE_TABLE,
     AUX_A,
@@ -51,10 +54,15 @@ from hyperflight.core.schema import (
     AUX_VUP,
     AUX_WIND_EAST,
     AUX_WIND_NORTH,
+    LAW_CRUISE,
     THRUST_ATTITUDE,
+    THRUST_TABLE,
+    aero_table_layout,
     atmosphere_view,
+    thrust_table_layout,
     wind_view,
 )
+from hyperflight.core.trig import sin_cos
 from hyperflight.environment.atmosphere import US76_KINKS_M, us76_kernel
 from hyperflight.environment.atmospheres import exponential_atmosphere, tabulated_atmosphere
 from hyperflight.environment.constants import G0_M_S2
@@ -105,6 +113,106 @@ def atmosphere_kink(env, tables, i):
 
 
 @kernel
+def _crossing(x0, x1, level):
+    """The fraction of the way from ``x0`` to ``x1`` (taken as linear) where it crosses
+    ``level``; 2.0 when it does not (or only touches it at an end)."""
+    if (x0 < level < x1) or (x1 < level < x0):
+        return (level - x0) / (x1 - x0)
+    return 2.0
+
+
+@kernel
+def _row_crossing(x0, x1, tables, start, n, mirror):
+    """The fraction where the way from ``x0`` to ``x1`` crosses a row of the ascending table
+    axis ``tables[start : start + n]`` (or, when ``mirror``, the negative of one), when it
+    crosses exactly one; 2.0 when it crosses none or several (rows closer than a step's travel
+    are weak kinks of smooth data: landing on each would cut the step to the table's
+    spacing)."""
+    lo = min(x0, x1)
+    hi = max(x0, x1)
+    first = 2.0
+    count = 0
+    for i in range(n):
+        level = tables[start + i]
+        if level >= hi and not mirror:
+            break
+        if lo < level < hi:
+            count += 1
+            first = (level - x0) / (x1 - x0)
+        if mirror and level != 0.0 and lo < -level < hi:
+            count += 1
+            first = (-level - x0) / (x1 - x0)
+    return first if count == 1 else 2.0
+
+
+@public
+def state_kink(phase, env, tables, aux0, aux1):
+    """Where the flight first crosses a kink or a jump of its right-hand side between two
+    states, as a fraction of the way from the first's derived quantities ``aux0`` to the
+    second's ``aux1`` (each quantity taken as linear between them); 2.0 when it crosses none.
+
+    The kinks: a feedback law's angle of attack (and the cruise law's throttle) reaching or
+    leaving its limits (its command, from the same quantities, crossing them); the edges of an
+    engine's Mach band (thrust on or off); and the rows of the flight's tables, where the
+    piecewise-linear data change slope: the atmosphere's profile in altitude
+    (:func:`atmosphere_kink`; US 1976's layers), the aerodynamic table's Mach and angle-of-attack
+    rows (a mirrored table's on both sides of zero) and the thrust table's Mach and altitude
+    rows. A table axis counts only where the way crosses exactly one of its rows (see
+    :func:`_row_crossing`). Not the wind profile's rows: a wind changes the air-relative
+    velocity by metres per second, and a calm profile must fly as no profile, step for step.
+    The integration loop lands its steps on these (``integrator``): a step across one has an
+    error estimate that misses most of its error.
+    """
+    best = 2.0
+    alt0 = aux0[AUX_ALT]
+    alt1 = aux1[AUX_ALT]
+    mach0 = aux0[AUX_MACH]
+    mach1 = aux1[AUX_MACH]
+    if is_feedback(phase.law):
+        lo = phase.alpha_min_rad
+        hi = phase.alpha_max_rad
+        held0 = aux0[AUX_ALPHA] == lo or aux0[AUX_ALPHA] == hi
+        held1 = aux1[AUX_ALPHA] == lo or aux1[AUX_ALPHA] == hi
+        if (held0 or held1) and aux0[AUX_ALPHA] != aux1[AUX_ALPHA]:
+            # Held at a limit at one end and not (or at the other limit) at the other: where
+            # the command crosses the limits. (Free at both ends, or held at the same limit,
+            # it crosses neither, the command taken as linear.)
+            c0 = alpha_command(phase, alt0, aux0[AUX_VREL], aux0[AUX_VUP], aux0[AUX_TGT_DIST])
+            c1 = alpha_command(phase, alt1, aux1[AUX_VREL], aux1[AUX_VUP], aux1[AUX_TGT_DIST])
+            best = min(best, _crossing(c0, c1, lo))
+            best = min(best, _crossing(c0, c1, hi))
+        if phase.law == LAW_CRUISE:
+            q0 = phase.throttle + phase.mach_gain * (phase.mach_cmd - mach0)
+            q1 = phase.throttle + phase.mach_gain * (phase.mach_cmd - mach1)
+            best = min(best, _crossing(q0, q1, 0.0))
+            best = min(best, _crossing(q0, q1, 1.0))
+    if env.atmosphere_model == ATMOSPHERE_TABLE:
+        n_atm = atmosphere_kinks(env, tables)
+        best = min(best, _row_crossing(alt0, alt1, tables, env.atmosphere_table + 1, n_atm, False))
+    elif env.atmosphere_model != ATMOSPHERE_EXPONENTIAL:
+        lo = min(alt0, alt1)
+        hi = max(alt0, alt1)
+        if lo < US76_KINKS_M[-1] and hi > US76_KINKS_M[0]:
+            for i in range(len(US76_KINKS_M)):
+                best = min(best, _crossing(alt0, alt1, US76_KINKS_M[i]))
+    if phase.aero_model == AERO_TABLE:
+        nm, na, m0, a0, _cl0, _cd0, mirror = aero_table_layout(tables, phase.aero_table)
+        best = min(best, _row_crossing(mach0, mach1, tables, m0, nm, False))
+        a_0 = aux0[AUX_ALPHA]
+        a_1 = aux1[AUX_ALPHA]
+        best = min(best, _row_crossing(a_0, a_1, tables, a0, na, mirror))
+    if phase.thrust_model == THRUST_TABLE:
+        nm, na, m0, h0, _f0, _i0, mach_min, mach_max = thrust_table_layout(
+            tables, phase.thrust_table
+        )
+        best = min(best, _crossing(mach0, mach1, mach_min))
+        best = min(best, _crossing(mach0, mach1, mach_max))
+        best = min(best, _row_crossing(mach0, mach1, tables, m0, nm, False))
+        best = min(best, _row_crossing(alt0, alt1, tables, h0, na, False))
+    return best
+
+
+@kernel
 def geodetic(rho, z, env):
     """Geodetic altitude (m) and the sine and cosine of the geodetic latitude of a point
     ``rho`` from the axis and ``z`` from the equatorial plane (m), on the environment's
@@ -123,9 +231,7 @@ def geodetic(rho, z, env):
 def earth_fixed_xy(t, x, yy, env):
     """The equatorial components (m) of the ECI point (x, yy, z) in Earth-fixed axes at time
     ``t`` (turned back by the Earth's rotation angle)."""
-    th = env.rotation_rate_rad_s * t
-    c = math.cos(th)
-    s = math.sin(th)
+    s, c = sin_cos(env.rotation_rate_rad_s * t)
     return c * x + s * yy, -s * x + c * yy
 
 
@@ -171,9 +277,7 @@ def local_frame(t, y, env):
         clam = x / rho
         slam = yy / rho
     else:
-        th = om * t
-        clam = math.cos(th)
-        slam = math.sin(th)
+        slam, clam = sin_cos(om * t)
     vup = gx_ * (cphi * clam) + gy_ * (cphi * slam) + gz_ * sphi
     return alt, sphi, cphi, clam, slam, rho, gx_, gy_, gz_, speed, vup
 
@@ -288,8 +392,7 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
     cb = 1.0
     sb = 0.0
     if bank != 0.0:
-        cb = math.cos(bank)
-        sb = math.sin(bank)
+        sb, cb = sin_cos(bank)
     bx, by, bz = cb * lx + sb * rx, cb * ly + sb * ry, cb * lz + sb * rz
 
     cl, cd = coefficients(phase, tables, mach, alpha)
@@ -310,14 +413,14 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
     thrust, mdot = thrust_and_mass_flow(phase, tables, mach, alt, throttle)
     if thrust != 0.0:
         if phase.thrust_direction == THRUST_ATTITUDE:
-            ce = math.cos(th_el)
-            tn, te, td = ce * math.cos(th_az), ce * math.sin(th_az), -math.sin(th_el)
+            se, ce = sin_cos(th_el)
+            sz, cz = sin_cos(th_az)
+            tn, te, td = ce * cz, ce * sz, -se
             tx = tn * nx + te * ex - td * ux
             ty = tn * ny + te * ey - td * uy
             tz = tn * nz + te * ez - td * uz
         else:
-            ca = math.cos(alpha)
-            sa = math.sin(alpha)
+            sa, ca = sin_cos(alpha)
             tx, ty, tz = ca * evx + sa * bx, ca * evy + sa * by, ca * evz + sa * bz
         ft = thrust / m
         fx += ft * tx

@@ -165,7 +165,7 @@ class Tolerances:
         30 Nov 2026: at most 0.19 %; at 1e-6 the cruise flight's time error is 1.7 % of its
         0.86 s sigma). One flight keeps the default (rtol 1e-10: impact within 1 m).
         """
-        return cls(rtol=1e-7, atol=1e-9)
+        return cls(rtol=2e-7, atol=2e-9)
 
     def record(self, output_step_s: float) -> np.ndarray:
         """The kernel's TOLERANCES record with this output step (s), as an array of one."""
