@@ -332,6 +332,9 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
     x, yy, z = y[0], y[1], y[2]
     vx, vy, vz = y[3], y[4], y[5]
     m = y[6]
+    # The Earth's rotation angle first: it depends on the time alone, so the processor works
+    # on it beside the geodetic altitude (the steering below needs it, at the chain's end).
+    s_rot, c_rot = sin_cos(env.rotation_rate_rad_s * t)
     alt, sphi, cphi, clam, slam, rho_ax, gx_, gy_, gz_, speed, vup = local_frame(t, y, env)
     ux, uy, uz = cphi * clam, cphi * slam, sphi
     nx, ny, nz = -sphi * clam, -sphi * slam, cphi
@@ -357,7 +360,11 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
     brg_err = 0.0
     steer = steers_to_target(phase)
     if full or steer or uses_target_distance(phase):
-        clon_e, slon_e = earth_fixed_longitude(t, x, yy, rho_ax, env)
+        # earth_fixed_longitude, with the rotation's sine and cosine from above.
+        clon_e, slon_e = 1.0, 0.0
+        if rho_ax > 0.0:
+            clon_e = (c_rot * x + s_rot * yy) / rho_ax
+            slon_e = (-s_rot * x + c_rot * yy) / rho_ax
         tgt_east, tgt_north, cos_ang = target_geometry(sphi, cphi, slon_e, clon_e, phase)
         if full or uses_target_distance(phase):
             tgt_dist = central_angle(tgt_east, tgt_north, cos_ang) * env.mean_radius_m
