@@ -352,10 +352,8 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
     wz = gz_ - w_n * nz
     vrel = math.sqrt(wx * wx + wy * wy + wz * wz)
 
-    temp, pres, rho, sos = atmosphere(env, tables, atm, alt)
-    mach = vrel / sos if sos > 0.0 else 0.0
-    qbar = 0.5 * rho * vrel * vrel
-
+    # The target's geometry before the atmosphere: both follow the altitude, and the
+    # steering's arctangent is the longer of the two chains.
     tgt_dist = 0.0
     brg_err = 0.0
     steer = steers_to_target(phase)
@@ -374,6 +372,10 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
             v_e = gx_ * ex + gy_ * ey
             v_n = gx_ * nx + gy_ * ny + gz_ * nz
             brg_err = math.atan2(tgt_east * v_n - tgt_north * v_e, tgt_north * v_n + tgt_east * v_e)
+
+    temp, pres, rho, sos = atmosphere(env, tables, atm, alt)
+    mach = vrel / sos if sos > 0.0 else 0.0
+    qbar = 0.5 * rho * vrel * vrel
     alpha, bank, th_el, th_az, throttle = controls(
         phase, tables, tp, alt, vrel, vup, mach, tgt_dist, brg_err
     )
