@@ -30,6 +30,7 @@ from hyperflight.core.control import (
 )
 from hyperflight.core.propulsion import thrust_and_mass_flow
 from hyperflight.core.schema import (
+    AERO_NONE,
     AERO_TABLE,
     ATMOSPHERE_EXPONENTIAL,
     ATMOSPHERE_TABLE,
@@ -155,7 +156,8 @@ def state_kink(phase, env, tables, aux0, aux1):
     leaving its limits (its command, from the same quantities, crossing them); the edges of an
     engine's Mach band (thrust on or off); and the rows of the flight's tables, where the
     piecewise-linear data change slope: the atmosphere's profile in altitude
-    (:func:`atmosphere_kink`; US 1976's layers), the aerodynamic table's Mach and angle-of-attack
+    (:func:`atmosphere_kink`; US 1976's layers; not in a phase with neither aerodynamics nor an
+    air-breathing engine), the aerodynamic table's Mach and angle-of-attack
     rows (a mirrored table's on both sides of zero) and the thrust table's Mach and altitude
     rows. A table axis counts only where the way crosses exactly one of its rows (see
     :func:`_row_crossing`). Not the wind profile's rows: a wind changes the air-relative
@@ -186,7 +188,9 @@ def state_kink(phase, env, tables, aux0, aux1):
             q1 = phase.throttle + phase.mach_gain * (phase.mach_cmd - mach1)
             best = min(best, _crossing(q0, q1, 0.0))
             best = min(best, _crossing(q0, q1, 1.0))
-    if env.atmosphere_model == ATMOSPHERE_TABLE:
+    if phase.aero_model == AERO_NONE and phase.thrust_model != THRUST_TABLE:
+        pass  # in a vacuum phase the atmosphere's kinks are not the right-hand side's
+    elif env.atmosphere_model == ATMOSPHERE_TABLE:
         n_atm = atmosphere_kinks(env, tables)
         best = min(best, _row_crossing(alt0, alt1, tables, env.atmosphere_table + 1, n_atm, False))
     elif env.atmosphere_model != ATMOSPHERE_EXPONENTIAL:
