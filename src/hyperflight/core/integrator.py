@@ -11,6 +11,11 @@ differ only in what they keep, chosen by the observers:
   apogee located exactly where the altitude rate crosses zero and the other maxima's peaks
   looked for between steps (Dormand-Prince 5(4): :func:`_refine_peaks`).
 
+Steps land on the kinks of the right-hand side: those of time (a schedule's break points, bank
+reversals: ``control.next_kink``) and those of the state (``equations.state_kink``: the
+atmosphere's layers, the tables' rows, a law's limits), where an error estimate would miss most
+of the error of a step across them.
+
 Integrator: the Dormand-Prince 5(4) pair (J. R. Dormand, P. J. Prince, "A family of embedded
 Runge-Kutta formulae", J. Comp. Appl. Math. 6 (1980) 19-26) with the fourth-order continuous
 extension of Shampine (Math. Comp. 46 (1986) 135-150) used for output and events. Events are
@@ -801,8 +806,9 @@ def _make_loop(METHOD):
                 if tp + h > kink and kink - tp > hmin:
                     h = kink - tp
                 # And on the first kink of the state (equations.state_kink) that the step would
-                # cross, with the state's derived quantities extrapolated from the last step: a
-                # little past it (2 %), so that the kink is the step's end, not its next start.
+                # cross, with the state's derived quantities extrapolated from the last step
+                # (Dormand-Prince 5(4) keeps it): a little past it (2 %), so that the kink is the
+                # step's end, not the next step's start.
                 if has_prev:
                     r = h / h_prev
                     for j in KINK_AUX:
@@ -850,11 +856,11 @@ def _make_loop(METHOD):
                         h_next = th_k * h
                     h = h_next
                     continue
-                # A try that crosses a kink of the state inside it (not at its ends) passes its
-                # error test without earning it: the two solutions of the pair differ by little
-                # there while both miss the kink (benchmarks/README.md: a boost-glide Monte
-                # Carlo's flight times were 5-8x less accurate than at steps landed on the
-                # kinks). It is tried again, ending on the kink.
+                # A try that crosses a kink of the state inside it (not near its ends) can pass
+                # its error test without earning it: both solutions of the pair miss the kink,
+                # and their difference underestimates the error (benchmarks/README.md: a
+                # boost-glide Monte Carlo's flight times were 4-6x less accurate than with the
+                # steps landed on the kinks). It is tried again, ending on the kink.
                 th_k = state_kink(phase, env, tables, aux, auxnew)
                 if KINK_NEAR < th_k < 1.0 - KINK_NEAR and th_k * h > hmin:
                     summary.rejected_steps += 1
