@@ -240,13 +240,20 @@ def earth_fixed_xy(t, x, yy, env):
 
 
 @kernel
-def earth_fixed_longitude(t, x, yy, rho, env):
+def earth_fixed_longitude_of(s, c, x, yy, rho):
     """Cosine and sine of the Earth-fixed longitude of the point (x, yy, z) (ECI, m; ``rho``
-    its distance from the axis) at time ``t`` (on the axis: longitude 0)."""
+    its distance from the axis), given the sine and cosine of the Earth's rotation angle (on
+    the axis: longitude 0)."""
     if rho > 0.0:
-        xe, ye = earth_fixed_xy(t, x, yy, env)
-        return xe / rho, ye / rho
+        return (c * x + s * yy) / rho, (-s * x + c * yy) / rho
     return 1.0, 0.0
+
+
+@kernel
+def earth_fixed_longitude(t, x, yy, rho, env):
+    """:func:`earth_fixed_longitude_of` at time ``t``."""
+    s, c = sin_cos(env.rotation_rate_rad_s * t)
+    return earth_fixed_longitude_of(s, c, x, yy, rho)
 
 
 @public
@@ -362,11 +369,7 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
     brg_err = 0.0
     steer = steers_to_target(phase)
     if full or steer or uses_target_distance(phase):
-        # earth_fixed_longitude, with the rotation's sine and cosine from above.
-        clon_e, slon_e = 1.0, 0.0
-        if rho_ax > 0.0:
-            clon_e = (c_rot * x + s_rot * yy) / rho_ax
-            slon_e = (-s_rot * x + c_rot * yy) / rho_ax
+        clon_e, slon_e = earth_fixed_longitude_of(s_rot, c_rot, x, yy, rho_ax)
         tgt_east, tgt_north, cos_ang = target_geometry(sphi, cphi, slon_e, clon_e, phase)
         if full or uses_target_distance(phase):
             tgt_dist = central_angle(tgt_east, tgt_north, cos_ang) * env.mean_radius_m
