@@ -9,15 +9,19 @@ both outputs the issue names: the impact point and the flight time.
 For each built-in flight (boost-glide ``tw-glide-8000``, ballistic ``tw-ballistic-8000``,
 scramjet cruise ``zircon-1000``) the benchmark flies a Monte Carlo of ``--members`` members
 (``bench_batch.DISPERSIONS``: aerodynamics 3 %, density 5 %, Isp 0.5 %, payload 10 kg, launch
-azimuth +-0.2 deg) at the reference tolerance (DOP853, rtol 1e-12) and at DP5 rtol 1e-6 ..
-1e-8 (atol = rtol / 100 in SI units; ``--rtols``), member for member with the same draws. It
+azimuth +-0.2 deg) at the reference tolerance (DOP853, rtol 1e-12) and at rtol 2e-6 .. 1e-8
+(atol = rtol / 100 in SI units; ``--rtols``; the pair ``--method``, default DP5), member for
+member with the same draws. It
 reports the largest error over the members of the impact point (geodesic, m) and of the
 flight time (s), each as a share of the reference's sigma (impact: the root mean square
 geodesic distance of the members from their mean impact point), and the throughput on all
-threads. It names the loosest tolerance that meets the goal on every flight, and the loosest
-that meets it twice over (every error within 0.5 % of sigma): ``Tolerances.monte_carlo()``.
+threads. It names the loosest tolerance that meets the goal on every flight, the loosest
+that meets it twice over (every error within 0.5 % of sigma), and the default,
+``Tolerances.monte_carlo()``: the loosest that meets it twice over where the next looser
+tolerance of the grid still meets it once (headroom against a cliff; see ``MARGIN``).
 
-    python benchmarks/mc_accuracy.py [--members 400] [--rtols 1e-6,2e-7] [--scenarios A,B] [--json]
+    python benchmarks/mc_accuracy.py [--members 400] [--rtols 1e-6,2e-7] [--method dp5]
+                                     [--scenarios A,B] [--json]
 """
 
 from __future__ import annotations
@@ -41,12 +45,16 @@ from hyperflight.mission.run import run_scenario  # noqa: E402
 from hyperflight.mission.scenario import load_scenario  # noqa: E402
 
 SCENARIOS = ("tw-glide-8000", "tw-ballistic-8000", "zircon-1000")
-RTOLS = (1e-6, 5e-7, 3e-7, 2e-7, 1e-7, 1e-8)
+RTOLS = (2e-6, 1e-6, 5e-7, 3e-7, 2e-7, 1e-7, 1e-8)
 REFERENCE = Tolerances(rtol=1e-12, atol=1e-14, max_steps=2_000_000, method="dop853")
 # A Monte Carlo's numerical error must stay below this share of the members' sigma.
 GOAL_SHARE = 0.01
 # The default is chosen with this margin: every error at most GOAL_SHARE / MARGIN (the largest
-# error over 400 members grows with more members, and with the dispersions).
+# error over 400 members grows with more members, and with the dispersions); and with headroom:
+# the next looser tolerance of the grid must still meet GOAL_SHARE. (Errors can rise in a cliff
+# rather than in proportion: a feedback law's inner Runge-Kutta stages stray further from the
+# flight with longer steps, until they reach across a kink of a table the step's ends do not
+# cross. The boost-glide's time error went from 0.08 % of sigma at rtol 1e-6 to 1.1 % at 2e-6.)
 MARGIN = 2.0
 SEED = 15
 
@@ -70,6 +78,12 @@ def main() -> None:
         help="comma-separated relative tolerances (default: %(default)s)",
     )
     ap.add_argument(
+        "--method",
+        choices=("dp5", "dop853"),
+        default="dp5",
+        help="Runge-Kutta pair of the flights under test (default: %(default)s)",
+    )
+    ap.add_argument(
         "--scenarios",
         type=lambda text: tuple(text.split(",")),
         default=SCENARIOS,
@@ -78,7 +92,12 @@ def main() -> None:
     args = ap.parse_args()
     out = sys.stderr if args.json else sys.stdout
     n = args.members
-    res: dict = {"goal_share_of_sigma": GOAL_SHARE, "members": n, "flights": {}}
+    res: dict = {
+        "goal_share_of_sigma": GOAL_SHARE,
+        "members": n,
+        "method": args.method,
+        "flights": {},
+    }
     for name in args.scenarios:
         base = PackedFlight.from_result(run_scenario(load_scenario(name)))
         fly(base, Tolerances(rtol=1e-6, atol=1e-8), 20)  # warm
@@ -102,10 +121,14 @@ def main() -> None:
             f"flight time {sig_time:,.2f} s (reference DOP853 rtol 1e-12) ==",
             file=out,
         )
-        print("  rtol   impact err m (% sigma)   time err ms (% sigma)   flights/s  goal", file=out)
+        print(
+            "  rtol   impact err m (% sigma)   time err ms (% sigma)   flights/s  goal",
+            file=out,
+        )
         rows = []
         for rtol in args.rtols:
-            s, sec = fly(base, Tolerances(rtol=rtol, atol=rtol / 100.0, max_steps=2_000_000), n)
+            tol = Tolerances(rtol=rtol, atol=rtol / 100.0, max_steps=2_000_000, method=args.method)
+            s, sec = fly(base, tol, n)
             both = ok & s["ok"].to_numpy()
             d = geodesic.distance_m(
                 lat[both],
@@ -145,34 +168,51 @@ def main() -> None:
         }
 
     # The loosest tolerance that meets the goal on every flight (and at every tighter one), and
-    # the loosest that meets it with the margin.
-    def loosest(share: float):
-        for rtol in sorted(args.rtols, reverse=True):
-            if all(
-                all(
-                    r["impact_share_of_sigma"] <= share
-                    and r["time_share_of_sigma"] <= share
-                    and r["failed"] == 0
-                    for r in f["rows"]
-                    if r["rtol"] <= rtol
-                )
-                for f in res["flights"].values()
-            ):
-                return rtol
+    # the loosest that meets it with the margin and the headroom.
+    def meets(rtol: float, share: float) -> bool:
+        return all(
+            all(
+                r["impact_share_of_sigma"] <= share
+                and r["time_share_of_sigma"] <= share
+                and r["failed"] == 0
+                for r in f["rows"]
+                if r["rtol"] <= rtol
+            )
+            for f in res["flights"].values()
+        )
+
+    grid = sorted(args.rtols, reverse=True)
+
+    def loosest(share: float, headroom: bool = False):
+        for i, rtol in enumerate(grid):
+            if not meets(rtol, share):
+                continue
+            if headroom and (i == 0 or not meets(grid[i - 1], GOAL_SHARE)):
+                continue  # the next looser tolerance must meet the goal (or was not flown)
+            return rtol
         return None
 
     common = loosest(GOAL_SHARE)
     with_margin = loosest(GOAL_SHARE / MARGIN)
+    chosen = loosest(GOAL_SHARE / MARGIN, headroom=True)
     res["loosest_rtol_for_all"] = common
     res["loosest_rtol_with_margin"] = with_margin
+    res["default_rtol"] = chosen
     for share, rtol in ((GOAL_SHARE, common), (GOAL_SHARE / MARGIN, with_margin)):
         print(
             f"numerical error <= {100 * share:g} % of sigma (impact point and flight time) on "
-            f"every flight from rtol {rtol:g} (DP5, atol = rtol / 100)"
+            f"every flight from rtol {rtol:g} ({args.method}, atol = rtol / 100)"
             if rtol
             else f"no tolerance keeps the error within {100 * share:g} % of sigma on every flight",
             file=out,
         )
+    print(
+        f"default (within {100 * GOAL_SHARE / MARGIN:g} % there, and within {100 * GOAL_SHARE:g} "
+        f"% at the next looser tolerance): rtol {chosen:g}"
+        if chosen
+        else "no tolerance of the grid has the margin and the headroom",
+        file=out,
+    )
     if args.json:
         print(json.dumps(res, indent=1))
 

@@ -68,6 +68,29 @@ INLINE pair sin_cos(double x) {
     return r;
 }
 
+/* core/trig.atan2: the angle of (x, y), one division and a degree-12 polynomial in u^2 by
+   Estrin's scheme, in the same order; zeros, infinities, NaN and magnitudes outside
+   (1e-150, 1e150) to libm. */
+INLINE double hf_atan2(double y, double x) {
+    double ax = fabs(x), ay = fabs(y), u, hi, lo;
+    if (!(1e-150 < ax && ax < 1e150 && 1e-150 < ay && ay < 1e150)) return atan2(y, x);
+    if (ay <= 0.5625 * ax) {
+        u = ay / ax; hi = 0.0; lo = 0.0;
+    } else if (ay < 2.0 * ax) {
+        u = (ay - ax) / (ay + ax); hi = 3.141592653589793 / 4.0; lo = 3.061616997868383e-17;
+    } else {
+        u = -ax / ay; hi = 1.5707963267948966; lo = 6.123233995736766e-17;
+    }
+    double s = u * u, s2 = s * s, s4 = s2 * s2;
+    double q0 = (-0.33333333333333326 + 0.19999999999993817 * s) + (-0.14285714284615242 + 0.11111111034072228 * s) * s2;
+    double q1 = (-0.09090906273588693 + 0.07692246065252599 * s) + (-0.06665795596844228 + 0.05874025305356127 * s) * s2;
+    double q2 = (-0.05207896427682391 + 0.04504390549683778 * s) + (-0.035048653504961474 + 0.020762834510706228 * s) * s2;
+    double p = (q0 + q1 * s4) + (q2 + -0.00659730408340536 * s4) * (s4 * s4);
+    double r = hi + (lo + (u + u * s * p));
+    if (x < 0.0) r = 3.141592653589793 - r + 1.2246467991473532e-16;
+    return y < 0.0 ? -r : r;
+}
+
 /* control.is_feedback */
 INLINE int is_feedback(int64_t law) {
     return law == LAW_GLIDE || law == LAW_CRUISE || law == LAW_DIVE;
@@ -117,7 +140,7 @@ INLINE double bilinear(const double *data, int64_t start, int64_t ny, int64_t nx
 /* ---- environment/geodesy.py -------------------------------------------------------------- */
 typedef struct { double alt, sin_lat, cos_lat; } altsincos;
 
-/* geodesy.bowring_altitude_sin_cos: two Bowring iterations, no trigonometric call, with the
+/* geodesy.bowring_altitude_sin_cos: one Bowring iteration, no trigonometric call, with the
    ellipsoid's constants k = sqrt(1 - e2) and ep2b = e2 / (1 - e2) b precomputed (rhs reads
    them from the environment record) */
 INLINE altsincos bowring_altitude_sin_cos(double rho, double z, double a, double e2, double k,
@@ -130,17 +153,9 @@ INLINE altsincos bowring_altitude_sin_cos(double rho, double z, double a, double
     double r = 1.0 / sqrt(s * s + c * c);
     s *= r;
     c *= r;
-    /* First iteration, then the parametric latitude of its geodetic latitude. */
+    /* One iteration: the geodetic latitude's direction. */
     double num = z + ep2b * s * s * s;
     double den = rho - e2a * c * c * c;
-    s = k * num;
-    c = den;
-    r = 1.0 / sqrt(s * s + c * c);
-    s *= r;
-    c *= r;
-    /* Second iteration. */
-    num = z + ep2b * s * s * s;
-    den = rho - e2a * c * c * c;
     r = 1.0 / sqrt(num * num + den * den);
     altsincos g;
     g.sin_lat = num * r;
@@ -376,7 +391,7 @@ INLINE target_dir target_geometry(double sin_lat, double cos_lat, double sin_lon
     double east = ct * sdl;
     double north = cos_lat * st - sin_lat * ct * cdl;
     target_dir r;
-    r.ang = atan2(sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl);
+    r.ang = hf_atan2(sqrt(east * east + north * north), sin_lat * st + cos_lat * ct * cdl);
     r.east = east;
     r.north = north;
     return r;
@@ -429,7 +444,7 @@ INLINE control_out controls(const hf_phase *ph, const double *tables, double tp,
             throttle = clamp(ph->throttle + ph->mach_gain * (ph->mach_cmd - mach), 0.0, 1.0);
         } else {
             double dist = py_max(tgt_dist, 1.0);
-            double gamma_cmd = -atan2(py_max(alt, 0.0), dist);
+            double gamma_cmd = -hf_atan2(py_max(alt, 0.0), dist);
             double gamma = asin(clamp(vup / py_max(vrel, 1e-9), -1.0, 1.0));
             alpha = ph->alpha_rad + ph->gamma_gain * (gamma_cmd - gamma);
         }
@@ -505,7 +520,7 @@ int hf_rhs(double t, const double *y, double tp, const hf_phase *ph, const hf_en
            [-pi, pi]: one arctangent of the two directions' cross and dot products. */
         double v_e = gx_ * ex + gy_ * ey;
         double v_n = gx_ * nx + gy_ * ny + gz_ * nz;
-        brg_err = atan2(tg.east * v_n - tg.north * v_e, tg.north * v_n + tg.east * v_e);
+        brg_err = hf_atan2(tg.east * v_n - tg.north * v_e, tg.north * v_n + tg.east * v_e);
     }
     control_out u = controls(ph, tables, tp, alt, vrel, vup, mach, tgt_dist, brg_err);
     double alpha = u.alpha, bank = u.bank;

@@ -19,6 +19,7 @@ from hyperflight.core.schema import (
     LAW_SCHEDULE,
     schedule_layout,
 )
+from hyperflight.core.trig import atan2
 
 
 @kernel
@@ -66,7 +67,7 @@ def target_geometry(sin_lat, cos_lat, sin_lon, cos_lon, phase):
 def central_angle(east, north, cos_angle):
     """Central angle (rad) to the target from :func:`target_geometry`'s three numbers (one
     arctangent: the sine of the angle is the direction's length)."""
-    return math.atan2(math.sqrt(east * east + north * north), cos_angle)
+    return atan2(math.sqrt(east * east + north * north), cos_angle)
 
 
 @kernel
@@ -100,7 +101,7 @@ def alpha_command(phase, alt, vrel, vup, tgt_dist):
         )
     # Aim the flight path at the target point: gamma_cmd = -atan(alt / distance).
     dist = max(tgt_dist, 1.0)
-    gamma_cmd = -math.atan2(max(alt, 0.0), dist)
+    gamma_cmd = -atan2(max(alt, 0.0), dist)
     gamma = math.asin(clamp(vup / max(vrel, 1e-9), -1.0, 1.0))
     return phase.alpha_rad + phase.gamma_gain * (gamma_cmd - gamma)
 

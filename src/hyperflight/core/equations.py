@@ -63,11 +63,11 @@ from hyperflight.core.schema import (
     thrust_table_layout,
     wind_view,
 )
-from hyperflight.core.trig import sin_cos
+from hyperflight.core.trig import atan2, sin_cos
 from hyperflight.environment.atmosphere import US76_KINKS_M, us76_kernel
 from hyperflight.environment.atmospheres import exponential_atmosphere, tabulated_atmosphere
 from hyperflight.environment.constants import G0_M_S2
-from hyperflight.environment.geodesy import bowring_altitude_sin_cos
+from hyperflight.environment.geodesy import bowring_altitude_sin_cos, geodetic_latitude_altitude
 from hyperflight.environment.gravity import gravity_j2
 from hyperflight.environment.wind import wind_at
 
@@ -260,11 +260,15 @@ def earth_fixed_longitude(t, x, yy, rho, env):
 def latitude_longitude(t, y, env):
     """Geodetic latitude and Earth-fixed longitude (rad) of the state ``y`` at time ``t``: the
     two angles of the ``AUX_LAT`` and ``AUX_LON`` columns, computed where a row or the summary
-    keeps them rather than in every right-hand side (two arctangents saved)."""
+    keeps them rather than in every right-hand side (two arctangents saved). The latitude is
+    Vermeille's exact one (the right-hand side's one Bowring iteration tilts it by up to 1.7e-9
+    rad at 1,500 km: ``environment.geodesy``)."""
     x, yy, z = y[0], y[1], y[2]
-    _alt, sphi, cphi = geodetic(math.sqrt(x * x + yy * yy), z, env)
+    lat, _alt, _s, _c = geodetic_latitude_altitude(
+        math.sqrt(x * x + yy * yy), z, env.equatorial_radius_m, env.eccentricity_squared
+    )
     xe, ye = earth_fixed_xy(t, x, yy, env)
-    return math.atan2(sphi, cphi), math.atan2(ye, xe)
+    return lat, math.atan2(ye, xe)
 
 
 @kernel
@@ -378,7 +382,7 @@ def _rhs(t, y, tp, phase, env, tables, atm, dy, aux, full):
             # [-pi, pi]: one arctangent of the two directions' cross and dot products.
             v_e = gx_ * ex + gy_ * ey
             v_n = gx_ * nx + gy_ * ny + gz_ * nz
-            brg_err = math.atan2(tgt_east * v_n - tgt_north * v_e, tgt_north * v_n + tgt_east * v_e)
+            brg_err = atan2(tgt_east * v_n - tgt_north * v_e, tgt_north * v_n + tgt_east * v_e)
 
     temp, pres, rho, sos = atmosphere(env, tables, atm, alt)
     mach = vrel / sos if sos > 0.0 else 0.0
