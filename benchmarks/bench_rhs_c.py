@@ -15,7 +15,7 @@ package) and loaded with ctypes.
    is measured. The two are timed alternately, several repetitions, median (and minimum);
    ``rhs_numba_over_c`` is the ratio of the medians. With ``-O3 -march=native`` and with
    ``-O2`` (both ``-ffp-contract=off``), per phase, and parts alone in both languages: the
-   geodetic altitude ``rhs`` uses (``altitude_sin_cos``, two Bowring iterations) and the
+   geodetic altitude ``rhs`` uses (``altitude_sin_cos``, one Bowring iteration) and the
    parts ``bench_batch.py`` times (Vermeille's ``ecef_to_geodetic``, US 1976, J2 gravity).
 
 Usage::

@@ -10,7 +10,7 @@
    Covered: the paths of the boost-glide flight (tw-glide-8000): control laws constant,
    schedule, glide and dive (and cruise); aerodynamics none, constant and table; constant
    thrust (and the air-breather table); thrust along the velocity or by attitude; the lift
-   limit; J2 gravity; WGS-84 geodetic altitude (two Bowring iterations); US 1976 through its
+   limit; J2 gravity; WGS-84 geodetic altitude (one Bowring iteration); US 1976 through its
    table; the rotating atmosphere without wind. Like the numba rhs, it does not write
    aux[AUX_LAT] and aux[AUX_LON] (equations.latitude_longitude computes them where a row or
    the summary keeps them). Not covered (hf_rhs returns 1 and writes nothing):
