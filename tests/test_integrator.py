@@ -463,9 +463,17 @@ def test_stage_kink_finds_inner_stages_across_a_row_the_ends_do_not_cross() -> N
     free["alpha_min_rad"] = r(-20.0)  # the rows alone
     assert not sk(free, tables, r(0.5), r(1.0), r(-10.5), r(1.0))  # two rows: 0 and -10
     assert sk(free, tables, r(0.5), r(1.0), r(-0.2), r(1.0))  # one row: 0
+    # Stages that stray past the row by STAGE_KINK_CLEAR (1e-4 rad) or less do not count (a
+    # flight settling on the row would have every step straddle it); an end on the row's
+    # doorstep does not excuse stages that go far past it.
+    assert equations.STAGE_KINK_CLEAR == 1e-4
+    assert not sk(ph, tables, r(10.0) + 5e-5, r(10.5), r(10.0) - 5e-5, r(10.6))
+    assert sk(ph, tables, r(10.0) + 5e-5, r(10.5), r(10.0) - 2e-4, r(10.6))
+    assert sk(ph, tables, r(10.0) + 5e-5, r(10.5), r(9.7), r(10.6))
     lim = float(np.degrees(ph["alpha_max_rad"]))
     assert sk(ph, tables, r(lim - 0.5), r(lim - 0.4), r(lim - 0.6), r(lim))
     assert not sk(ph, tables, r(lim - 0.5), r(lim), r(lim - 0.6), r(lim))  # an end is held
+    assert not sk(ph, tables, r(lim - 0.5), r(lim) - 5e-5, r(lim - 0.6), r(lim))  # nearly
 
 
 def test_a_glide_whose_inner_stages_cross_a_table_row_keeps_its_accuracy() -> None:

@@ -216,14 +216,20 @@ def state_kink(phase, env, tables, aux0, aux1):
     return best
 
 
+# stage_kink counts a stage only where it strays this far past a row (rad; 0.0057 deg), or its
+# step's ends lie this far from a limit the stage is held at: in the boost-glide case it was
+# made for, the stages went 5e-3 rad past the row.
+STAGE_KINK_CLEAR = 1e-4
+
+
 @public
 def stage_kink(phase, tables, alpha0, alpha1, stage_lo, stage_hi):
     """True when a Runge-Kutta step's inner stages took the angle of attack across a kink that
     the way between its ends (``alpha0`` to ``alpha1``, rad) does not cross: a row of the
     aerodynamic table (a mirrored table's on both sides of zero; counted as
     :func:`_row_crossing` counts, where the stages' range holds exactly one row) or a feedback
-    law's alpha limit. ``stage_lo`` and ``stage_hi`` are the least and largest angle of attack
-    of the inner stages.
+    law's alpha limit (by more than ``STAGE_KINK_CLEAR``). ``stage_lo`` and ``stage_hi`` are the
+    least and largest angle of attack of the inner stages.
 
     A feedback law computes the angle of attack from the altitude rate; the inner stages'
     states stray from the flight by a share of the step that grows with its size, and a law
@@ -236,15 +242,25 @@ def stage_kink(phase, tables, alpha0, alpha1, stage_lo, stage_hi):
     hi = max(stage_hi, e_hi)
     if lo == e_lo and hi == e_hi:
         return False  # the stages stayed between the ends
+    # A stage counts only where it strays more than STAGE_KINK_CLEAR past the kink (rows), or
+    # past the ends toward a limit it is held at: the stages' straying shrinks with the step,
+    # so a flight that settles on a row or a limit has its steps cut only that far, not
+    # without end.
     if is_feedback(phase.law):
         # A stage held at a limit that neither end reaches.
-        if lo <= phase.alpha_min_rad < e_lo or e_hi < phase.alpha_max_rad <= hi:
+        if lo <= phase.alpha_min_rad and e_lo - phase.alpha_min_rad > STAGE_KINK_CLEAR:
+            return True
+        if hi >= phase.alpha_max_rad and phase.alpha_max_rad - e_hi > STAGE_KINK_CLEAR:
             return True
     if phase.aero_model != AERO_TABLE:
         return False
     nm, na, m0, a0, _cl0, _cd0, mirror = aero_table_layout(tables, phase.aero_table)
     level = _single_row(lo, hi, tables, a0, na, mirror)
-    return not math.isnan(level) and not (e_lo < level < e_hi)
+    if math.isnan(level) or e_lo <= level <= e_hi:
+        return False
+    # How far the stages went past it, on its side away from the ends.
+    past = level - lo if level < e_lo else hi - level
+    return past > STAGE_KINK_CLEAR
 
 
 @kernel

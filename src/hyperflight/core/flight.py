@@ -164,7 +164,7 @@ class Tolerances:
         and flight time stay within half of that goal, 0.5 % of the members' sigma, on all
         three (at that tolerance and every tighter one), and within the goal at the next looser
         one (headroom against a cliff), this is the one at which the three flights take the
-        fewest steps together (measured 1 Dec 2026: at most 0.30 %, the cruise flight's impact
+        fewest steps together (measured 1 Dec 2026: at most 0.35 %, the cruise flight's impact
         point; 2e-6 takes as many steps, 4e-6 more). See ``benchmarks/README.md``. It was 5e-7
         and 2e-7 earlier the same day, before the loop checked its inner stages against the
         aerodynamic table's rows (``equations.stage_kink``) and flew again the steps with a
