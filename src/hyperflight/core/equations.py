@@ -123,15 +123,11 @@ def _crossing(x0, x1, level):
 
 
 @kernel
-def _row_crossing(x0, x1, tables, start, n, mirror):
-    """The fraction where the way from ``x0`` to ``x1`` crosses a row of the ascending table
-    axis ``tables[start : start + n]`` (or, when ``mirror``, the negative of one), when it
-    crosses exactly one; 2.0 when it crosses none or several (rows closer than a step's travel
-    are weak kinks of smooth data: landing on each would cut the step to the table's
-    spacing)."""
-    lo = min(x0, x1)
-    hi = max(x0, x1)
-    first = 2.0
+def _single_row(lo, hi, tables, start, n, mirror):
+    """The one row of the ascending table axis ``tables[start : start + n]`` (or, when
+    ``mirror``, the negative of one) strictly between ``lo`` and ``hi``; NaN when there is none
+    or there are several (rows closer than a step's travel are weak kinks of smooth data)."""
+    found = math.nan
     count = 0
     for i in range(n):
         level = tables[start + i]
@@ -139,11 +135,21 @@ def _row_crossing(x0, x1, tables, start, n, mirror):
             break
         if lo < level < hi:
             count += 1
-            first = (level - x0) / (x1 - x0)
+            found = level
         if mirror and level != 0.0 and lo < -level < hi:
             count += 1
-            first = (-level - x0) / (x1 - x0)
-    return first if count == 1 else 2.0
+            found = -level
+    return found if count == 1 else math.nan
+
+
+@kernel
+def _row_crossing(x0, x1, tables, start, n, mirror):
+    """The fraction where the way from ``x0`` to ``x1`` crosses a row of the ascending table
+    axis ``tables[start : start + n]`` (or, when ``mirror``, the negative of one), when it
+    crosses exactly one (:func:`_single_row`); 2.0 when it crosses none or several (landing on
+    each of several would cut the step to the table's spacing)."""
+    level = _single_row(min(x0, x1), max(x0, x1), tables, start, n, mirror)
+    return 2.0 if math.isnan(level) else (level - x0) / (x1 - x0)
 
 
 @public
@@ -261,26 +267,6 @@ def stage_kink(phase, tables, alpha0, alpha1, stage_lo, stage_hi):
     # How far the stages went past it, on its side away from the ends.
     past = level - lo if level < e_lo else hi - level
     return past > STAGE_KINK_CLEAR
-
-
-@kernel
-def _single_row(lo, hi, tables, start, n, mirror):
-    """The one row of the ascending table axis ``tables[start : start + n]`` (or, when
-    ``mirror``, the negative of one) strictly between ``lo`` and ``hi``; NaN when there is none
-    or there are several (see :func:`_row_crossing`)."""
-    found = math.nan
-    count = 0
-    for i in range(n):
-        level = tables[start + i]
-        if level >= hi and not mirror:
-            break
-        if lo < level < hi:
-            count += 1
-            found = level
-        if mirror and level != 0.0 and lo < -level < hi:
-            count += 1
-            found = -level
-    return found if count == 1 else math.nan
 
 
 @kernel
