@@ -131,6 +131,33 @@ def test_spec_errors_name_the_field(tmp_path) -> None:
     assert spec.base.glider.initial_state.altitude_m == 60_000.0
 
 
+def test_a_dispersed_sweep_flies_at_the_monte_carlo_accuracy() -> None:
+    from hyperflight import Tolerances
+    from hyperflight.analysis.sweep import batch_options
+
+    mc, single = Tolerances.monte_carlo(), Tolerances()
+    assert (mc.rtol, mc.atol) != (single.rtol, single.atol)
+
+    def tol(spec: dict) -> tuple[float, float]:
+        t = batch_options(parse_sweep_spec(spec)).tolerances
+        return t.rtol, t.atol
+
+    assert tol(SPEC) == (mc.rtol, mc.atol)  # as run_monte_carlo
+    grid_only = {k: v for k, v in SPEC.items() if k != "monte_carlo"}
+    assert tol(grid_only) == (single.rtol, single.atol)  # as fly
+    assert tol({**SPEC, "options": {"rtol": 1e-9}}) == (1e-9, mc.atol)
+    assert tol({**grid_only, "options": {"atol": 1e-4}}) == (single.rtol, 1e-4)
+    # the resolved values are part of the spec's fingerprint (a resumed sweep keeps them)
+    assert (
+        parse_sweep_spec(SPEC).fingerprint()
+        != parse_sweep_spec(
+            {**SPEC, "options": {"rtol": single.rtol, "atol": single.atol}}
+        ).fingerprint()
+    )
+    with pytest.raises(SweepError, match="options"):
+        parse_sweep_spec({**SPEC, "options": [1e-6]})
+
+
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("dask.distributed")

@@ -359,7 +359,9 @@ class MonteCarloSpec(InputModel):
 
 class OptionsSpec(InputModel):
     """Integration options of a sweep; a field left out takes the default of
-    :class:`~hyperflight.Tolerances` (the same as ``fly``)."""
+    :class:`~hyperflight.Tolerances` (the same as ``fly``), except ``rtol`` and ``atol`` of a
+    sweep with a ``monte_carlo`` block: those take the Monte Carlo accuracy,
+    :meth:`~hyperflight.Tolerances.monte_carlo` (the same as ``run_monte_carlo``)."""
 
     rtol: Annotated[float, Field(gt=0.0, le=1e-2)] = Tolerances.rtol
     atol: Annotated[float, Field(gt=0.0, le=1e3)] = Tolerances.atol
@@ -386,6 +388,23 @@ class SweepSpec(InputModel):
     # Folder that relative paths (scenario file, vehicle file, output) are taken from; set
     # when loading (not a field of the file: parse_sweep_spec refuses it there).
     root: str = "."
+
+    @model_validator(mode="before")
+    @classmethod
+    def _monte_carlo_accuracy(cls, data: Any) -> Any:
+        """A dispersed sweep estimates spreads: unless the spec gives them, its ``rtol`` and
+        ``atol`` are the Monte Carlo accuracy (``Tolerances.monte_carlo()``, as for
+        ``run_monte_carlo``); a grid alone keeps the single-flight default of ``fly``. The
+        values are written into the spec, so the fingerprint and the manifest hold them."""
+        if not isinstance(data, dict) or data.get("monte_carlo") is None:
+            return data
+        options = data.get("options", {})
+        if options is None:
+            options = {}
+        if not isinstance(options, Mapping):
+            return data  # a wrong type: the field's own validation names it
+        mc = Tolerances.monte_carlo()
+        return {**data, "options": {"rtol": mc.rtol, "atol": mc.atol, **options}}
 
     @field_validator("grid", "fixed")
     @classmethod
