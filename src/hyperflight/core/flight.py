@@ -128,8 +128,9 @@ class Tolerances:
     steps (accepted and rejected) before a flight is stopped. ``max_time_s``: flight time
     limit; reaching it is reported in the status. The defaults are the settings every
     reference check of ``hyperflight validate`` passes with (NESC check-cases to their
-    tools' spread); one flight, a batch, a sweep and the GPU all use them unless told
-    otherwise. A Monte Carlo uses :meth:`monte_carlo` unless told otherwise.
+    tools' spread); one flight, a batch, a grid sweep and the GPU all use them unless told
+    otherwise. A Monte Carlo (``run_monte_carlo``, a sweep with a ``monte_carlo`` block) uses
+    :meth:`monte_carlo` unless told otherwise.
     """
 
     rtol: float = 1e-10
