@@ -197,8 +197,10 @@ def test_cli_command(tmp_path, reference) -> None:
     assert res.exit_code == 0, res.output
     report = json.loads(res.stdout)
     assert report["chunks_computed"] == 2 and not report["complete"]
+    assert (report["rtol"], report["atol"]) == (1e-6, 1e-8)  # dispersed: the Monte Carlo's
     res = CliRunner().invoke(app, ["sweep", str(path)])
     assert res.exit_code == 0 and "6 flown now, 2 already done" in " ".join(res.output.split())
+    assert "rtol 1e-06, atol 1e-08" in res.output
     pd.testing.assert_frame_equal(read_sweep(tmp_path / "out"), reference)
     res = CliRunner().invoke(app, ["sweep", str(tmp_path / "missing.yaml")])
     assert res.exit_code == 2 and "no such sweep spec" in " ".join(res.output.split())

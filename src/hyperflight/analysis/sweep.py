@@ -1058,6 +1058,8 @@ class SweepResult:
     scheduler: str
     removed_temporary: int = 0
     set_aside: tuple[str, ...] = ()
+    #: The integration tolerances flown (the spec's ``options``, or their defaults).
+    tolerances: Tolerances | None = None
 
     @property
     def complete(self) -> bool:
@@ -1155,9 +1157,9 @@ def run_sweep(
         todo = [c for c in range(plan.n_chunks) if c not in set(done)]
         if max_chunks is not None:
             todo = todo[: max(0, int(max_chunks))]
+        options = batch_options(spec)
         if todo:
             base = base_flight(spec, inputs)
-            options = batch_options(spec)
             label = f"{spec.name}: {len(todo)} of {plan.n_chunks} chunks"
             with progress_bar(progress, len(todo), label) as advance:
 
@@ -1184,6 +1186,7 @@ def run_sweep(
         scheduler=where,
         removed_temporary=removed,
         set_aside=aside,
+        tolerances=options.tolerances,
     )
 
 

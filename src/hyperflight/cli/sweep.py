@@ -35,6 +35,9 @@ def sweep_report(result: Any) -> dict[str, Any]:
         "parts_set_aside": list(result.set_aside),
         "elapsed_s": result.elapsed_s,
     }
+    if result.tolerances is not None:
+        out["rtol"] = result.tolerances.rtol
+        out["atol"] = result.tolerances.atol
     try:
         df = result.read()
     except ValueError:
@@ -172,6 +175,8 @@ def sweep(
             r = report[q]
             p5, p50, p95 = (r[k] / div for k in ("p5", "p50", "p95"))
             t.add_row(label, f"p5 {p5:,.1f}, median {p50:,.1f}, p95 {p95:,.1f} {unit}")
+    if "rtol" in report:
+        t.add_row("accuracy", f"rtol {report['rtol']:g}, atol {report['atol']:g} (spec: options)")
     t.add_row("time", f"{report['elapsed_s']:,.1f} s (including solving the base flight)")
     console.print(t)
     if not_done:
