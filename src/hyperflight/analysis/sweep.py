@@ -48,7 +48,9 @@ Example spec::
       isp_scale: [0.98, 1.0, 1.02]     # or {start: .., stop: .., num: ..}
     chunk_size: 2000
     output: sweep-out/glide-dispersion
-    options: {rtol: 1.0e-8, atol: 1.0e-6}
+    options: {rtol: 1.0e-8, atol: 1.0e-6}  # optional; without it a sweep with a monte_carlo
+                                       # block flies at Tolerances.monte_carlo() (rtol 1e-6,
+                                       # atol 1e-8), a grid alone at Tolerances() (1e-10)
 
 or, for a glider released at a state::
 
