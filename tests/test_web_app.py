@@ -7,12 +7,15 @@ The browser test (tests/test_web_e2e.py) drives the same app in headless Chromiu
 from __future__ import annotations
 
 import html
+import io
 import re
 import time
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlencode
 
+import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("flask")
@@ -343,7 +346,7 @@ def test_a_check_claim_job_writes_the_clis_json(client) -> None:
     assert doc["verdict"] == cli["verdict"]
 
 
-def test_a_montecarlo_job_writes_a_sweep_spec_that_runs_it_again(client) -> None:
+def test_a_montecarlo_job_writes_a_sweep_spec_that_runs_it_again(client, tmp_path) -> None:
     from hyperflight.analysis.sweep import parse_sweep_spec
     from hyperflight.inputs import load_yaml
 
@@ -354,6 +357,16 @@ def test_a_montecarlo_job_writes_a_sweep_spec_that_runs_it_again(client) -> None
     spec = parse_sweep_spec(load_yaml(text, "montecarlo.yaml"))
     assert spec.monte_carlo.members == 20 and spec.monte_carlo.seed == 3
     assert spec.base.scenario == "tw-glide-8000"
+    # And it does: the same members, drawn and flown alike (a sweep with a monte_carlo block
+    # flies at the Monte Carlo accuracy, as the page's run_monte_carlo does).
+    from hyperflight.analysis.sweep import read_sweep, run_sweep
+
+    csv = client.get(f"/jobs/{status['id']}/files/members.csv").get_data(as_text=True)
+    page = pd.read_csv(io.StringIO(csv))
+    again = read_sweep(run_sweep(spec, output=tmp_path, progress=False).folder)
+    assert len(page) == len(again) == 20
+    for column in ("aero_scale", "flight_time_s", "final_latitude_deg", "final_longitude_deg"):
+        np.testing.assert_allclose(again[column], page[column], rtol=1e-12, err_msg=column)
 
 
 def test_the_compare_address_of_issue_14_runs_the_four_flights(client) -> None:
