@@ -156,6 +156,14 @@ def test_a_dispersed_sweep_flies_at_the_monte_carlo_accuracy() -> None:
     )
     with pytest.raises(SweepError, match="options"):
         parse_sweep_spec({**SPEC, "options": [1e-6]})
+    # built in Python with an options object: the fields it was given, the rest as above
+    from hyperflight.analysis.sweep import OptionsSpec, SweepSpec
+
+    built = SweepSpec(**{**SPEC, "options": OptionsSpec(max_steps=1_000)})
+    t = batch_options(built).tolerances
+    assert (t.rtol, t.atol, t.max_steps) == (mc.rtol, mc.atol, 1_000)
+    built = SweepSpec(**{**SPEC, "options": OptionsSpec(rtol=1e-7)})
+    assert batch_options(built).tolerances.rtol == 1e-7
 
 
 @pytest.fixture(scope="module")

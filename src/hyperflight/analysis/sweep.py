@@ -403,6 +403,8 @@ class SweepSpec(InputModel):
         options = data.get("options", {})
         if options is None:
             options = {}
+        if isinstance(options, OptionsSpec):  # built in Python: the fields it was given
+            options = options.model_dump(include=options.model_fields_set)
         if not isinstance(options, Mapping):
             return data  # a wrong type: the field's own validation names it
         mc = Tolerances.monte_carlo()
