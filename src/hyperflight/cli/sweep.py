@@ -94,11 +94,12 @@ def sweep(
         typer.Option("--max-chunks", help="Fly at most this many missing chunks, then stop."),
     ] = None,
 ) -> None:
-    """Run a sweep, or resume it: chunks already written to the output folder are skipped.
+    """Run a sweep, or resume it: chunks already in the output folder are skipped.
 
-    A folder that holds another sweep (or this one with a changed spec, input file or
-    hyperflight version) is refused, saying what changed; temporary files of a killed run
-    are removed and parts that do not read back are set aside (``.corrupt``) and flown again.
+    Accuracy: a Monte Carlo at rtol 1e-6, a grid alone at 1e-10 (spec: options).
+    A folder of another or a changed sweep is refused, saying what changed.
+    Temporary files of a killed run are removed.
+    Parts that do not read back are set aside (.corrupt) and flown again.
     """
     from hyperflight.analysis.sweep import SweepError, run_sweep
     from hyperflight.cli.main import envelope, output_format, print_csv, strict_json
