@@ -212,3 +212,16 @@ def test_cli_command(tmp_path, reference) -> None:
     pd.testing.assert_frame_equal(read_sweep(tmp_path / "out"), reference)
     res = CliRunner().invoke(app, ["sweep", str(tmp_path / "missing.yaml")])
     assert res.exit_code == 2 and "no such sweep spec" in " ".join(res.output.split())
+
+
+def test_the_commands_help_states_the_default_accuracies() -> None:
+    from hyperflight import Tolerances
+    from hyperflight.cli.sweep import sweep
+
+    def short(x: float) -> str:  # 1e-06 -> "1e-6"
+        mantissa, exponent = f"{x:e}".split("e")
+        return f"{float(mantissa):g}e{int(exponent)}"
+
+    doc = " ".join((sweep.__doc__ or "").split())
+    assert f"a Monte Carlo at rtol {short(Tolerances.monte_carlo().rtol)}," in doc
+    assert f"a grid alone at {short(Tolerances().rtol)} " in doc
