@@ -627,14 +627,20 @@ def _parabola(x, xa, fa, xb, fb, xc, fc):
 
 
 @kernel
+def _local_max(auxs, a):
+    """True when derived quantity ``a`` at the point between the previous step and this one
+    is at least the previous point's and above the next one's."""
+    fb = auxs[A_CUR, a]
+    return fb >= auxs[A_PREV, a] and fb > auxs[A_NEW, a]
+
+
+@kernel
 def _any_local_max(auxs):
     """True when the point between the previous step and this one is a local maximum of one
     of the summary's maxima (see :func:`_refine_peaks`): only then is the peak search called
     (rarely: a call for every step cost about 5 % of a Monte Carlo flight)."""
     for q in range(N_PEAKS):
-        a = _peak_aux(q)
-        fb = auxs[A_CUR, a]
-        if fb >= auxs[A_PREV, a] and fb > auxs[A_NEW, a]:
+        if _local_max(auxs, _peak_aux(q)):
             return True
     return False
 
@@ -661,11 +667,11 @@ def _refine_peaks(
     """
     for q in range(N_PEAKS):
         a = _peak_aux(q)
+        if not _local_max(auxs, a):
+            continue
         fa = auxs[A_PREV, a]
         fb = auxs[A_CUR, a]
         fc = auxs[A_NEW, a]
-        if not (fb >= fa and fb > fc):
-            continue
         xa = -h_prev
         xb = 0.0
         xc = h
